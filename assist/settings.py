@@ -1,0 +1,164 @@
+"""Configuration: one `Settings` object, read from `ASSIST_*` environment variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_COUNCIL_API_KEY = "dev-council-key"  # noqa: S105 - development default only, refused in production
+SUPPORTED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
+
+
+class Settings(BaseSettings):
+    """Everything Assist can be told; with nothing set it runs the embedded defaults.
+
+    Every field is documented in README.md ("Configuration"); a meta-test keeps the two in step.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSIST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="`production` refuses development defaults for secrets."
+    )
+    data_dir: Path = Field(Path("./data"), description="Where the SQLite store and caches live.")
+    host: str = Field("127.0.0.1", description="Address `assist serve` listens on.")
+    port: int = Field(8000, description="Port `assist serve` listens on.")
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The URL the public (and Twilio) use to reach this service; webhook "
+        "signatures are checked against it, so set it when behind a proxy.",
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    # Twilio
+    twilio_account_sid: str | None = Field(None, description="Twilio Account SID (AC...).")
+    twilio_auth_token: SecretStr | None = Field(
+        None, description="Twilio Auth Token: signs webhooks and authenticates REST calls."
+    )
+    twilio_phone_number: str | None = Field(
+        None, description="The Twilio number texts and callbacks come from (E.164)."
+    )
+    twilio_api_base_url: str | None = Field(
+        None, description="Override Twilio's REST base URL (tests point it at a local fake)."
+    )
+    voice_speech: Literal["twilio", "vosk"] = Field(
+        "twilio", description="Who recognises speech on calls: Twilio's <Gather> or local Vosk."
+    )
+    vosk_model_path: Path | None = Field(None, description="Directory of a Vosk model.")
+
+    # Understanding
+    rasa_url: str | None = Field(
+        "http://127.0.0.1:5005",
+        description="Rasa server base URL; empty to use only the in-process classifier.",
+    )
+    rasa_timeout_s: float = Field(0.8, description="How long one Rasa parse may take.")
+    nlu_threshold: float = Field(
+        0.45, description="Below this confidence an utterance counts as not understood."
+    )
+
+    # Council back end
+    council_open311_url: str | None = Field(
+        None,
+        description="Open311 GeoReport v2 base URL for every service; empty uses the embedded "
+        "reference council mounted at /council/.",
+    )
+    county_open311_url: str | None = Field(
+        None, description="Open311 base URL for county services (overrides council_open311_url)."
+    )
+    district_open311_url: str | None = Field(
+        None,
+        description="Open311 base URL for district services (overrides council_open311_url).",
+    )
+    county_jurisdiction: str = Field("cambridgeshire", description="County jurisdiction_id.")
+    district_jurisdiction: str = Field("cambridge", description="District jurisdiction_id.")
+    council_api_key: SecretStr = Field(
+        SecretStr(DEV_COUNCIL_API_KEY),
+        description="Open311 api_key for POSTs (and the reference back end's own key).",
+    )
+    waste_api_url: str | None = Field(
+        None, description="Waste (bin day) API base URL; empty uses the embedded one."
+    )
+    info_url: str | None = Field(
+        None, description="Service information API base URL; empty uses the embedded one."
+    )
+    backend_timeout_s: float = Field(5.0, description="Timeout for one council request.")
+
+    # What citizens hear
+    council_name: str = Field("Cambridgeshire councils", description="Who callers have reached.")
+    call_cost_sentence: str | None = Field(
+        "This call costs the same as calling an 01 or 02 number.",
+        description="Said in the first prompt; empty to leave it out.",
+    )
+    phone_number_display: str = Field(
+        "0345 045 5200", description="The number citizens can ring, as spoken and texted."
+    )
+    opening_hours: str = Field(
+        "Mon-Fri 08:00-18:00",
+        description="When people answer: `Mon-Fri 08:00-18:00`, or several as `Mon-Fri "
+        "08:00-18:00; Sat 09:00-12:00`.",
+    )
+    timezone: str = Field("Europe/London", description="Time zone of the opening hours.")
+    languages: list[str] = Field(
+        default_factory=lambda: list(SUPPORTED_LANGUAGES),
+        description="Languages offered, comma separated (en always first).",
+    )
+    default_handle_time_s: float = Field(
+        360.0, description="Assumed handle time when the queue has no history yet."
+    )
+    hold_music_url: str | None = Field(
+        None, description="Hold music on the phone; empty for silence with reassurance."
+    )
+
+    # Sessions and privacy
+    session_resume_minutes: int = Field(30, description="A dropped conversation resumes within.")
+    retention_days: int = Field(90, description="Personal data is deleted after this many days.")
+    secret_key: SecretStr = Field(
+        SecretStr("dev-secret-key-change-me"),
+        description="Signs staff console cookies; must be set in production.",
+    )
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _split_languages(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @field_validator("rasa_url", "council_open311_url", "county_open311_url",
+                     "district_open311_url", "waste_api_url", "info_url",
+                     "call_cost_sentence", "hold_music_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v: object) -> object:
+        return None if v == "" else v
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        unknown = [lang for lang in self.languages if lang not in SUPPORTED_LANGUAGES]
+        if unknown:
+            raise ValueError(f"unsupported languages {unknown}; choose from {SUPPORTED_LANGUAGES}")
+        if "en" not in self.languages:
+            self.languages.insert(0, "en")
+        if self.environment == "production":
+            if self.council_api_key.get_secret_value() == DEV_COUNCIL_API_KEY:
+                raise ValueError("ASSIST_COUNCIL_API_KEY must be set in production")
+            if self.secret_key.get_secret_value().startswith("dev-"):
+                raise ValueError("ASSIST_SECRET_KEY must be set in production")
+        self.public_url = self.public_url.rstrip("/")
+        return self
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite store's file."""
+        return self.data_dir / "assist.db"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once (tests build their own `Settings` instead)."""
+    return Settings()

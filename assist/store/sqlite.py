@@ -1,0 +1,121 @@
+"""SQLite implementation of the store: one file, WAL mode, one writer at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from assist.store.base import Migration, Row
+
+log = logging.getLogger(__name__)
+
+
+class _SQLiteTx:
+    """A transaction on the store's single connection (see `SQLiteStore.transaction`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = await self._conn.execute(sql, tuple(params))
+        try:
+            if sql.lstrip()[:6].upper() == "INSERT":
+                return int(cur.lastrowid or 0)
+            return int(cur.rowcount)
+        finally:
+            await cur.close()
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            row = await cur.fetchone()
+            return dict(row) if row is not None else None
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._conn.execute(sql, tuple(params)) as cur:
+            return [dict(r) for r in await cur.fetchall()]
+
+
+class SQLiteStore:
+    """The default `Store`: a single aiosqlite connection serialised by a lock.
+
+    SQLite allows one writer; serialising transactions in-process avoids busy errors and
+    keeps each turn's writes atomic. `synchronous=FULL` so a committed turn survives a
+    power cut or `kill -9`, not only a clean exit.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self, migrations: Iterable[Migration] = ()) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=FULL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        self._conn = conn
+        await self._migrate(list(migrations))
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at REAL NOT NULL,"
+                " PRIMARY KEY (component, version))"
+            )
+            done = {
+                (r["component"], r["version"])
+                for r in await tx.fetchall("SELECT component, version FROM schema_migrations")
+            }
+        for m in sorted(migrations, key=lambda m: (m.component, m.version)):
+            if (m.component, m.version) in done:
+                continue
+            async with self.transaction() as tx:
+                for statement in _split_sql(m.sql):
+                    await tx.execute(statement)
+                await tx.execute(
+                    "INSERT INTO schema_migrations (component, version, applied_at) VALUES (?,?,?)",
+                    (m.component, m.version, time.time()),
+                )
+            log.info("applied migration %s v%d", m.component, m.version)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_SQLiteTx]:
+        if self._conn is None:
+            raise RuntimeError("store is not open")
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SQLiteTx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def ping(self) -> bool:
+        try:
+            async with self.transaction() as tx:
+                return (await tx.fetchone("SELECT 1 AS ok")) is not None
+        except Exception:  # noqa: BLE001 - health check reports, never raises
+            return False
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration script into statements (migrations contain no `;` in literals)."""
+    return [s.strip() for s in sql.split(";") if s.strip()]
