@@ -61,6 +61,8 @@ class Option:
 
     key: str
     label: str
+    short: str = ""
+    """A shorter label for text messages (empty: use `label`)."""
 
 
 @dataclass(frozen=True)

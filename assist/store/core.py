@@ -138,3 +138,32 @@ async def audit(
         (now if now is not None else time.time(), actor, action, subject,
          json.dumps(detail or {})),
     )
+
+MIGRATIONS.append(
+    Migration(
+        "core",
+        2,
+        """
+        CREATE TABLE processed_inputs (
+          key TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          response TEXT NOT NULL,
+          at REAL NOT NULL
+        );
+        """,
+    )
+)
+
+
+async def processed_response(tx: Tx, key: str) -> Row | None:
+    """The stored answer to an input already handled under `key` (a channel retry), or None."""
+    return await tx.fetchone("SELECT * FROM processed_inputs WHERE key = ?", (key,))
+
+
+async def record_processed(tx: Tx, key: str, session_id: str, response: Any, now: float) -> None:
+    """Remember the answer given to the input with this idempotency `key`."""
+    await tx.execute(
+        "INSERT INTO processed_inputs (key, session_id, response, at) VALUES (?,?,?,?)"
+        " ON CONFLICT(key) DO NOTHING",
+        (key, session_id, json.dumps(response), now),
+    )

@@ -1,0 +1,208 @@
+"""Runs one turn end to end: load the session, ask the engine, commit everything together.
+
+The session, the transcript lines, outbox records (reports, texts) and any queue entry are
+written in ONE transaction, so a crash either loses the whole turn (the citizen is asked
+again) or keeps all of it; never a report without its session or a session without its
+report. An idempotency key from the channel (Twilio's CallSid + step, or MessageSid) makes
+a retried request return the stored answer without doing anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assist.dialogue.engine import Engine
+from assist.dialogue.types import (
+    Action,
+    Ask,
+    CallBackend,
+    Channel,
+    HandOff,
+    Inbound,
+    Say,
+    SendSms,
+    Session,
+    Status,
+    action_from_dict,
+    action_to_dict,
+)
+from assist.store import core
+from assist.store.base import Row, Store, Tx
+
+log = logging.getLogger(__name__)
+
+
+class HandoffQueue(Protocol):
+    """Where hand-offs go: the handoff queue writes its entry inside the turn's transaction."""
+
+    async def enqueue_in_tx(self, tx: Tx, *, session: Session, handoff: HandOff,
+                            transcript: list[Row], now: float) -> int:
+        """Add the citizen to the queue; returns the entry id."""
+        ...
+
+
+@dataclass
+class RecordingQueue:
+    """A `HandoffQueue` that only records hand-offs (for tests and the terminal chat)."""
+
+    entries: list[tuple[str, HandOff]] = field(default_factory=list)
+
+    async def enqueue_in_tx(self, tx: Tx, *, session: Session, handoff: HandOff,
+                            transcript: list[Row], now: float) -> int:
+        self.entries.append((session.id, handoff))
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """The result of a turn: the session after it, what to tell the citizen, and flags."""
+
+    session: Session
+    actions: list[Action]
+    resumed: bool = False
+    replayed: bool = False
+    """True when this was a channel retry answered from the stored response."""
+    queue_entry: int | None = None
+
+
+def new_session_id() -> str:
+    """A random, unguessable session id."""
+    return secrets.token_urlsafe(12)
+
+
+class Conversations:
+    """The one place turns are run, for every channel."""
+
+    def __init__(self, store: Store, engine: Engine, queue: HandoffQueue,
+                 resume_window_s: float = 1800.0, clock: Callable[[], float] = time.time,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.store = store
+        self.engine = engine
+        self.queue = queue
+        self.resume_window_s = resume_window_s
+        self.clock = clock
+        self.on_commit = on_commit
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, key: str) -> asyncio.Lock:
+        if len(self._locks) > 10_000:
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(key, asyncio.Lock())
+
+    async def find(self, channel: Channel, sender: str) -> Session | None:
+        """The sender's conversation on this channel if still resumable, else None."""
+        async with self.store.transaction() as tx:
+            row = await core.latest_session(tx, channel.value, sender,
+                                            self.clock() - self.resume_window_s)
+        if row is None or row["status"] == Status.ENDED.value:
+            return None
+        return Session.from_json(json.loads(row["state"]))
+
+    async def get(self, session_id: str) -> Session | None:
+        """A session by id, whatever its age."""
+        async with self.store.transaction() as tx:
+            row = await core.load_session(tx, session_id)
+        return Session.from_json(json.loads(row["state"])) if row else None
+
+    def _new(self, channel: Channel, sender: str, language_hint: str | None) -> Session:
+        now = self.clock()
+        lang = language_hint if language_hint in self.engine.config.languages else "en"
+        return Session(new_session_id(), channel, sender, language=lang or "en",
+                       created_at=now, updated_at=now)
+
+    async def open(self, channel: Channel, sender: str, language_hint: str | None = None,
+                   key: str | None = None) -> TurnOutcome:
+        """Start a conversation (a call arriving, a chat opening): greet, or welcome back."""
+        async with self._lock(f"{channel}:{sender}"):
+            replay = await self._replay(key)
+            if replay:
+                return replay
+            session = await self.find(channel, sender)
+            if session is not None and session.turns > 0:
+                actions = await self.engine.resume(session)
+                return await self._commit(session, None, actions, key, resumed=True)
+            session = session or self._new(channel, sender, language_hint)
+            actions = await self.engine.start(session)
+            return await self._commit(session, None, actions, key)
+
+    async def handle(self, inbound: Inbound, key: str | None = None) -> TurnOutcome:
+        """Run one turn for this input; creates the conversation if there is none."""
+        async with self._lock(f"{inbound.channel}:{inbound.sender}"):
+            replay = await self._replay(key)
+            if replay:
+                return replay
+            session = await self.find(inbound.channel, inbound.sender)
+            greeting: list[Action] = []
+            if session is None:
+                session = self._new(inbound.channel, inbound.sender, inbound.language_hint)
+                started = await self.engine.start(session)
+                if inbound.words is None and inbound.digits is None:
+                    return await self._commit(session, inbound, started, key)
+                greeting = [a for a in started if isinstance(a, Say)][:1]
+            actions = await self.engine.turn(session, inbound)
+            return await self._commit(session, inbound, greeting + actions, key)
+
+    async def _replay(self, key: str | None) -> TurnOutcome | None:
+        if key is None:
+            return None
+        async with self.store.transaction() as tx:
+            row = await core.processed_response(tx, key)
+            if row is None:
+                return None
+            srow = await core.load_session(tx, row["session_id"])
+        if srow is None:
+            return None
+        session = Session.from_json(json.loads(srow["state"]))
+        actions = [action_from_dict(a) for a in json.loads(row["response"])]
+        return TurnOutcome(session, actions, replayed=True)
+
+    async def _commit(self, session: Session, inbound: Inbound | None, actions: list[Action],
+                      key: str | None, resumed: bool = False) -> TurnOutcome:
+        now = self.clock()
+        entry: int | None = None
+        async with self.store.transaction() as tx:
+            if inbound is not None:
+                said = inbound.words or inbound.digits or ("(silence)" if inbound.silence else "")
+                meta: dict[str, Any] = {"step": session.position}
+                if inbound.confidence is not None:
+                    meta["confidence"] = inbound.confidence
+                if inbound.digits:
+                    meta["digits"] = True
+                await core.append_transcript(tx, session.id, "citizen", said, meta, now)
+            for i, action in enumerate(actions):
+                if isinstance(action, Say | Ask):
+                    await core.append_transcript(tx, session.id, "assistant", action.text,
+                                                 {"step": session.position}, now)
+                elif isinstance(action, CallBackend):
+                    await core.enqueue_outbox(tx, kind=action.operation, key=action.key,
+                                              payload=action.payload, session_id=session.id,
+                                              now=now)
+                elif isinstance(action, SendSms):
+                    await core.enqueue_outbox(
+                        tx, kind="sms", key=f"sms:{session.id}:{session.turns}:{i}",
+                        payload={"to": action.to, "text": action.text,
+                                 "purpose": action.purpose},
+                        session_id=session.id, recipient=action.to, now=now)
+                elif isinstance(action, HandOff):
+                    lines = await core.transcript(tx, session.id)
+                    entry = await self.queue.enqueue_in_tx(
+                        tx, session=session, handoff=action, transcript=lines, now=now)
+                    await core.audit(tx, "assistant", "handoff", session.id,
+                                     {"reason": action.reason, "priority": int(action.priority)},
+                                     now)
+            await core.save_session(tx, session_id=session.id, channel=session.channel.value,
+                                    sender=session.sender, status=session.status.value,
+                                    state=session.to_json(), now=now)
+            if key is not None:
+                await core.record_processed(tx, key, session.id,
+                                            [action_to_dict(a) for a in actions], now)
+        if self.on_commit is not None:
+            self.on_commit()
+        return TurnOutcome(session, actions, resumed=resumed, queue_entry=entry)
