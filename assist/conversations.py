@@ -42,8 +42,9 @@ log = logging.getLogger(__name__)
 class HandoffQueue(Protocol):
     """Where hand-offs go: the handoff queue writes its entry inside the turn's transaction."""
 
-    async def enqueue_in_tx(self, tx: Tx, *, session: Session, handoff: HandOff,
-                            transcript: list[Row], now: float) -> int:
+    async def enqueue_in_tx(
+        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
+    ) -> int:
         """Add the citizen to the queue; returns the entry id."""
         ...
 
@@ -54,8 +55,9 @@ class RecordingQueue:
 
     entries: list[tuple[str, HandOff]] = field(default_factory=list)
 
-    async def enqueue_in_tx(self, tx: Tx, *, session: Session, handoff: HandOff,
-                            transcript: list[Row], now: float) -> int:
+    async def enqueue_in_tx(
+        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
+    ) -> int:
         self.entries.append((session.id, handoff))
         return len(self.entries)
 
@@ -80,9 +82,15 @@ def new_session_id() -> str:
 class Conversations:
     """The one place turns are run, for every channel."""
 
-    def __init__(self, store: Store, engine: Engine, queue: HandoffQueue,
-                 resume_window_s: float = 1800.0, clock: Callable[[], float] = time.time,
-                 on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        queue: HandoffQueue,
+        resume_window_s: float = 1800.0,
+        clock: Callable[[], float] = time.time,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
         self.engine = engine
         self.queue = queue
@@ -99,8 +107,9 @@ class Conversations:
     async def find(self, channel: Channel, sender: str) -> Session | None:
         """The sender's conversation on this channel if still resumable, else None."""
         async with self.store.transaction() as tx:
-            row = await core.latest_session(tx, channel.value, sender,
-                                            self.clock() - self.resume_window_s)
+            row = await core.latest_session(
+                tx, channel.value, sender, self.clock() - self.resume_window_s
+            )
         if row is None or row["status"] == Status.ENDED.value:
             return None
         return Session.from_json(json.loads(row["state"]))
@@ -114,11 +123,17 @@ class Conversations:
     def _new(self, channel: Channel, sender: str, language_hint: str | None) -> Session:
         now = self.clock()
         lang = language_hint if language_hint in self.engine.config.languages else "en"
-        return Session(new_session_id(), channel, sender, language=lang or "en",
-                       created_at=now, updated_at=now)
+        return Session(
+            new_session_id(), channel, sender, language=lang or "en", created_at=now, updated_at=now
+        )
 
-    async def open(self, channel: Channel, sender: str, language_hint: str | None = None,
-                   key: str | None = None) -> TurnOutcome:
+    async def open(
+        self,
+        channel: Channel,
+        sender: str,
+        language_hint: str | None = None,
+        key: str | None = None,
+    ) -> TurnOutcome:
         """Start a conversation (a call arriving, a chat opening): greet, or welcome back."""
         async with self._lock(f"{channel}:{sender}"):
             replay = await self._replay(key)
@@ -145,7 +160,7 @@ class Conversations:
                 started = await self.engine.start(session)
                 if inbound.words is None and inbound.digits is None:
                     return await self._commit(session, inbound, started, key)
-                greeting = [a for a in started if isinstance(a, Say)][:1]
+                greeting.extend([a for a in started if isinstance(a, Say)][:1])  # hello only
             actions = await self.engine.turn(session, inbound)
             return await self._commit(session, inbound, greeting + actions, key)
 
@@ -163,8 +178,14 @@ class Conversations:
         actions = [action_from_dict(a) for a in json.loads(row["response"])]
         return TurnOutcome(session, actions, replayed=True)
 
-    async def _commit(self, session: Session, inbound: Inbound | None, actions: list[Action],
-                      key: str | None, resumed: bool = False) -> TurnOutcome:
+    async def _commit(
+        self,
+        session: Session,
+        inbound: Inbound | None,
+        actions: list[Action],
+        key: str | None,
+        resumed: bool = False,
+    ) -> TurnOutcome:
         now = self.clock()
         entry: int | None = None
         async with self.store.transaction() as tx:
@@ -178,31 +199,54 @@ class Conversations:
                 await core.append_transcript(tx, session.id, "citizen", said, meta, now)
             for i, action in enumerate(actions):
                 if isinstance(action, Say | Ask):
-                    await core.append_transcript(tx, session.id, "assistant", action.text,
-                                                 {"step": session.position}, now)
+                    await core.append_transcript(
+                        tx, session.id, "assistant", action.text, {"step": session.position}, now
+                    )
                 elif isinstance(action, CallBackend):
-                    await core.enqueue_outbox(tx, kind=action.operation, key=action.key,
-                                              payload=action.payload, session_id=session.id,
-                                              now=now)
+                    await core.enqueue_outbox(
+                        tx,
+                        kind=action.operation,
+                        key=action.key,
+                        payload=action.payload,
+                        session_id=session.id,
+                        now=now,
+                    )
                 elif isinstance(action, SendSms):
                     await core.enqueue_outbox(
-                        tx, kind="sms", key=f"sms:{session.id}:{session.turns}:{i}",
-                        payload={"to": action.to, "text": action.text,
-                                 "purpose": action.purpose},
-                        session_id=session.id, recipient=action.to, now=now)
+                        tx,
+                        kind="sms",
+                        key=f"sms:{session.id}:{session.turns}:{i}",
+                        payload={"to": action.to, "text": action.text, "purpose": action.purpose},
+                        session_id=session.id,
+                        recipient=action.to,
+                        now=now,
+                    )
                 elif isinstance(action, HandOff):
                     lines = await core.transcript(tx, session.id)
                     entry = await self.queue.enqueue_in_tx(
-                        tx, session=session, handoff=action, transcript=lines, now=now)
-                    await core.audit(tx, "assistant", "handoff", session.id,
-                                     {"reason": action.reason, "priority": int(action.priority)},
-                                     now)
-            await core.save_session(tx, session_id=session.id, channel=session.channel.value,
-                                    sender=session.sender, status=session.status.value,
-                                    state=session.to_json(), now=now)
+                        tx, session=session, handoff=action, transcript=lines, now=now
+                    )
+                    await core.audit(
+                        tx,
+                        "assistant",
+                        "handoff",
+                        session.id,
+                        {"reason": action.reason, "priority": int(action.priority)},
+                        now,
+                    )
+            await core.save_session(
+                tx,
+                session_id=session.id,
+                channel=session.channel.value,
+                sender=session.sender,
+                status=session.status.value,
+                state=session.to_json(),
+                now=now,
+            )
             if key is not None:
-                await core.record_processed(tx, key, session.id,
-                                            [action_to_dict(a) for a in actions], now)
+                await core.record_processed(
+                    tx, key, session.id, [action_to_dict(a) for a in actions], now
+                )
         if self.on_commit is not None:
             self.on_commit()
         return TurnOutcome(session, actions, resumed=resumed, queue_entry=entry)

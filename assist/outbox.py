@@ -9,6 +9,7 @@ registered for its `kind`, and records the outcome. Handlers must be idempotent 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -75,7 +76,7 @@ class OutboxWorker:
             result = await handler(row, json.loads(row["payload"]))
         except PermanentFailure as exc:
             status, error = "failed", str(exc)
-        except Exception as exc:  # noqa: BLE001 - any other failure is retried with backoff
+        except Exception as exc:
             after = exc.after_s if isinstance(exc, RetryLater) else None
             error = f"{type(exc).__name__}: {exc}"
             if attempts >= self.max_attempts:
@@ -83,28 +84,50 @@ class OutboxWorker:
             else:
                 status = "pending"
                 backoff = min(self.max_backoff_s, self.base_backoff_s * 2 ** (attempts - 1))
-                next_at = self.clock() + (after if after is not None else
-                                          backoff * (0.5 + random.random() / 2))
+                next_at = self.clock() + (
+                    after if after is not None else backoff * (0.5 + random.random() / 2)
+                )
         if error:
             log.warning("outbox %s #%s attempt %d: %s", row["kind"], row["id"], attempts, error)
         async with self.store.transaction() as tx:
             await tx.execute(
                 "UPDATE outbox SET status=?, attempts=?, next_attempt_at=?, last_error=?,"
                 " result=COALESCE(?, result), updated_at=? WHERE id=?",
-                (status, attempts, next_at, error,
-                 json.dumps(result) if result is not None else None, self.clock(), row["id"]),
+                (
+                    status,
+                    attempts,
+                    next_at,
+                    error,
+                    json.dumps(result) if result is not None else None,
+                    self.clock(),
+                    row["id"],
+                ),
             )
 
-    async def run_forever(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set; errors in one pass never stop the loop."""
+    async def run_forever(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set; `wake` cuts the idle wait short when work arrives.
+
+        Errors in one pass are logged and never stop the loop.
+        """
+        wake = wake or asyncio.Event()
         while not stop.is_set():
             try:
                 busy = await self.run_once()
             except Exception:
                 log.exception("outbox pass failed")
                 busy = 0
-            if not busy:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.poll_s)
-                except TimeoutError:
-                    pass
+            if busy:
+                continue
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(stop, wake), timeout=self.poll_s)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    """Return when any of the events is set."""
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEV_COUNCIL_API_KEY = "dev-council-key"  # noqa: S105 - development default only, refused in production
+DEV_COUNCIL_API_KEY = "dev-council-key"
 SUPPORTED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 
 
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         "08:00-18:00; Sat 09:00-12:00`.",
     )
     timezone: str = Field("Europe/London", description="Time zone of the opening hours.")
-    languages: list[str] = Field(
+    languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(SUPPORTED_LANGUAGES),
         description="Languages offered, comma separated (en always first).",
     )
@@ -130,9 +130,17 @@ class Settings(BaseSettings):
             v = [p.strip() for p in v.split(",") if p.strip()]
         return v
 
-    @field_validator("rasa_url", "council_open311_url", "county_open311_url",
-                     "district_open311_url", "waste_api_url", "info_url",
-                     "call_cost_sentence", "hold_music_url", mode="before")
+    @field_validator(
+        "rasa_url",
+        "council_open311_url",
+        "county_open311_url",
+        "district_open311_url",
+        "waste_api_url",
+        "info_url",
+        "call_cost_sentence",
+        "hold_music_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         return None if v == "" else v

@@ -80,5 +80,10 @@ class InMemoryCouncilServices:
 
     async def service_info(self, topic: str) -> ServiceInfo:
         self._check()
-        return ServiceInfo(topic, topic.replace("_", " "), "", phone="0345 045 5200",
-                           hours=("Mon-Fri 08:00-18:00",))
+        return ServiceInfo(
+            topic,
+            topic.replace("_", " "),
+            "",
+            phone="0345 045 5200",
+            hours=("Mon-Fri 08:00-18:00",),
+        )

@@ -1,10 +1,10 @@
 """The `CouncilServices` contract and its value types; errors are drawn in the tree below.
 
-    BackendError                 anything that went wrong talking to a council system
-    ├── BackendUnavailable       down, timed out, 5xx, or answered nonsense: try again later
-    ├── NotFound                 no such postcode / address / report
-    ├── OutsideArea              a real place, but not one these councils serve
-    └── InvalidRequest           the council refused the request (Open311 4xx with reasons)
+BackendError                 anything that went wrong talking to a council system
+├── BackendUnavailable       down, timed out, 5xx, or answered nonsense: try again later
+├── NotFound                 no such postcode / address / report
+├── OutsideArea              a real place, but not one these councils serve
+└── InvalidRequest           the council refused the request (Open311 4xx with reasons)
 """
 
 from __future__ import annotations
@@ -113,6 +113,10 @@ class ReportStatus:
     status_notes: str | None = None
     updated: dt.datetime | None = None
     address: str | None = None
+    council_ref: str | None = None
+    """The council's service_request_id, once known (added: optional, defaults to None)."""
+    assist_ref: str | None = None
+    """Assist's own reference, when the report was made through Assist (added, optional)."""
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assist.backend_client.protocol import (
     BackendError,
-    BackendUnavailable,
     CouncilServices,
     NotFound,
     OutsideArea,
     ReportRequest,
 )
 from assist.dialogue.commands import Command, fold, match_command
+from assist.dialogue.entities import extract_entities
 from assist.dialogue.flows import FlowSet, StepSpec
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
@@ -51,28 +50,72 @@ from assist.dialogue.types import (
 log = logging.getLogger(__name__)
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "lt": "Lietuvių", "ro": "Română",
-                  "pt": "Português"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "pl": "Polski",
+    "lt": "Lietuvių",
+    "ro": "Română",
+    "pt": "Português",
+}
 # Whole-utterance language choices (folded).
 LANGUAGE_WORDS = {
-    "english": "en", "in english": "en", "angielski": "en", "anglu": "en", "engleza": "en",
+    "english": "en",
+    "in english": "en",
+    "angielski": "en",
+    "anglu": "en",
+    "engleza": "en",
     "ingles": "en",
-    "polski": "pl", "po polsku": "pl", "polish": "pl", "polska": "pl",
-    "lietuviskai": "lt", "lietuviu": "lt", "lithuanian": "lt", "lietuviu kalba": "lt",
-    "romana": "ro", "in romana": "ro", "romanian": "ro", "limba romana": "ro",
-    "portugues": "pt", "em portugues": "pt", "portuguese": "pt",
+    "polski": "pl",
+    "po polsku": "pl",
+    "polish": "pl",
+    "polska": "pl",
+    "lietuviskai": "lt",
+    "lietuviu": "lt",
+    "lithuanian": "lt",
+    "lietuviu kalba": "lt",
+    "romana": "ro",
+    "in romana": "ro",
+    "romanian": "ro",
+    "limba romana": "ro",
+    "portugues": "pt",
+    "em portugues": "pt",
+    "portuguese": "pt",
 }
-_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b")
-_ASSIST_REF = re.compile(r"\bAS[\s-]*([2-9A-HJ-NP-Z]{6})\b")
-_COUNCIL_REF = re.compile(r"\b(\d{3,12})\b")
-YES = {"yes", "yeah", "yep", "yes please", "correct", "right", "that s right", "ok", "okay",
-       "tak", "taip", "da", "sim", "y"}
+YES = {
+    "yes",
+    "yeah",
+    "yep",
+    "yes please",
+    "correct",
+    "right",
+    "that s right",
+    "ok",
+    "okay",
+    "tak",
+    "taip",
+    "da",
+    "sim",
+    "y",
+}
 NO = {"no", "nope", "no thanks", "no thank you", "wrong", "nie", "ne", "nu", "nao", "n"}
 MAX_CHAIN = 12
+MAX_TEXT = 4000
+"""Longest free text kept (Open311's description limit)."""
 SERVICE_INTENTS = {
-    "bin_day", "missed_bin", "report_pothole", "report_flytipping", "report_streetlight",
-    "request_status", "council_tax", "blue_badge", "school_transport", "adult_social_care",
-    "safeguarding", "library", "opening_hours", "reminders",
+    "bin_day",
+    "missed_bin",
+    "report_pothole",
+    "report_flytipping",
+    "report_streetlight",
+    "request_status",
+    "council_tax",
+    "blue_badge",
+    "school_transport",
+    "adult_social_care",
+    "safeguarding",
+    "library",
+    "opening_hours",
+    "reminders",
 }
 
 
@@ -99,19 +142,38 @@ def spoken_reference(ref: str) -> str:
 
 
 def find_postcode(text: str) -> str | None:
-    """A UK postcode in the text, normalised ("cb12ad" -> "CB1 2AD"), or None."""
-    m = _POSTCODE.search(text.upper())
-    return f"{m.group(1)} {m.group(2)}" if m else None
+    """A UK postcode in the text, normalised ("cb12ad", "c b one two a d" -> "CB1 2AD")."""
+    value = extract_entities(text).get("postcode")
+    return str(value) if value else None
 
 
 def find_reference(text: str) -> str | None:
-    """An Assist (`AS-XXXXXX`) or council (digits) reference in the text, or None."""
-    up = text.upper()
-    m = _ASSIST_REF.search(up)
-    if m:
-        return "AS-" + m.group(1)
-    m = _COUNCIL_REF.search(up.replace(" ", ""))
-    return m.group(1) if m else None
+    """An Assist (`AS-XXXXXX`) or council reference in the text, or None.
+
+    Digits alone ("1 0 4 2", keyed or said) are taken as a council reference of 3 or more
+    digits, since councils number their reports differently.
+    """
+    value = extract_entities(text).get("reference")
+    if value:
+        return str(value)
+    tokens = [_SPOKEN_DIGITS.get(w, w) for w in fold(text).split()]
+    digits = "".join(t for t in tokens if t.isdigit())
+    return digits if 3 <= len(digits) <= 12 else None
+
+
+_SPOKEN_DIGITS = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
 
 
 @dataclass
@@ -156,8 +218,9 @@ class Engine:
         lang = session.language
         t.actions.append(self._say(t, "greeting.hello", council=self.config.council_name))
         if session.channel == Channel.VOICE and self.config.call_cost_sentence:
-            t.actions.append(self._say(t, "greeting.cost",
-                                       call_cost=self.config.call_cost_sentence))
+            t.actions.append(
+                self._say(t, "greeting.cost", call_cost=self.config.call_cost_sentence)
+            )
         if len(self.config.languages) > 1 and self.prompts.has(lang, "greeting.languages"):
             t.actions.append(self._say(t, "greeting.languages"))
         await self._enter(t, "main", self.flows.flows["main"].spec.start, record=False)
@@ -171,10 +234,16 @@ class Engine:
         t.actions.append(self._say(t, "greeting.welcome_back", doing=doing))
         session.slots["_resume_from"] = session.position
         session.flow, session.step = "_resume", "choose"
-        t.actions.append(Ask(self.prompts.get(t.lang, "greeting.carry_on"),
-                             options=(self._opt(t, "1", "main.opt.yes_else"),
-                                      self._opt(t, "2", "common.opt.menu")),
-                             step="_resume.choose"))
+        t.actions.append(
+            Ask(
+                self.prompts.get(t.lang, "greeting.carry_on"),
+                options=(
+                    self._opt(t, "1", "main.opt.yes_else"),
+                    self._opt(t, "2", "common.opt.menu"),
+                ),
+                step="_resume.choose",
+            )
+        )
         return self._finish(t)
 
     async def turn(self, session: Session, inbound: Inbound) -> list[Action]:
@@ -189,16 +258,16 @@ class Engine:
         except MissingTranslation as exc:
             log.warning("no %s translation for %s: handing off", exc.language, exc.key)
             t.actions = [a for a in t.actions if not isinstance(a, Ask)]
-            self._handoff(t, "no_translation", skill=f"language:{exc.language}",
-                          prompt_key=None)
+            self._handoff(t, "no_translation", skill=f"language:{exc.language}", prompt_key=None)
         return self._finish(t)
 
     # ------------------------------------------------------------------ the turn
     async def _turn(self, t: _Turn, inbound: Inbound) -> None:
         s = t.session
         words = inbound.words
-        if words and len(words) > 4000:
-            words = words[:4000]
+        if words and len(words) > MAX_TEXT:
+            words = words[:MAX_TEXT]
+            inbound = replace(inbound, text=words, speech=None)
         command = match_command(inbound.digits, words)
         if command is None and words:
             choice = LANGUAGE_WORDS.get(fold(words))
@@ -207,8 +276,12 @@ class Engine:
                 await self._reask(t)
                 return
             self._maybe_switch_language(t, words)
-        if command is not None and not (s.step == "choose" and s.flow == "_language"
-                                        and inbound.digits and inbound.digits != "0"):
+        if command is not None and not (
+            s.step == "choose"
+            and s.flow == "_language"
+            and inbound.digits
+            and inbound.digits != "0"
+        ):
             await self._command(t, command)
             return
         if s.status == Status.QUEUED and s.flow != "_resume":
@@ -222,7 +295,9 @@ class Engine:
             return
         step = self.flows.step(s.flow, s.step)
         handler = {
-            "menu": self._on_menu, "collect": self._on_collect, "address": self._on_address,
+            "menu": self._on_menu,
+            "collect": self._on_collect,
+            "address": self._on_address,
             "confirm": self._on_confirm,
         }.get(step.type)
         if handler is None:  # say/action/handoff/end never wait; recover by re-entering
@@ -257,11 +332,15 @@ class Engine:
             others = [lang for lang in self.config.languages if lang != s.language][:4]
             s.slots["_language_from"] = s.position
             s.flow, s.step = "_language", "choose"
-            t.actions.append(Ask(
-                self.prompts.get(t.lang, "language.menu"),
-                options=tuple(Option(str(i + 1), LANGUAGE_NAMES[lang])
-                              for i, lang in enumerate(others)),
-                step="_language.choose"))
+            t.actions.append(
+                Ask(
+                    self.prompts.get(t.lang, "language.menu"),
+                    options=tuple(
+                        Option(str(i + 1), LANGUAGE_NAMES[lang]) for i, lang in enumerate(others)
+                    ),
+                    step="_language.choose",
+                )
+            )
             s.slots["_language_options"] = others
         elif command == Command.TEXT_MENU:
             await self._text_menu(t)
@@ -310,8 +389,11 @@ class Engine:
         if value is None and words:
             # Not the value asked for: maybe they want something else entirely.
             c = await self._classify(t, words, count_unsure=False)
-            if c is not None and c.intent in SERVICE_INTENTS | {"human", "goodbye"} and \
-                    c.intent not in self.flows.flows[s.flow].spec.intents:
+            if (
+                c is not None
+                and c.intent in SERVICE_INTENTS | {"human", "goodbye"}
+                and c.intent not in self.flows.flows[s.flow].spec.intents
+            ):
                 await self._route_intent(t, c, words)
                 return
         if value is None:
@@ -393,20 +475,28 @@ class Engine:
                 t.session.slots.pop(spec.slot, None)
         await self._enter(t, flow, step)
 
-    async def _enter(self, t: _Turn, flow: str, step_name: str, record: bool = True,
-                     depth: int = 0) -> None:
+    async def _enter(
+        self, t: _Turn, flow: str, step_name: str, record: bool = True, depth: int = 0
+    ) -> None:
         s = t.session
         if depth > MAX_CHAIN:
             raise RuntimeError(f"flow loop at {flow}.{step_name}")
-        if record and s.step and not s.flow.startswith("_") and (s.flow, s.step) != (flow,
-                                                                                    step_name):
+        if (
+            record
+            and s.step
+            and not s.flow.startswith("_")
+            and (s.flow, s.step) != (flow, step_name)
+        ):
             s.history.append(s.position)
             del s.history[:-20]
         s.flow, s.step, s.misses, s.low_confidence = flow, step_name, 0, 0
         step = self.flows.step(flow, step_name)
         if flow in self.flows.by_intent.values() and self.flows.flows[flow].spec.intents:
-            s.intent = step_name if step_name in SERVICE_INTENTS else (
-                self.flows.flows[flow].spec.intents[0])
+            s.intent = (
+                step_name
+                if step_name in SERVICE_INTENTS
+                else (self.flows.flows[flow].spec.intents[0])
+            )
 
         async def go(target: str | None) -> None:
             assert target is not None
@@ -419,8 +509,14 @@ class Engine:
             if step.slot and s.slots.get(step.slot):
                 await go(step.next)  # never ask twice
                 return
-            t.actions.append(Ask(self._text(t, step.prompt), expect=step.expect or "text",
-                                 entry=True, step=s.position))
+            t.actions.append(
+                Ask(
+                    self._text(t, step.prompt),
+                    expect=step.expect or "text",
+                    entry=True,
+                    step=s.position,
+                )
+            )
         elif step.type == "address":
             await self._lookup_addresses(t, step, go)
         elif step.type == "confirm":
@@ -433,8 +529,13 @@ class Engine:
             await go(step.next if ok else step.on_error)
         elif step.type == "handoff":
             priority = Priority[step.priority.upper()]
-            self._handoff(t, step.reason or "flow", priority=priority, skill=step.skill,
-                          prompt_key=step.prompt)
+            self._handoff(
+                t,
+                step.reason or "flow",
+                priority=priority,
+                skill=step.skill,
+                prompt_key=step.prompt,
+            )
         elif step.type == "end":
             t.actions.append(self._say(t, step.prompt or "main.goodbye"))
             t.actions.append(End())
@@ -452,9 +553,9 @@ class Engine:
         except NotFound:
             t.actions.append(self._say(t, "common.no_address", postcode=postcode))
             s.slots.pop("postcode", None)
-            misses = s.misses + 1
+            misses = int(s.slots.get("_postcode_misses", 0)) + 1
+            s.slots["_postcode_misses"] = misses
             await go(step.on_no)
-            s.misses = misses
             if misses >= 2:
                 self._drop_asks(t)
                 self._handoff(t, "address_not_found")
@@ -464,28 +565,51 @@ class Engine:
             s.degraded = True
             await go("common.unavailable")
             return
-        await self._offer_addresses(t, step, [
-            {"id": a.id, "line": a.line, "postcode": a.postcode, "district": a.district,
-             "lat": a.lat, "long": a.long} for a in found])
+        await self._offer_addresses(
+            t,
+            step,
+            [
+                {
+                    "id": a.id,
+                    "line": a.line,
+                    "postcode": a.postcode,
+                    "district": a.district,
+                    "lat": a.lat,
+                    "long": a.long,
+                }
+                for a in found
+            ],
+        )
 
-    async def _offer_addresses(self, t: _Turn, step: StepSpec,
-                               found: list[dict[str, Any]]) -> None:
+    async def _offer_addresses(self, t: _Turn, step: StepSpec, found: list[dict[str, Any]]) -> None:
         s = t.session
         s.slots["_addresses"] = found
         if len(found) == 1:
             s.slots["_addr_mode"] = "one"
-            t.actions.append(self._yes_no_ask(
-                t, self.prompts.get(t.lang, "common.one_address", address=found[0]["line"])))
+            t.actions.append(
+                self._yes_no_ask(
+                    t, self.prompts.get(t.lang, "common.one_address", address=found[0]["line"])
+                )
+            )
         elif len(found) <= 4:
             s.slots["_addr_mode"] = "pick"
-            t.actions.append(Ask(self._text(t, step.prompt),
-                                 options=tuple(Option(str(i + 1), a["line"])
-                                               for i, a in enumerate(found)),
-                                 step=s.position))
+            t.actions.append(
+                Ask(
+                    self._text(t, step.prompt),
+                    options=tuple(Option(str(i + 1), a["line"]) for i, a in enumerate(found)),
+                    step=s.position,
+                )
+            )
         else:
             s.slots["_addr_mode"] = "filter"
-            t.actions.append(Ask(self.prompts.get(t.lang, "common.too_many_addresses"),
-                                 expect="text", entry=True, step=s.position))
+            t.actions.append(
+                Ask(
+                    self.prompts.get(t.lang, "common.too_many_addresses"),
+                    expect="text",
+                    entry=True,
+                    step=s.position,
+                )
+            )
 
     # ------------------------------------------------------------------ back-end actions
     async def _action(self, t: _Turn, step: StepSpec) -> bool:
@@ -507,8 +631,9 @@ class Engine:
                 await self._text_menu(t)
         except NotFound:
             if step.call == "report_status":
-                t.actions.append(self._say(t, "status.not_found",
-                                           reference=s.slots.pop("reference", "")))
+                t.actions.append(
+                    self._say(t, "status.not_found", reference=s.slots.pop("reference", ""))
+                )
                 return True
             raise
         except BackendError as exc:
@@ -522,15 +647,25 @@ class Engine:
         collections = await self.services.bin_collections(s.slots["address_id"])
         items = []
         for c in collections[:3]:
-            item = self.prompts.get(t.lang, "bins.collection_item",
-                                    bin=self.prompts.get(t.lang, f"bins.bin.{c.bin}"),
-                                    day=self._date(t, c.date))
+            item = self.prompts.get(
+                t.lang,
+                "bins.collection_item",
+                bin=self.prompts.get(t.lang, f"bins.bin.{c.bin}"),
+                day=self._date(t, c.date),
+            )
             if c.moved_from:
-                item += " " + self.prompts.get(t.lang, "bins.moved",
-                                               usual=self._date(t, c.moved_from))
+                item += " " + self.prompts.get(
+                    t.lang, "bins.moved", usual=self._date(t, c.moved_from)
+                )
             items.append(item)
-        t.actions.append(self._say(t, "bins.collections", address=s.slots.get("address", ""),
-                                   collections="; ".join(items)))
+        t.actions.append(
+            self._say(
+                t,
+                "bins.collections",
+                address=s.slots.get("address", ""),
+                collections="; ".join(items),
+            )
+        )
 
     def _report(self, t: _Turn, service: str) -> None:
         s = t.session
@@ -538,17 +673,27 @@ class Engine:
         addr = s.slots.get("_address") or {}
         description = s.slots.get("description") or f"Missed {s.slots.get('bin', '')} bin"
         report = ReportRequest(
-            service=service, description=description, assist_ref=ref,
+            service=service,
+            description=description,
+            assist_ref=ref,
             location_text=s.slots.get("location"),
-            lat=addr.get("lat"), long=addr.get("long"),
+            lat=addr.get("lat"),
+            long=addr.get("long"),
             attributes={k: v for k, v in {"bin": s.slots.get("bin")}.items() if v},
             phone=s.sender if s.channel in (Channel.VOICE, Channel.SMS) else None,
         )
         payload: dict[str, Any] = {
-            "service": report.service, "description": report.description,
-            "assist_ref": ref, "location_text": report.location_text, "lat": report.lat,
-            "long": report.long, "attributes": report.attributes, "phone": report.phone,
-            "address": addr or None, "session_id": s.id, "channel": s.channel.value,
+            "service": report.service,
+            "description": report.description,
+            "assist_ref": ref,
+            "location_text": report.location_text,
+            "lat": report.lat,
+            "long": report.long,
+            "attributes": report.attributes,
+            "phone": report.phone,
+            "address": addr or None,
+            "session_id": s.id,
+            "channel": s.channel.value,
             "language": s.language,
         }
         t.actions.append(CallBackend("report", payload, key=ref))
@@ -560,10 +705,20 @@ class Engine:
     async def _status(self, t: _Turn) -> None:
         s = t.session
         st = await self.services.report_status(s.slots["reference"])
-        status = (self.prompts.get(t.lang, f"status.{st.status}")
-                  if self.prompts.has(t.lang, f"status.{st.status}") else st.status)
-        t.actions.append(self._say(t, "status.found", reference=st.reference,
-                                   service_name=st.service_name, status=status))
+        status = (
+            self.prompts.get(t.lang, f"status.{st.status}")
+            if self.prompts.has(t.lang, f"status.{st.status}")
+            else st.status
+        )
+        t.actions.append(
+            self._say(
+                t,
+                "status.found",
+                reference=st.reference,
+                service_name=st.service_name,
+                status=status,
+            )
+        )
         if st.status_notes:
             t.actions.append(self._say(t, "status.notes", notes=st.status_notes))
         s.slots.pop("reference", None)
@@ -594,13 +749,23 @@ class Engine:
         if s.channel not in (Channel.VOICE, Channel.SMS):
             t.actions.append(self._say(t, "reminders.no_number"))
             return
-        payload = {"number": s.sender, "topic": topic, "address_id": s.slots.get("address_id"),
-                   "address": s.slots.get("address"), "language": s.language,
-                   "channel": s.channel.value}
+        payload = {
+            "number": s.sender,
+            "topic": topic,
+            "address_id": s.slots.get("address_id"),
+            "address": s.slots.get("address"),
+            "language": s.language,
+            "channel": s.channel.value,
+        }
         key = f"{call}:{topic}:{s.sender}:{s.slots.get('address_id')}:{s.id}:{s.turns}"
         t.actions.append(CallBackend(call, payload, key=key))
-        t.actions.append(self._say(t, "reminders.started" if call == "subscribe"
-                                   else "reminders.stopped", number=s.sender))
+        t.actions.append(
+            self._say(
+                t,
+                "reminders.started" if call == "subscribe" else "reminders.stopped",
+                number=s.sender,
+            )
+        )
 
     async def _text_menu(self, t: _Turn) -> None:
         s = t.session
@@ -625,13 +790,14 @@ class Engine:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ understanding
-    async def _classify(self, t: _Turn, words: str,
-                        count_unsure: bool = True) -> Classification | None:
+    async def _classify(
+        self, t: _Turn, words: str, count_unsure: bool = True
+    ) -> Classification | None:
         """The classification if confident; None (and an unsure count) otherwise."""
         s = t.session
         try:
             c = await self.classifier.classify(words, s.language)
-        except Exception:  # noqa: BLE001 - a broken classifier must not break the turn
+        except Exception:
             log.exception("classifier failed")
             s.degraded = True
             return None
@@ -651,8 +817,12 @@ class Engine:
         elif intent == "human":
             self._handoff(t, "asked_for_person")
         elif intent in ("repeat", "back", "start_over"):
-            await self._command(t, {"repeat": Command.REPEAT, "back": Command.BACK,
-                                    "start_over": Command.START_OVER}[intent])
+            await self._command(
+                t,
+                {"repeat": Command.REPEAT, "back": Command.BACK, "start_over": Command.START_OVER}[
+                    intent
+                ],
+            )
         elif intent in self.flows.by_intent:
             s.intent = intent if intent in SERVICE_INTENTS else s.intent
             for key in ("postcode", "reference"):
@@ -670,9 +840,9 @@ class Engine:
         """Route to the urgent person queue if free text reveals someone at risk."""
         try:
             c = await self.classifier.classify(words, t.session.language)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return False
-        if c.intent == "safeguarding" and c.confidence >= max(0.7, self.config.nlu_threshold):
+        if c.intent == "safeguarding" and c.confidence >= self.config.nlu_threshold:
             await self._goto(t, "care.safeguarding")
             return True
         return False
@@ -756,16 +926,26 @@ class Engine:
         if keep_counts:
             s.misses, s.low_confidence = misses, unsure
 
-    def _handoff(self, t: _Turn, reason: str, priority: Priority = Priority.NORMAL,
-                 skill: str | None = None, prompt_key: str | None = "common.person") -> None:
+    def _handoff(
+        self,
+        t: _Turn,
+        reason: str,
+        priority: Priority = Priority.NORMAL,
+        skill: str | None = None,
+        prompt_key: str | None = "common.person",
+    ) -> None:
         s = t.session
         if prompt_key:
             t.actions.append(self._say(t, prompt_key))
         if s.language != "en" and skill is None:
             skill = f"language:{s.language}"
         context = {
-            "reason": reason, "channel": s.channel.value, "language": s.language,
-            "sender": s.sender, "intent": s.intent, "step": s.position,
+            "reason": reason,
+            "channel": s.channel.value,
+            "language": s.language,
+            "sender": s.sender,
+            "intent": s.intent,
+            "step": s.position,
             "details": {k: v for k, v in s.slots.items() if not k.startswith("_")},
             "refs": list(s.refs),
         }
@@ -794,24 +974,31 @@ class Engine:
         values: dict[str, Any] = {k: v for k, v in s.slots.items() if isinstance(v, str)}
         if "bin" in values and self.prompts.has(t.lang, f"bins.bin.{values['bin']}"):
             values["bin"] = self.prompts.get(t.lang, f"bins.bin.{values['bin']}")
-        values.update(council=self.config.council_name, phone=self.config.phone,
-                      hours=self.config.hours)
+        values.update(
+            council=self.config.council_name, phone=self.config.phone, hours=self.config.hours
+        )
         values.update(extra)
         return values
 
     def _opt(self, t: _Turn, key: str, label_key: str) -> Option:
-        return Option(key, self.prompts.get(t.lang, label_key),
-                      self.prompts.short(t.lang, label_key))
+        return Option(
+            key, self.prompts.get(t.lang, label_key), self.prompts.short(t.lang, label_key)
+        )
 
     def _menu_ask(self, t: _Turn, step: StepSpec) -> Ask:
-        return Ask(self._text(t, step.prompt),
-                   options=tuple(self._opt(t, o.key, o.label) for o in step.options),
-                   step=t.session.position)
+        return Ask(
+            self._text(t, step.prompt),
+            options=tuple(self._opt(t, o.key, o.label) for o in step.options),
+            step=t.session.position,
+        )
 
     def _yes_no_ask(self, t: _Turn, text: str) -> Ask:
-        return Ask(text, options=(self._opt(t, "1", "common.yes"),
-                                  self._opt(t, "2", "common.no")),
-                   expect="yes_no", step=t.session.position)
+        return Ask(
+            text,
+            options=(self._opt(t, "1", "common.yes"), self._opt(t, "2", "common.no")),
+            expect="yes_no",
+            step=t.session.position,
+        )
 
     def _date(self, t: _Turn, day: dt.date) -> str:
         today = self.today()
@@ -819,9 +1006,13 @@ class Engine:
             return self.prompts.get(t.lang, "date.today")
         if day == today + dt.timedelta(days=1):
             return self.prompts.get(t.lang, "date.tomorrow")
-        return self.prompts.get(t.lang, "date.format",
-                                weekday=self.prompts.get(t.lang, f"weekday.{day.weekday()}"),
-                                day=day.day, month=self.prompts.get(t.lang, f"month.{day.month}"))
+        return self.prompts.get(
+            t.lang,
+            "date.format",
+            weekday=self.prompts.get(t.lang, f"weekday.{day.weekday()}"),
+            day=day.day,
+            month=self.prompts.get(t.lang, f"month.{day.month}"),
+        )
 
     def _doing(self, s: Session) -> str:
         lang = s.language
@@ -835,8 +1026,12 @@ class Engine:
         return self.prompts.get(lang, "greeting.doing.default")
 
 
-_OPTION_OF = {"report_pothole": "pothole", "report_streetlight": "streetlight",
-              "report_flytipping": "flytipping", "missed_bin": "missed_bin"}
+_OPTION_OF = {
+    "report_pothole": "pothole",
+    "report_streetlight": "streetlight",
+    "report_flytipping": "flytipping",
+    "missed_bin": "missed_bin",
+}
 
 
 def _say_text(text: str) -> Action:

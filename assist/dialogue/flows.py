@@ -26,8 +26,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 StepType = Literal["menu", "collect", "address", "confirm", "action", "say", "handoff", "end"]
-ACTIONS = ("bin_day", "report", "report_status", "service_info", "subscribe", "unsubscribe",
-           "send_link", "send_menu")
+ACTIONS = (
+    "bin_day",
+    "report",
+    "report_status",
+    "service_info",
+    "subscribe",
+    "unsubscribe",
+    "send_link",
+    "send_menu",
+)
 EXPECTS = ("text", "postcode", "reference")
 
 
@@ -48,6 +56,13 @@ class OptionSpec(_Model):
     """Extra words that choose this option (speech hints and exact matches)."""
     set: dict[str, str] = Field(default_factory=dict)
     """Slots to set when chosen."""
+
+    @field_validator("words")
+    @classmethod
+    def _printable(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not w.isprintable() for w in v):
+            raise ValueError("words must be printable text (no control characters)")
+        return v
 
 
 class StepSpec(_Model):
@@ -170,7 +185,9 @@ def _line_map(node: yaml.Node, path: tuple[str, ...] = ()) -> dict[tuple[str, ..
         for k, v in node.value:
             key = str(k.value)
             lines[(*path, key)] = k.start_mark.line + 1
-            lines.update({p: ln for p, ln in _line_map(v, (*path, key)).items() if p != (*path, key)})
+            lines.update(
+                {p: ln for p, ln in _line_map(v, (*path, key)).items() if p != (*path, key)}
+            )
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value):
             lines.update(_line_map(v, (*path, str(i))))
@@ -201,8 +218,9 @@ def load_flow_file(path: Path) -> LoadedFlow:
             while p and p not in lines:
                 p = p[:-1]
             step = loc[1] if len(loc) > 1 and loc[0] == "steps" else ""
-            problems.append(FlowProblem(name, lines.get(p, 1), step,
-                                        f"{'.'.join(loc)}: {err['msg']}"))
+            problems.append(
+                FlowProblem(name, lines.get(p, 1), step, f"{'.'.join(loc)}: {err['msg']}")
+            )
         raise FlowError(problems) from exc
     return LoadedFlow(spec, name, lines)
 
@@ -234,15 +252,24 @@ def check_references(flows: FlowSet) -> list[FlowProblem]:
     for lf in flows.flows.values():
         spec = lf.spec
         if spec.start not in spec.steps:
-            problems.append(FlowProblem(lf.file, lf.line_of("start"), "",
-                                        f"start step {spec.start!r} does not exist"))
+            problems.append(
+                FlowProblem(
+                    lf.file, lf.line_of("start"), "", f"start step {spec.start!r} does not exist"
+                )
+            )
         for name, step in spec.steps.items():
             for target in step.targets():
                 try:
                     flows.resolve(spec.flow, target)
                 except KeyError:
-                    problems.append(FlowProblem(lf.file, lf.line_of("steps", name), name,
-                                                f"target {target!r} does not exist"))
+                    problems.append(
+                        FlowProblem(
+                            lf.file,
+                            lf.line_of("steps", name),
+                            name,
+                            f"target {target!r} does not exist",
+                        )
+                    )
     return problems
 
 

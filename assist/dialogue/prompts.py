@@ -47,7 +47,7 @@ class Prompts:
         """True when `key` has a text in `language`."""
         return key in self.by_language.get(language, {})
 
-    def get(self, language: str, key: str, **values: Any) -> str:
+    def get(self, language: str, key: str, /, **values: Any) -> str:
         """The filled-in text; raises MissingTranslation when there is none in `language`."""
         try:
             template = self.by_language[language][key]

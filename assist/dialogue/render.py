@@ -60,8 +60,9 @@ def voice_segments(prompts: Prompts, lang: str, ask: Ask) -> list[str]:
 
 def text_options(prompts: Prompts, lang: str, options: tuple[Option, ...]) -> str:
     """ "Reply 1 Bins, 2 Report a problem, 0 a person" for SMS and terminal."""
-    parts = [prompts.get(lang, "render.reply", key=o.key, label=o.short or o.label)
-             for o in options]
+    parts = [
+        prompts.get(lang, "render.reply", key=o.key, label=o.short or o.label) for o in options
+    ]
     parts.append(prompts.get(lang, "render.person_reply"))
     return prompts.get(lang, "render.reply_intro") + " " + ", ".join(parts)
 
@@ -71,3 +72,87 @@ def sms_text(prompts: Prompts, lang: str, ask: Ask) -> str:
     if not ask.options:
         return ask.text
     return f"{ask.text} {text_options(prompts, lang, ask.options)}"
+
+
+_GSM7_FOLD = str.maketrans(
+    {
+        "ą": "a",
+        "ć": "c",
+        "ę": "e",
+        "ł": "l",
+        "ń": "n",
+        "ó": "o",
+        "ś": "s",
+        "ź": "z",
+        "ż": "z",
+        "Ą": "A",
+        "Ć": "C",
+        "Ę": "E",
+        "Ł": "L",
+        "Ń": "N",
+        "Ó": "O",
+        "Ś": "S",
+        "Ź": "Z",
+        "Ż": "Z",
+        "č": "c",
+        "ė": "e",
+        "į": "i",
+        "š": "s",
+        "ū": "u",
+        "ų": "u",
+        "ž": "z",
+        "Č": "C",
+        "Ė": "E",
+        "Į": "I",
+        "Š": "S",
+        "Ū": "U",
+        "Ų": "U",
+        "Ž": "Z",
+        "ă": "a",
+        "â": "a",
+        "î": "i",
+        "ș": "s",
+        "ş": "s",
+        "ț": "t",
+        "ţ": "t",
+        "Ă": "A",
+        "Â": "A",
+        "Î": "I",
+        "Ș": "S",
+        "Ş": "S",
+        "Ț": "T",
+        "Ţ": "T",
+        "ã": "a",
+        "õ": "o",
+        "á": "a",
+        "í": "i",
+        "ú": "u",
+        "ê": "e",
+        "ô": "o",
+        "ç": "c",
+        "Ã": "A",
+        "Õ": "O",
+        "Á": "A",
+        "Í": "I",
+        "Ú": "U",
+        "Ê": "E",
+        "Ô": "O",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+    }
+)
+
+
+def to_gsm7(text: str) -> str:
+    """Fold characters outside GSM-7 to their closest GSM-7 letters ("Dziękuję" -> "Dziekuje").
+
+    Texts in Polish, Lithuanian, Romanian and Portuguese are commonly sent without diacritics
+    so they fit a 160-character segment instead of a 70-character UCS-2 one. Characters with
+    no fold are kept (the message then stays UCS-2).
+    """
+    return text.translate(_GSM7_FOLD)

@@ -29,7 +29,7 @@ class Tx(Protocol):
     """One transaction: everything done through it commits together or not at all."""
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a statement; returns the number of rows changed (or last row id for INSERT)."""
+        """Run a statement; returns rows changed, or for INSERT the new row id (0 if none)."""
         ...
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:

@@ -76,7 +76,13 @@ async def latest_session(tx: Tx, channel: str, sender: str, since: float) -> Row
 
 
 async def save_session(
-    tx: Tx, *, session_id: str, channel: str, sender: str, status: str, state: dict[str, Any],
+    tx: Tx,
+    *,
+    session_id: str,
+    channel: str,
+    sender: str,
+    status: str,
+    state: dict[str, Any],
     now: float,
 ) -> None:
     """Insert or update a session."""
@@ -89,7 +95,11 @@ async def save_session(
 
 
 async def append_transcript(
-    tx: Tx, session_id: str, role: str, text: str, meta: dict[str, Any] | None = None,
+    tx: Tx,
+    session_id: str,
+    role: str,
+    text: str,
+    meta: dict[str, Any] | None = None,
     now: float | None = None,
 ) -> None:
     """Add a line to a conversation's transcript (role: citizen, assistant, staff, system)."""
@@ -111,8 +121,15 @@ async def transcript(tx: Tx, session_id: str) -> list[Row]:
 
 
 async def enqueue_outbox(
-    tx: Tx, *, kind: str, key: str, payload: dict[str, Any], session_id: str | None = None,
-    recipient: str | None = None, now: float | None = None, not_before: float | None = None,
+    tx: Tx,
+    *,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    session_id: str | None = None,
+    recipient: str | None = None,
+    now: float | None = None,
+    not_before: float | None = None,
 ) -> bool:
     """Record a side effect to deliver; returns False if `key` was already recorded.
 
@@ -122,22 +139,34 @@ async def enqueue_outbox(
     changed = await tx.execute(
         "INSERT INTO outbox (kind, key, session_id, recipient, payload, next_attempt_at,"
         " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
-        (kind, key, session_id, recipient, json.dumps(payload),
-         not_before if not_before is not None else t, t, t),
+        (
+            kind,
+            key,
+            session_id,
+            recipient,
+            json.dumps(payload),
+            not_before if not_before is not None else t,
+            t,
+            t,
+        ),
     )
     return changed > 0
 
 
 async def audit(
-    tx: Tx, actor: str, action: str, subject: str | None = None,
-    detail: dict[str, Any] | None = None, now: float | None = None,
+    tx: Tx,
+    actor: str,
+    action: str,
+    subject: str | None = None,
+    detail: dict[str, Any] | None = None,
+    now: float | None = None,
 ) -> None:
     """Write an audit line (never personal data: ids and counts only)."""
     await tx.execute(
         "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
-        (now if now is not None else time.time(), actor, action, subject,
-         json.dumps(detail or {})),
+        (now if now is not None else time.time(), actor, action, subject, json.dumps(detail or {})),
     )
+
 
 MIGRATIONS.append(
     Migration(

@@ -27,7 +27,8 @@ class _SQLiteTx:
         cur = await self._conn.execute(sql, tuple(params))
         try:
             if sql.lstrip()[:6].upper() == "INSERT":
-                return int(cur.lastrowid or 0)
+                # The new row's id, or 0 when nothing was inserted (ON CONFLICT DO NOTHING).
+                return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
             return int(cur.rowcount)
         finally:
             await cur.close()
@@ -112,7 +113,7 @@ class SQLiteStore:
         try:
             async with self.transaction() as tx:
                 return (await tx.fetchone("SELECT 1 AS ok")) is not None
-        except Exception:  # noqa: BLE001 - health check reports, never raises
+        except Exception:
             return False
 
 

@@ -1,0 +1,97 @@
+"""`create_app(settings)`: the FastAPI application with every channel mounted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from assist import __version__
+from assist.runtime import Runtime, open_runtime
+from assist.settings import Settings
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the lifespan opens the store and starts background work."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt = runtime or await open_runtime(settings)
+        app.state.runtime = rt
+        rt.start_background()
+        try:
+            yield
+        finally:
+            await rt.close()
+
+    app = FastAPI(
+        title="Assist",
+        version=__version__,
+        lifespan=lifespan,
+        description="A humane way into the council by phone, SMS and web chat.",
+    )
+    app.state.settings = settings
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz(request: Request) -> JSONResponse:
+        """Whether the store, the council back end and understanding are answering."""
+        rt: Runtime = request.app.state.runtime
+        store_ok = await rt.store.ping()
+        checks = {"store": "ok" if store_ok else "down"}
+        checks.update(await _component_health(rt))
+        status = 200 if store_ok else 503
+        return JSONResponse(
+            {
+                "status": "ok" if status == 200 else "degraded",
+                "version": __version__,
+                "checks": checks,
+            },
+            status_code=status,
+        )
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    async def metrics(request: Request) -> PlainTextResponse:
+        """Prometheus metrics."""
+        rt: Runtime = request.app.state.runtime
+        async with rt.store.transaction() as tx:
+            pending = await tx.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")
+            failed = await tx.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'failed'")
+            active = await tx.fetchone(
+                "SELECT COUNT(*) AS n FROM sessions WHERE status IN ('active','queued',"
+                "'with_agent') AND updated_at > ?",
+                (rt.conversations.clock() - 1800,),
+            )
+        extra = {
+            "assist_outbox_pending": (
+                "Side effects waiting to be delivered",
+                float(pending["n"] if pending else 0),
+            ),
+            "assist_outbox_failed": (
+                "Side effects that failed for good",
+                float(failed["n"] if failed else 0),
+            ),
+            "assist_sessions_active": (
+                "Conversations active in the last 30 minutes",
+                float(active["n"] if active else 0),
+            ),
+        }
+        return PlainTextResponse(rt.metrics.render(extra), media_type="text/plain; version=0.0.4")
+
+    return app
+
+
+async def _component_health(rt: Runtime) -> dict[str, str]:
+    """Health of the back end and NLU, as each component reports it."""
+    out: dict[str, str] = {}
+    for name, part in (("backend", rt.services), ("nlu", rt.classifier)):
+        check = getattr(part, "health", None)
+        if check is None:
+            out[name] = "ok (in-process)"
+            continue
+        try:
+            out[name] = str(await check())
+        except Exception as exc:
+            out[name] = f"down ({type(exc).__name__})"
+    return out

@@ -1,0 +1,1 @@
+"""Text channels: web chat, SMS and the terminal."""

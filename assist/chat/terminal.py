@@ -1,0 +1,75 @@
+"""The terminal channel: `assist chat`, interactive or one message per line from a pipe."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+import anyio
+
+from assist.dialogue.types import Action, Ask, Channel, End, HandOff, Inbound, Say
+from assist.runtime import open_runtime
+from assist.settings import Settings
+
+
+def render_text(actions: list[Action], person_label: str = "Talk to a person") -> list[str]:
+    """Lines to print for a turn's actions (options numbered, 0 always a person)."""
+    lines: list[str] = []
+    for a in actions:
+        if isinstance(a, Say | Ask):
+            lines.append(a.text)
+        if isinstance(a, Ask) and a.options:
+            lines += [f"  {o.key}  {o.label}" for o in a.options]
+            lines.append(f"  0  {person_label}")
+        if isinstance(a, HandOff):
+            lines.append("(You are in the queue for a person.)")
+    return lines
+
+
+async def run_terminal_chat(
+    settings: Settings, sender: str, language: str | None, stream: TextIO, interactive: bool
+) -> int:
+    """Run a conversation on stdin/stdout; returns the exit code."""
+    rt = await open_runtime(settings)
+    rt.start_background()
+    person = (
+        rt.dialogue.prompts.get(language or "en", "common.opt.person")
+        if rt.dialogue.prompts.has(language or "en", "common.opt.person")
+        else "Talk to a person"
+    )
+    try:
+        if interactive:
+            out = await rt.conversations.open(Channel.TERMINAL, sender, language)
+            _print(render_text(out.actions, person))
+        while True:
+            if interactive:
+                try:
+                    line = await anyio.to_thread.run_sync(input, "> ")
+                except EOFError:
+                    break
+            else:
+                raw = await anyio.to_thread.run_sync(stream.readline)
+                if not raw:
+                    break
+                line = raw.rstrip("\n")
+                print(f"> {line}")
+            text = line.strip()
+            inbound = Inbound(
+                Channel.TERMINAL,
+                sender,
+                text=text or None,
+                silence=not text,
+                language_hint=language,
+            )
+            out = await rt.conversations.handle(inbound)
+            _print(render_text(out.actions, person))
+            if any(isinstance(a, End) for a in out.actions):
+                break
+        await rt.outbox.run_once()
+    finally:
+        await rt.close()
+    return 0
+
+
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)

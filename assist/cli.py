@@ -1,0 +1,107 @@
+"""`assist`: serve, chat in the terminal, lint dialogues, erase a citizen's data, and more."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assist.settings import Settings
+
+app = typer.Typer(
+    help="Assist: a humane way into the council by phone, SMS and web chat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Override ASSIST_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Override ASSIST_PORT.")] = None,
+) -> None:
+    """Run the service: every channel, the staff console and the embedded council."""
+    import uvicorn
+
+    from assist.app import create_app
+    from assist.privacy import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def chat(
+    sender: Annotated[str | None, typer.Option("--as", help="Who you are (default: new).")] = None,
+    language: Annotated[str | None, typer.Option(help="Start in this language.")] = None,
+) -> None:
+    """Talk to the assistant in the terminal; reads one message per line when piped."""
+    from assist.chat.terminal import run_terminal_chat
+
+    who = sender or f"terminal-{secrets.token_hex(4)}"
+    code = asyncio.run(
+        run_terminal_chat(Settings(), who, language, sys.stdin, interactive=sys.stdin.isatty())
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def lint(
+    path: Annotated[Path, typer.Argument(help="A dialogues/ directory.")] = Path("dialogues"),
+) -> None:
+    """Check flows and prompts against the humane rules; one line per problem."""
+    from assist.dialogue.lint import lint_dialogues
+
+    problems = lint_dialogues(path)
+    for p in problems:
+        typer.echo(str(p))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("dialogues OK")
+
+
+@app.command()
+def erase(
+    number: Annotated[str | None, typer.Option(help="A phone number (E.164).")] = None,
+    chat_id: Annotated[str | None, typer.Option(help="A web chat id.")] = None,
+) -> None:
+    """Erase everything held about one citizen; leaves an audit line without the data."""
+    from assist.runtime import open_runtime
+
+    who = number or chat_id
+    if not who:
+        typer.echo("Give --number or --chat-id.", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> int:
+        from assist.privacy import erase as erase_data
+
+        rt = await open_runtime(Settings())
+        try:
+            return await erase_data(rt.store, who, rt.erasers)
+        finally:
+            await rt.close()
+
+    typer.echo(f"erased {asyncio.run(run())} record(s)")
+
+
+def main() -> None:
+    """Entry point of the `assist` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""The in-process intent classifier: TF-IDF nearest neighbours over word and character n-grams.
+
+It is trained at start-up (well under a second) from the Rasa-format NLU data in
+`dialogues/rasa/data/`, so the same examples teach both classifiers. Text is accent-folded
+("żółty" and "zolty" are one word to it) and character n-grams absorb typos and the
+inflections of Polish and Lithuanian. Confidence is the softmax share of the best intent,
+damped when even the best match is a poor one, so an off-topic sentence scores low.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from assist.dialogue.entities import extract_entities
+from assist.dialogue.language import detect_language
+from assist.dialogue.nlu import Classification
+
+OUT_OF_SCOPE = "out_of_scope"
+
+_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def fold(text: str) -> str:
+    """Return `text` lowercased, without accents, punctuation or repeated spaces."""
+    lowered = text.lower().translate(_FOLD_EXTRA)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("'", "").replace("’", "")
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def _word_features(words: list[str]) -> Counter[str]:
+    feats: Counter[str] = Counter(words)
+    feats.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return feats
+
+
+def _char_features(words: list[str]) -> Counter[str]:
+    feats: Counter[str] = Counter()
+    for word in words:
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            if len(padded) < n:
+                continue
+            feats.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return feats
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One feature family (words or characters) with its weight in the combined similarity."""
+
+    name: str
+    weight: float
+
+
+_BLOCKS = (_Block("word", 0.2), _Block("char", 0.8))
+
+
+def _raw_features(text: str) -> dict[str, Counter[str]]:
+    words = fold(text).split()
+    return {"word": _word_features(words), "char": _char_features(words)}
+
+
+def load_rasa_examples(path: Path) -> list[tuple[str, str]]:
+    """Return (text, intent) pairs from `path` (one NLU file) or every `nlu*.yml` file under it
+    (a Rasa project or its data directory); `[CB1 2AD](postcode)` annotations keep their text.
+
+    Raises FileNotFoundError when there is no NLU file, ValueError on malformed YAML.
+    """
+    root = Path(path)
+    if root.is_file():
+        files = [root]
+    else:
+        files = sorted(root.rglob("nlu*.yml")) + sorted(root.rglob("nlu*.yaml"))
+    if not files:
+        raise FileNotFoundError(f"no Rasa NLU files (nlu*.yml) under {root}")
+    pairs: list[tuple[str, str]] = []
+    for file in files:
+        try:
+            doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{file}: not valid YAML: {exc}") from exc
+        for item in doc.get("nlu") or []:
+            intent = item.get("intent") if isinstance(item, dict) else None
+            if not intent:
+                continue
+            for line in str(item.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = _ANNOTATION.sub(r"\1", line[2:]).strip()
+                    if text:
+                        pairs.append((text, str(intent)))
+    return pairs
+
+
+class TfidfClassifier:
+    """An `IntentClassifier` that needs nothing but the training examples, in-process.
+
+    Similarity is a weighted sum of word and character-n-gram TF-IDF cosines. An intent's
+    score blends its `k` nearest examples (one close example is strong evidence) with its
+    centroid (the words that mark the intent as a whole), weighted by `centroid_weight`.
+    """
+
+    def __init__(
+        self,
+        examples: Iterable[tuple[str, str]],
+        *,
+        supported_languages: Sequence[str] = ("en", "pl", "lt", "ro", "pt"),
+        k: int = 4,
+        temperature: float = 0.03,
+        full_similarity: float = 0.3,
+        centroid_weight: float = 0.5,
+    ) -> None:
+        """Train on (text, intent) pairs. Raises ValueError when there are none."""
+        pairs = [(t, i) for t, i in examples if fold(t)]
+        if not pairs:
+            raise ValueError("no training examples")
+        self.supported_languages = tuple(supported_languages)
+        self.k = k
+        self.temperature = temperature
+        self.full_similarity = full_similarity
+        self.centroid_weight = centroid_weight
+        self.intents: tuple[str, ...] = tuple(sorted({i for _, i in pairs}))
+        self._labels: list[str] = [i for _, i in pairs]
+        raw = [_raw_features(t) for t, _ in pairs]
+        n = len(raw)
+        self._idf: dict[str, dict[str, float]] = {}
+        # postings[block][feature] -> list of (example index, weight)
+        self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
+        # centroids[block][feature] -> list of (intent, weight): the L2-normalised mean vector
+        self._centroids: dict[str, dict[str, list[tuple[str, float]]]] = {}
+        for block in _BLOCKS:
+            df: Counter[str] = Counter()
+            for feats in raw:
+                df.update(feats[block.name].keys())
+            idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+            self._idf[block.name] = idf
+            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for index, feats in enumerate(raw):
+                for feature, weight in self._vector(feats[block.name], idf).items():
+                    postings[feature].append((index, weight))
+            self._postings[block.name] = dict(postings)
+            sums: defaultdict[str, defaultdict[str, float]] = defaultdict(
+                lambda: defaultdict(float)
+            )
+            for feature, entries in postings.items():
+                for index, weight in entries:
+                    sums[self._labels[index]][feature] += weight
+            centroids: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
+            for intent, vec in sums.items():
+                norm = math.sqrt(sum(v * v for v in vec.values()))
+                for feature, value in vec.items():
+                    centroids[feature].append((intent, value / norm))
+            self._centroids[block.name] = dict(centroids)
+
+    @classmethod
+    def from_rasa_dir(cls, path: Path, **kwargs: object) -> TfidfClassifier:
+        """Train from the Rasa project (or data directory) at `path`; see `load_rasa_examples`."""
+        return cls(load_rasa_examples(path), **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+        vec = {f: (1.0 + math.log(c)) * idf[f] for f, c in counts.items() if f in idf}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {f: v / norm for f, v in vec.items()} if norm else {}
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Return each intent's similarity score (0..1) for `text`."""
+        raw = _raw_features(text)
+        sims: defaultdict[int, float] = defaultdict(float)
+        central: defaultdict[str, float] = defaultdict(float)
+        for block in _BLOCKS:
+            query = self._vector(raw[block.name], self._idf[block.name])
+            postings = self._postings[block.name]
+            centroids = self._centroids[block.name]
+            for feature, q in query.items():
+                for index, w in postings.get(feature, ()):
+                    sims[index] += block.weight * q * w
+                for intent, c in centroids.get(feature, ()):
+                    central[intent] += block.weight * q * c
+        best: dict[str, list[float]] = defaultdict(list)
+        for index, sim in sims.items():
+            best[self._labels[index]].append(sim)
+        out: dict[str, float] = {}
+        for intent in self.intents:
+            top = sorted(best.get(intent, ()), reverse=True)[: self.k]
+            top += [0.0] * (self.k - len(top))
+            # the best match counts double: one close example is strong evidence
+            nearest = (2 * top[0] + sum(top[1:])) / (self.k + 1)
+            cw = self.centroid_weight
+            out[intent] = (1 - cw) * nearest + cw * central[intent]
+        return out
+
+    def predict(self, text: str) -> Classification:
+        """Classify `text` synchronously (pure CPU, a few milliseconds)."""
+        scores = self.scores(text)
+        top_score = max(scores.values())
+        exps = {i: math.exp((s - top_score) / self.temperature) for i, s in scores.items()}
+        total = sum(exps.values())
+        damp = min(1.0, top_score / self.full_similarity)
+        ranking = sorted(
+            ((i, round(e / total * damp, 4)) for i, e in exps.items()),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+        intent, confidence = ranking[0]
+        if top_score <= 0.0:
+            intent, confidence = OUT_OF_SCOPE, 0.0
+        return Classification(
+            intent=intent,
+            confidence=confidence,
+            entities=extract_entities(text),
+            ranking=tuple(ranking[:5]),
+            classifier="fallback",
+            language=detect_language(text, self.supported_languages),
+        )
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        """Classify `text`; `language` is a hint and does not change the answer."""
+        return self.predict(text)

@@ -1,0 +1,37 @@
+"""The `assist` command as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _assist(args: list[str], stdin: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSIST_DATA_DIR": str(data), "ASSIST_RASA_URL": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "assist.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_piped_chat_asks_for_a_postcode(tmp_path: Path) -> None:
+    """`printf 'when is my bin collected\\n' | assist chat` asks for a postcode."""
+    out = _assist(["chat"], "when is my bin collected\n", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "postcode" in out.stdout.lower()
+
+
+def test_erase_needs_a_number_or_chat_id(tmp_path: Path) -> None:
+    """`assist erase` without a target explains itself and exits 2."""
+    out = _assist(["erase"], "", tmp_path)
+    assert out.returncode == 2 and "--number" in out.stderr

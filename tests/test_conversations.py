@@ -1,0 +1,77 @@
+"""The turn runner: one transaction per turn, retries replayed, hand-offs queued."""
+
+from __future__ import annotations
+
+from assist.conversations import Conversations, RecordingQueue
+from assist.dialogue.types import Channel, Inbound, Status
+from assist.store import SQLiteStore, core
+
+
+async def _outbox(store: SQLiteStore, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    async with store.transaction() as tx:
+        return await tx.fetchall("SELECT * FROM outbox WHERE kind = ?", (kind,))
+
+
+async def test_first_message_greets_and_answers(conversations: Conversations) -> None:
+    """A first text is greeted and answered in the same reply."""
+    out = await conversations.handle(
+        Inbound(Channel.SMS, "+447700900010", text="when is my bin collected")
+    )
+    texts = [getattr(a, "text", "") for a in out.actions]
+    assert texts[0].startswith("Hello") and "postcode" in texts[-1]
+
+
+async def test_retry_with_same_key_is_replayed_and_files_one_report(
+    conversations: Conversations, store: SQLiteStore
+) -> None:
+    """A channel retry (same key) returns the same answer and records nothing twice."""
+    who = "+447700900011"
+    for text in ["report a pothole", "Hills Road, Cambridge", "huge hole"]:
+        await conversations.handle(Inbound(Channel.SMS, who, text=text))
+    first = await conversations.handle(Inbound(Channel.SMS, who, text="yes"), key="SM1")
+    again = await conversations.handle(Inbound(Channel.SMS, who, text="yes"), key="SM1")
+    assert again.replayed and [a.kind for a in again.actions] == [a.kind for a in first.actions]
+    assert len(await _outbox(store, "report")) == 1
+
+
+async def test_handoff_is_queued_with_transcript(
+    conversations: Conversations, queue: RecordingQueue
+) -> None:
+    """Asking for a person puts the citizen in the queue in the same turn."""
+    who = "+447700900012"
+    await conversations.handle(Inbound(Channel.SMS, who, text="report a pothole"))
+    out = await conversations.handle(Inbound(Channel.SMS, who, text="person"))
+    assert out.session.status == Status.QUEUED
+    assert queue.entries and queue.entries[0][0] == out.session.id
+
+
+async def test_transcript_records_both_sides(
+    conversations: Conversations, store: SQLiteStore
+) -> None:
+    """Every turn writes what the citizen said and what they were told."""
+    out = await conversations.handle(Inbound(Channel.WEB, "chat-1", text="bin day"))
+    async with store.transaction() as tx:
+        lines = await core.transcript(tx, out.session.id)
+    assert [line["role"] for line in lines][:2] == ["citizen", "assistant"]
+
+
+async def test_open_welcomes_back_within_window(conversations: Conversations) -> None:
+    """Calling back within 30 minutes resumes with a welcome back."""
+    who = "+447700900013"
+    await conversations.open(Channel.VOICE, who)
+    await conversations.handle(Inbound(Channel.VOICE, who, text="report a pothole"))
+    again = await conversations.open(Channel.VOICE, who)
+    assert again.resumed
+    assert "Welcome back" in again.actions[0].text  # type: ignore[union-attr]
+
+
+async def test_open_after_window_starts_afresh(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+    """After the resume window a call starts a new conversation."""
+    now = [1_000_000.0]
+    c = Conversations(store, engine, RecordingQueue(), clock=lambda: now[0])
+    who = "+447700900014"
+    first = await c.open(Channel.VOICE, who)
+    await c.handle(Inbound(Channel.VOICE, who, text="report a pothole"))
+    now[0] += 31 * 60
+    later = await c.open(Channel.VOICE, who)
+    assert not later.resumed and later.session.id != first.session.id

@@ -1,0 +1,67 @@
+"""Privacy: redacted logs, retention, and erasing one citizen."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from assist.conversations import Conversations
+from assist.dialogue.types import Channel, Inbound
+from assist.privacy import RedactingFilter, erase, erase_core, purge_core, purge_older_than, redact
+from assist.store import SQLiteStore
+
+
+@pytest.mark.parametrize(
+    "raw, hidden",
+    [
+        ("call +44 7700 900123 now", "7700 900123"),
+        ("from 07700900123", "07700900123"),
+        ("at CB1 2AD please", "2AD"),
+        ("mail me at jo@example.com", "jo@example.com"),
+    ],
+)
+def test_redact_hides_personal_data(raw: str, hidden: str) -> None:
+    """Phone numbers, postcodes and e-mail addresses never reach a log line."""
+    assert hidden not in redact(raw)
+
+
+def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """The logging filter redacts messages and free-text fields."""
+    logger = logging.getLogger("assist.test")
+    logger.addFilter(RedactingFilter())
+    with caplog.at_level(logging.INFO, logger="assist.test"):
+        logger.info("text from %s: %s", "+447700900123", "hello", extra={"text": "my address"})
+    record = caplog.records[0]
+    assert "900123" not in record.getMessage()
+    assert record.text == "[free text]"  # type: ignore[attr-defined]
+
+
+async def test_retention_deletes_old_sessions(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+    """Sessions and transcripts older than the retention period are deleted."""
+    from assist.conversations import RecordingQueue
+
+    now = [1_000_000.0]
+    c = Conversations(store, engine, RecordingQueue(), clock=lambda: now[0])
+    await c.handle(Inbound(Channel.SMS, "+447700900020", text="bin day"))
+    assert await purge_older_than(store, 90, [purge_core], now=now[0] + 89 * 86400) == 0
+    assert await purge_older_than(store, 90, [purge_core], now=now[0] + 91 * 86400) > 0
+    async with store.transaction() as tx:
+        assert await tx.fetchall("SELECT * FROM sessions") == []
+        assert await tx.fetchall("SELECT * FROM transcripts") == []
+        audit = await tx.fetchall("SELECT * FROM audit WHERE action = 'retention_purge'")
+    assert audit
+
+
+async def test_erase_one_citizen_leaves_audit_without_data(
+    conversations: Conversations, store: SQLiteStore
+) -> None:
+    """Erasing a number removes their conversations and keeps others; the audit has no number."""
+    await conversations.handle(Inbound(Channel.SMS, "+447700900021", text="bin day"))
+    await conversations.handle(Inbound(Channel.SMS, "+447700900022", text="bin day"))
+    assert await erase(store, "+447700900021", [erase_core]) > 0
+    async with store.transaction() as tx:
+        senders = [r["sender"] for r in await tx.fetchall("SELECT sender FROM sessions")]
+        audit = await tx.fetchall("SELECT * FROM audit WHERE action = 'erase'")
+    assert senders == ["+447700900022"]
+    assert audit and "900021" not in str(audit)
