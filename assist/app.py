@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.handoff.console import create_console_router
 from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
 
@@ -33,6 +34,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         description="A humane way into the council by phone, SMS and web chat.",
     )
     app.state.settings = settings
+    app.include_router(
+        create_console_router(
+            lambda: app.state.runtime.store, settings, lambda: app.state.runtime.services
+        )
+    )
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:

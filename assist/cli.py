@@ -98,6 +98,15 @@ def erase(
     typer.echo(f"erased {asyncio.run(run())} record(s)")
 
 
+def _register_subcommands() -> None:
+    from assist.handoff.cli import staff_app
+
+    app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
+
+
+_register_subcommands()
+
+
 def main() -> None:
     """Entry point of the `assist` command."""
     app()

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assist.backend_client.protocol import CouncilServices
-from assist.conversations import Conversations, HandoffQueue, RecordingQueue
+from assist.conversations import Conversations, HandoffQueue
 from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import IntentClassifier
 from assist.events import EventBus
+from assist.handoff.retention import erase_handoff, purge_handoff
+from assist.handoff.runner import StoreHandoffQueue
 from assist.metrics import Metrics
 from assist.outbox import Handler, OutboxWorker
 from assist.privacy import Eraser, Purger, erase_core, purge_core, purge_older_than
@@ -45,8 +47,8 @@ class Runtime:
     outbox: OutboxWorker
     metrics: Metrics = field(default_factory=Metrics)
     bus: EventBus = field(default_factory=EventBus)
-    purgers: list[Purger] = field(default_factory=lambda: [purge_core])
-    erasers: list[Eraser] = field(default_factory=lambda: [erase_core])
+    purgers: list[Purger] = field(default_factory=lambda: [purge_core, purge_handoff])
+    erasers: list[Eraser] = field(default_factory=lambda: [erase_core, erase_handoff])
     started_at: float = field(default_factory=time.time)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -111,7 +113,7 @@ async def open_runtime(
 
         services = InMemoryCouncilServices()
     classifier = classifier or dialogue.fallback
-    queue = queue or RecordingQueue()
+    queue = queue or StoreHandoffQueue()
     engine = build_engine(settings, dialogue, classifier, services)
     conversations = build_conversations(settings, store, engine, queue)
     outbox = OutboxWorker(store, handlers or {})

@@ -51,12 +51,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
   echo "$hash" > "$stamp"
 fi
 
-# --- axe-core for accessibility tests (from the npm registry, not a CDN) ------------------
-if [ $want_test = 1 ] && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+# --- axe-core for accessibility tests (pinned in tests/axe, from the npm registry) --------
+if [ $want_test = 1 ] && [ ! -f tests/axe/node_modules/axe-core/axe.min.js ]; then
   if command -v npm >/dev/null; then
     say "Installing axe-core"
-    mkdir -p .cache/axe
-    npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
+    npm ci --silent --no-audit --no-fund --prefix tests/axe >/dev/null
   else
     echo "npm is needed to install axe-core for the accessibility tests." >&2; exit 1
   fi

@@ -6,8 +6,10 @@ from typing import TextIO
 
 import anyio
 
-from assist.dialogue.types import Action, Ask, Channel, End, HandOff, Inbound, Say
-from assist.runtime import open_runtime
+from assist.dialogue.types import Action, Ask, Channel, End, Inbound, Say
+from assist.handoff.history import estimate_for
+from assist.handoff.runner import entry_id_of
+from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
 
 
@@ -20,8 +22,6 @@ def render_text(actions: list[Action], person_label: str = "Talk to a person") -
         if isinstance(a, Ask) and a.options:
             lines += [f"  {o.key}  {o.label}" for o in a.options]
             lines.append(f"  0  {person_label}")
-        if isinstance(a, HandOff):
-            lines.append("(You are in the queue for a person.)")
     return lines
 
 
@@ -62,12 +62,25 @@ async def run_terminal_chat(
             )
             out = await rt.conversations.handle(inbound)
             _print(render_text(out.actions, person))
+            if out.queue_entry is not None:
+                _print([await _queue_line(rt, out.queue_entry, out.session.language)])
             if any(isinstance(a, End) for a in out.actions):
                 break
         await rt.outbox.run_once()
     finally:
         await rt.close()
     return 0
+
+
+async def _queue_line(rt: Runtime, handle: int, lang: str) -> str:
+    """ "You're number 2 in the queue. The wait is about 5 minutes." """
+    async with rt.store.transaction() as tx:
+        place, estimate = await estimate_for(
+            tx, entry_id_of(handle), rt.conversations.clock(), rt.settings.default_handle_time_s
+        )
+    return rt.dialogue.prompts.get(
+        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(lang)
+    )
 
 
 def _print(lines: list[str]) -> None:

@@ -1,0 +1,269 @@
+"""The handoff JSON API under `/api/handoff/`: the console is one of its clients.
+
+Authentication is the console's session cookie; every state-changing request must carry
+the session's CSRF token in the `X-CSRF-Token` header. Errors: 401 not signed in, 403
+wrong role or CSRF, 404 no such entry, 409 the entry's state does not allow it, 422 bad
+input, 429 too many failed logins.
+"""
+
+import asyncio
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from assist.handoff import agents as agents_mod
+from assist.handoff import auth, replies, stats
+from assist.handoff.entries import Conflict, Entry, EntryNotFound
+from assist.handoff.queue import add_note
+from assist.handoff.web import OUTCOMES, Console, security_headers
+
+T = TypeVar("T")
+EVENTS_MAX_S = 300.0
+"""An event stream ends after this long; browsers reconnect by themselves."""
+
+
+class LoginBody(BaseModel):
+    """Credentials for a new console session."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class PresenceBody(BaseModel):
+    """Signing in to (or out of) the queue, with skills such as `social_care` or `lang:pl`."""
+
+    available: bool
+    skills: list[str] = Field(default_factory=list, max_length=20)
+
+
+class TextBody(BaseModel):
+    """A reply or a note."""
+
+    text: str = Field(min_length=1, max_length=1000)
+
+
+class CloseBody(BaseModel):
+    """How a conversation ended."""
+
+    outcome: str = Field(description=f"One of {', '.join(OUTCOMES)}.")
+    notes: str = Field("", max_length=2000)
+
+
+class HandBackBody(BaseModel):
+    """Notes when handing back to the assistant."""
+
+    notes: str = Field("", max_length=2000)
+
+
+class TransferBody(BaseModel):
+    """Where a conversation goes: another agent or a skill queue (exactly one)."""
+
+    to_agent: str | None = None
+    to_skill: str | None = None
+
+
+async def guarded(call: Awaitable[T]) -> T:
+    """Await a queue call, translating its errors into HTTP errors."""
+    try:
+        return await call
+    except EntryNotFound as exc:
+        raise HTTPException(404, "no such entry") from exc
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+def entry_json(entry: Entry, now: float) -> dict[str, Any]:
+    """An entry with everything staff need (context packet included)."""
+    return entry.to_json(now)
+
+
+def create_api_router(console: Console) -> APIRouter:
+    """The `/api/handoff` router bound to a console."""
+    router = APIRouter(prefix="/api/handoff", tags=["handoff"])
+
+    async def staff(request: Request, response: Response) -> auth.Staff:
+        security_headers(response)
+        who = await console.staff(request)
+        if who is None:
+            raise HTTPException(401, "sign in first")
+        return who
+
+    async def staff_csrf(
+        request: Request, who: Annotated[auth.Staff, Depends(staff)]
+    ) -> auth.Staff:
+        sent = request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent, who.csrf):
+            raise HTTPException(403, "missing or wrong CSRF token")
+        return who
+
+    async def supervisor(who: Annotated[auth.Staff, Depends(staff)]) -> auth.Staff:
+        if not who.is_supervisor:
+            raise HTTPException(403, "supervisors only")
+        return who
+
+    Staff = Annotated[auth.Staff, Depends(staff)]
+    Acting = Annotated[auth.Staff, Depends(staff_csrf)]
+    Supervisor = Annotated[auth.Staff, Depends(supervisor)]
+
+    @router.post("/session", summary="Sign in (sets the session cookie, returns the CSRF token)")
+    async def sign_in(body: LoginBody, request: Request, response: Response) -> dict[str, str]:
+        security_headers(response)
+        address = request.client.host if request.client else "?"
+        await console.logout(request)
+        try:
+            token = await console.login(body.username, body.password, address)
+        except auth.LockedOut as exc:
+            raise HTTPException(429, str(exc)) from exc
+        except auth.AuthError as exc:
+            raise HTTPException(401, str(exc)) from exc
+        console.set_session_cookie(response, token)
+        async with console.store.transaction() as tx:
+            who = await auth.session_staff(tx, token, console.clock())
+        assert who is not None
+        return {"username": who.username, "role": who.role, "csrf": who.csrf}
+
+    @router.get("/session", summary="Who is signed in, with the CSRF token")
+    async def whoami(who: Staff) -> dict[str, str]:
+        return {"username": who.username, "role": who.role, "csrf": who.csrf}
+
+    @router.delete("/session", summary="Sign out")
+    async def sign_out(request: Request, response: Response, who: Acting) -> dict[str, bool]:
+        await console.logout(request)
+        console.clear_session_cookie(response)
+        return {"signed_out": True}
+
+    @router.get("/queue", summary="Open conversations in serving order, and staffing")
+    async def queue(who: Staff) -> dict[str, Any]:
+        return await console.queue_view()
+
+    @router.post("/presence", summary="Make yourself available (or not) to the queue")
+    async def presence(body: PresenceBody, who: Acting) -> dict[str, Any]:
+        async with console.store.transaction() as tx:
+            if body.available:
+                await agents_mod.sign_in(tx, who.username, body.skills, console.clock())
+            else:
+                await agents_mod.sign_out(tx, who.username, console.clock())
+        return {"available": body.available, "skills": sorted(set(body.skills))}
+
+    @router.post("/claim-next", summary="Claim the next conversation you can serve")
+    async def claim_next(who: Acting, response: Response) -> dict[str, Any] | None:
+        entry = await console.queue.claim_next(who.username, await console.skills_of(who.username))
+        if entry is None:
+            response.status_code = 204
+            return None
+        return entry_json(entry, console.clock())
+
+    @router.get("/entries/{entry_id}", summary="A conversation: context packet and transcript")
+    async def get_entry(entry_id: str, who: Staff) -> dict[str, Any]:
+        entry, lines = await guarded(console.conversation(entry_id))
+        return {"entry": entry_json(entry, console.clock()), "transcript": lines}
+
+    @router.post("/entries/{entry_id}/claim", summary="Claim this conversation")
+    async def claim(entry_id: str, who: Acting) -> dict[str, Any]:
+        entry = await guarded(console.queue.claim(entry_id, who.username))
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/reply", summary="Reply on a text channel")
+    async def reply(entry_id: str, body: TextBody, who: Acting) -> dict[str, bool]:
+        async with console.store.transaction() as tx:
+            await guarded(
+                replies.staff_reply(tx, entry_id, who.username, body.text, console.clock())
+            )
+        return {"sent": True}
+
+    @router.post("/entries/{entry_id}/notes", summary="Add a note")
+    async def note(entry_id: str, body: TextBody, who: Acting) -> dict[str, Any]:
+        async with console.store.transaction() as tx:
+            entry = await guarded(add_note(tx, entry_id, who.username, body.text, console.clock()))
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/close", summary="Close with an outcome code")
+    async def close(entry_id: str, body: CloseBody, who: Acting) -> dict[str, Any]:
+        if body.outcome not in OUTCOMES:
+            raise HTTPException(422, f"outcome must be one of {OUTCOMES}")
+        entry = await guarded(console.queue.close(entry_id, who.username, body.outcome, body.notes))
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/hand-back", summary="Hand back to the assistant")
+    async def hand_back(entry_id: str, body: HandBackBody, who: Acting) -> dict[str, Any]:
+        entry = await guarded(console.queue.hand_back(entry_id, who.username, body.notes))
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/release", summary="Put back in the queue, place kept")
+    async def release(entry_id: str, who: Acting) -> dict[str, Any]:
+        entry = await guarded(console.queue.release(entry_id, who.username))
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/transfer", summary="Transfer to an agent or a skill")
+    async def transfer(entry_id: str, body: TransferBody, who: Acting) -> dict[str, Any]:
+        entry = await guarded(
+            console.queue.transfer(
+                entry_id, who.username, to_agent=body.to_agent, to_skill=body.to_skill
+            )
+        )
+        return entry_json(entry, console.clock())
+
+    @router.post("/entries/{entry_id}/callback-failed", summary="Nobody answered the callback")
+    async def callback_failed(entry_id: str, who: Acting) -> dict[str, Any]:
+        entry = await guarded(console.queue.callback_failed(entry_id, who.username))
+        return entry_json(entry, console.clock())
+
+    @router.get("/stats", summary="Supervisor figures for the last `hours`")
+    async def figures(
+        who: Supervisor, hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24.0
+    ) -> dict[str, Any]:
+        now = console.clock()
+        async with console.store.transaction() as tx:
+            f = await stats.figures(tx, now - hours * 3600, now)
+        return f.to_json()
+
+    @router.get("/erlang", summary="Erlang C staffing calculator")
+    async def erlang_calc(
+        who: Supervisor,
+        contacts_per_hour: Annotated[float, Query(ge=0, le=100000)],
+        handle_time_s: Annotated[float, Query(gt=0, le=36000)],
+        agents: Annotated[int, Query(ge=1, le=2000)],
+        target_s: Annotated[float, Query(gt=0, le=3600)] = 60.0,
+    ) -> list[dict[str, Any]]:
+        rows = stats.erlang_table(contacts_per_hour, handle_time_s, agents, target_s)
+        return [
+            {k: (None if v == float("inf") else v) for k, v in r.__dict__.items()} for r in rows
+        ]
+
+    @router.get("/events", summary="Server-sent events: one `queue` event per change")
+    async def events(request: Request, who: Staff) -> StreamingResponse:
+        return StreamingResponse(
+            _stream(console, request),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    return router
+
+
+async def _stream(console: Console, request: Request) -> AsyncIterator[str]:
+    """Poll the event log once a second; send changes, a heartbeat, and stop when done."""
+    last = await console.last_event_id()
+    started = idle_since = time.monotonic()
+    yield "retry: 2000\n\n"
+    while time.monotonic() - started < EVENTS_MAX_S:
+        if await request.is_disconnected():
+            return
+        new = await console.events_after(last)
+        if new:
+            last = int(new[-1]["id"])
+            actions = [{"entry": r["entry_id"], "action": r["action"]} for r in new]
+            yield f"event: queue\ndata: {json.dumps({'last': last, 'changes': actions})}\n\n"
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > 15:
+            yield ": still here\n\n"
+            idle_since = time.monotonic()
+        await asyncio.sleep(1.0)

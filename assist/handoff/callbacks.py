@@ -1,0 +1,144 @@
+"""Callbacks that keep your place (HUMANE.md 14): offer, convert, confirm by SMS, retry."""
+
+from __future__ import annotations
+
+from assist.handoff import history
+from assist.handoff.entries import (
+    CLAIMED,
+    CLOSED,
+    WAITING,
+    Conflict,
+    Entry,
+    get_entry,
+    record_event,
+    set_session_status,
+)
+from assist.handoff.estimator import WaitEstimate
+from assist.store import core
+from assist.store.base import Tx
+
+OFFER_OVER_S = 180.0
+"""Offer a callback on entry when the announced wait is over 3 minutes..."""
+OFFER_EVERY_S = 300.0
+"""...and again every 5 minutes of waiting."""
+MAX_ATTEMPTS = 3
+"""Calls we make before giving up and texting instead."""
+RETRY_AFTER_S = 600.0
+"""Gap between an unanswered callback and the next try."""
+
+_CONFIRM = {
+    "en": "We'll ring you on {number} when it's your turn. Wait: {phrase}. "
+    "You keep your place in the queue.",
+    "pl": "Zadzwonimy pod numer {number}, gdy przyjdzie Twoja kolej. Czas oczekiwania: "
+    "{phrase}. Zachowujesz swoje miejsce w kolejce.",
+    "lt": "Paskambinsime numeriu {number}, kai ateis jūsų eilė. Laukimo laikas: {phrase}. "
+    "Jūsų vieta eilėje išlieka.",
+    "ro": "Vă sunăm la {number} când vă vine rândul. Timp de așteptare: {phrase}. "
+    "Vă păstrați locul la coadă.",
+    "pt": "Vamos ligar-lhe para o {number} quando chegar a sua vez. Tempo de espera: "
+    "{phrase}. Mantém o seu lugar na fila.",
+}
+_GAVE_UP = {
+    "en": "We tried to ring you {n} times but could not reach you. Text or call us any time "
+    "and a person will help.",
+    "pl": "Próbowaliśmy zadzwonić {n} razy, ale bez skutku. Napisz lub zadzwoń do nas w "
+    "dowolnym momencie, a pomoże Ci pracownik.",
+    "lt": "Bandėme jums paskambinti {n} kartus, bet nepavyko. Parašykite ar paskambinkite "
+    "bet kada ir jums padės darbuotojas.",
+    "ro": "Am încercat să vă sunăm de {n} ori, dar nu am reușit. Scrieți-ne sau sunați-ne "
+    "oricând și vă va ajuta o persoană.",
+    "pt": "Tentámos ligar-lhe {n} vezes, sem sucesso. Envie-nos uma mensagem ou ligue quando "
+    "quiser e uma pessoa irá ajudar.",
+}
+
+
+def should_offer(estimate: WaitEstimate, waited_s: float, last_offer_s: float | None) -> bool:
+    """True when a callback should be offered now.
+
+    On entry (`last_offer_s` None, nothing waited) when the announced wait is over 3
+    minutes; afterwards every 5 minutes since the last offer (`last_offer_s` is the wait
+    at which it was made).
+    """
+    if last_offer_s is None:
+        return estimate.upper_s > OFFER_OVER_S or waited_s >= OFFER_EVERY_S
+    return waited_s - last_offer_s >= OFFER_EVERY_S
+
+
+def confirmation_text(language: str, number: str, estimate: WaitEstimate) -> str:
+    """The confirmation SMS in the citizen's language (English when unsupported)."""
+    template = _CONFIRM.get(language, _CONFIRM["en"])
+    lang = language if language in _CONFIRM else "en"
+    return template.format(number=number, phrase=estimate.phrase(lang))
+
+
+async def to_callback(
+    tx: Tx,
+    entry_id: str,
+    number: str,
+    now: float,
+    default_handle_time_s: float,
+) -> Entry:
+    """Turn a waiting entry into a callback with its original place; confirm by SMS.
+
+    Raises Conflict when the entry is neither waiting nor dropped-but-open.
+    """
+    entry = await get_entry(tx, entry_id)
+    if entry.status not in (WAITING, "dropped"):
+        raise Conflict(f"{entry_id} is {entry.status}")
+    await tx.execute(
+        "UPDATE handoff_entries SET kind = 'callback', status = ?, dropped_at = NULL,"
+        " callback_number = ?, updated_at = ? WHERE id = ?",
+        (WAITING, number, now, entry_id),
+    )
+    _, est = await history.estimate_for(tx, entry_id, now, default_handle_time_s)
+    await core.enqueue_outbox(
+        tx,
+        kind="sms",
+        key=f"handoff-callback-confirm:{entry_id}",
+        payload={"to": number, "text": confirmation_text(entry.language, number, est)},
+        session_id=entry.session_id,
+        recipient=number,
+        now=now,
+    )
+    await set_session_status(tx, entry.session_id, "queued", now)
+    await record_event(tx, entry_id, "citizen", "callback_requested", now)
+    return await get_entry(tx, entry_id)
+
+
+async def callback_failed(tx: Tx, entry_id: str, agent_id: str, now: float) -> Entry:
+    """An agent rang and nobody answered: try again later, or after the last try, text.
+
+    Raises Conflict unless `agent_id` holds this callback.
+    """
+    entry = await get_entry(tx, entry_id)
+    if entry.kind != "callback" or entry.status != CLAIMED or entry.claimed_by != agent_id:
+        raise Conflict(f"{entry_id} is not a callback held by {agent_id}")
+    attempts = entry.callback_attempts + 1
+    if attempts < MAX_ATTEMPTS:
+        await tx.execute(
+            "UPDATE handoff_entries SET status = ?, claimed_by = NULL, claimed_at = NULL,"
+            " callback_attempts = ?, not_before = ?, updated_at = ? WHERE id = ?",
+            (WAITING, attempts, now + RETRY_AFTER_S, now, entry_id),
+        )
+        await record_event(
+            tx, entry_id, agent_id, "callback_unanswered", now, {"attempt": attempts}
+        )
+        return await get_entry(tx, entry_id)
+    await tx.execute(
+        "UPDATE handoff_entries SET status = ?, outcome = 'callback_unreachable',"
+        " callback_attempts = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+        (CLOSED, attempts, now, now, entry_id),
+    )
+    number = entry.callback_number or entry.sender
+    text = _GAVE_UP.get(entry.language, _GAVE_UP["en"]).format(n=attempts)
+    await core.enqueue_outbox(
+        tx,
+        kind="sms",
+        key=f"handoff-callback-gave-up:{entry_id}",
+        payload={"to": number, "text": text},
+        session_id=entry.session_id,
+        recipient=number,
+        now=now,
+    )
+    await record_event(tx, entry_id, agent_id, "callback_unreachable", now, {"attempt": attempts})
+    return await get_entry(tx, entry_id)

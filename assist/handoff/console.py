@@ -1,0 +1,436 @@
+"""The staff console at `/console`: server-rendered pages over the same actions as the API."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from assist.backend_client.protocol import BackendError
+from assist.handoff import agents as agents_mod
+from assist.handoff import auth, replies, stats
+from assist.handoff.api import create_api_router
+from assist.handoff.entries import Conflict, Entry, EntryNotFound
+from assist.handoff.queue import add_note
+from assist.handoff.web import (
+    HERE,
+    OUTCOMES,
+    Console,
+    DeferredStore,
+    ServicesSource,
+    minutes,
+    security_headers,
+)
+from assist.settings import Settings
+from assist.store import core
+from assist.store.base import Store
+
+LOGIN_CSRF_COOKIE = "assist_login_csrf"
+STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
+
+
+def create_console_router(
+    store: Store | Callable[[], Store],
+    settings: Settings,
+    services: ServicesSource = None,
+    clock: Callable[[], float] = time.time,
+) -> APIRouter:
+    """The staff console (`/console`) and its JSON API (`/api/handoff`) as one router.
+
+    `store` and `services` may be given as functions returning them at request time, for
+    apps that open the store in their lifespan (`lambda: app.state.runtime.store`).
+    """
+    if not hasattr(store, "transaction"):
+        store = DeferredStore(store)
+    console = Console(store, settings, services, clock)  # type: ignore[arg-type]
+    router = APIRouter()
+    router.include_router(create_api_router(console))
+    router.include_router(_pages(console))
+    return router
+
+
+def _page(console: Console, request: Request, name: str, status: int = 200, **ctx: Any) -> Response:
+    ctx.setdefault("staff", None)
+    ctx["minutes"] = minutes
+    response = console.templates.TemplateResponse(request, name, ctx, status_code=status)
+    security_headers(response)
+    return response
+
+
+def _see_other(url: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    security_headers(response)
+    return response
+
+
+def _pages(console: Console) -> APIRouter:
+    router = APIRouter(prefix="/console", include_in_schema=False)
+
+    async def signed_in(request: Request, supervisor: bool = False) -> auth.Staff | Response:
+        who = await console.staff(request)
+        if who is None:
+            return _see_other("/console/login")
+        if supervisor and not who.is_supervisor:
+            return _page(
+                console,
+                request,
+                "error.html",
+                403,
+                staff=who,
+                title="Not allowed",
+                message="This page is for supervisors.",
+            )
+        return who
+
+    async def acting(request: Request) -> tuple[auth.Staff, dict[str, str]] | Response:
+        who = await signed_in(request)
+        if isinstance(who, Response):
+            return who
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        if not hmac.compare_digest(form.get("csrf", ""), who.csrf):
+            return _page(
+                console,
+                request,
+                "error.html",
+                403,
+                staff=who,
+                title="Not allowed",
+                message="That form has expired. Go back, reload and try again.",
+            )
+        return who, form
+
+    @router.get("/static/{name}")
+    async def static(name: str) -> FileResponse:
+        if name not in STATIC:
+            raise HTTPException(404)
+        return FileResponse(
+            HERE / "static" / name, media_type=STATIC[name], headers={"Cache-Control": "no-cache"}
+        )
+
+    @router.get("/login")
+    async def login_form(request: Request) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = _page(console, request, "login.html", title="Sign in", csrf=token, error=None)
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            max_age=1800,
+            path="/console/login",
+            secure=console.secure_cookies,
+            httponly=True,
+            samesite="strict",
+        )
+        return response
+
+    @router.post("/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        sent, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        if not expected or not hmac.compare_digest(sent, expected):
+            return _page(
+                console,
+                request,
+                "login.html",
+                403,
+                title="Sign in",
+                csrf=expected,
+                error="The sign-in form expired. Please try again.",
+            )
+        address = request.client.host if request.client else "?"
+        await console.logout(request)
+        try:
+            token = await console.login(
+                str(form.get("username", ""))[:64], str(form.get("password", ""))[:256], address
+            )
+        except auth.LockedOut:
+            return _page(
+                console,
+                request,
+                "login.html",
+                429,
+                title="Sign in",
+                csrf=expected,
+                error="Too many failed attempts. Wait 15 minutes and try again.",
+            )
+        except auth.AuthError:
+            return _page(
+                console,
+                request,
+                "login.html",
+                401,
+                title="Sign in",
+                csrf=expected,
+                error="Wrong user name or password.",
+            )
+        response = _see_other("/console")
+        console.set_session_cookie(response, token)
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console/login")
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        got = await acting(request)
+        if isinstance(got, Response):
+            return got
+        await console.logout(request)
+        response = _see_other("/console/login")
+        console.clear_session_cookie(response)
+        return response
+
+    @router.get("", response_class=HTMLResponse)
+    async def queue_page(request: Request) -> Response:
+        who = await signed_in(request)
+        if isinstance(who, Response):
+            return who
+        view = await console.queue_view()
+        async with console.store.transaction() as tx:
+            me = await agents_mod.get_agent(tx, who.username)
+        mine = [e for e in view["entries"] if e["claimed_by"] == who.username]
+        return _page(
+            console,
+            request,
+            "queue.html",
+            staff=who,
+            title="Queue",
+            view=view,
+            me=me,
+            mine=mine,
+            notice=request.query_params.get("notice"),
+        )
+
+    @router.post("/presence")
+    async def presence(request: Request) -> Response:
+        got = await acting(request)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        skills = [s.strip() for s in form.get("skills", "").split(",") if s.strip()][:20]
+        async with console.store.transaction() as tx:
+            if form.get("available") == "yes":
+                await agents_mod.sign_in(tx, who.username, skills, console.clock())
+            else:
+                await agents_mod.sign_out(tx, who.username, console.clock())
+        return _see_other("/console")
+
+    @router.post("/claim-next")
+    async def claim_next(request: Request) -> Response:
+        got = await acting(request)
+        if isinstance(got, Response):
+            return got
+        who, _ = got
+        entry = await console.queue.claim_next(who.username, await console.skills_of(who.username))
+        if entry is None:
+            return _see_other("/console?notice=empty")
+        return _see_other(f"/console/entries/{entry.id}")
+
+    @router.get("/entries/{entry_id}", response_class=HTMLResponse)
+    async def entry_page(request: Request, entry_id: str) -> Response:
+        who = await signed_in(request)
+        if isinstance(who, Response):
+            return who
+        try:
+            entry, lines = await console.conversation(entry_id)
+        except EntryNotFound:
+            return _page(
+                console,
+                request,
+                "error.html",
+                404,
+                staff=who,
+                title="Not found",
+                message="There is no such conversation.",
+            )
+        return _page(
+            console,
+            request,
+            "entry.html",
+            staff=who,
+            title="Conversation",
+            entry=entry,
+            lines=lines,
+            outcomes=OUTCOMES,
+            now=console.clock(),
+            mine=entry.status == "claimed" and entry.claimed_by == who.username,
+            can_reply=entry.channel in replies.TEXT_CHANNELS,
+            lookups=console.services is not None,
+            notice=request.query_params.get("notice"),
+        )
+
+    async def act(
+        request: Request,
+        entry_id: str,
+        do: Callable[[auth.Staff, dict[str, str]], Awaitable[str | None]],
+    ) -> Response:
+        got = await acting(request)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        try:
+            where = await do(who, form)
+        except EntryNotFound:
+            return _page(
+                console,
+                request,
+                "error.html",
+                404,
+                staff=who,
+                title="Not found",
+                message="There is no such conversation.",
+            )
+        except (Conflict, ValueError) as exc:
+            return _page(
+                console,
+                request,
+                "error.html",
+                409,
+                staff=who,
+                title="Not possible",
+                message=str(exc),
+                back=f"/console/entries/{entry_id}",
+            )
+        return _see_other(where or f"/console/entries/{entry_id}")
+
+    @router.post("/entries/{entry_id}/{action}")
+    async def entry_action(request: Request, entry_id: str, action: str) -> Response:
+        q, now = console.queue, console.clock
+
+        async def do(who: auth.Staff, form: dict[str, str]) -> str | None:
+            text = form.get("text", "")
+            if action == "claim":
+                await q.claim(entry_id, who.username)
+            elif action == "reply":
+                async with console.store.transaction() as tx:
+                    await replies.staff_reply(tx, entry_id, who.username, text, now())
+            elif action == "note":
+                if not text.strip():
+                    raise ValueError("write a note first")
+                async with console.store.transaction() as tx:
+                    await add_note(tx, entry_id, who.username, text[:2000], now())
+            elif action == "close":
+                if form.get("outcome") not in OUTCOMES:
+                    raise ValueError("choose an outcome")
+                await q.close(entry_id, who.username, form["outcome"], form.get("notes", "")[:2000])
+                return "/console?notice=closed"
+            elif action == "hand-back":
+                await q.hand_back(entry_id, who.username, form.get("notes", "")[:2000])
+                return "/console?notice=handed_back"
+            elif action == "release":
+                await q.release(entry_id, who.username)
+                return "/console?notice=released"
+            elif action == "transfer":
+                agent = form.get("to_agent", "").strip().lower()[:64] or None
+                skill = form.get("to_skill", "").strip()[:64] or None
+                await q.transfer(entry_id, who.username, to_agent=agent, to_skill=skill)
+                return "/console?notice=transferred"
+            elif action == "callback-failed":
+                await q.callback_failed(entry_id, who.username)
+                return "/console?notice=callback_failed"
+            elif action == "bin-days":
+                await _bin_days(console, entry_id, who, form.get("postcode", "")[:10])
+            elif action == "report-status":
+                await _report_status(console, entry_id, who, form.get("reference", "")[:40])
+            else:
+                raise HTTPException(404)
+            return None
+
+        return await act(request, entry_id, do)
+
+    @router.get("/supervisor", response_class=HTMLResponse)
+    async def supervisor(request: Request) -> Response:
+        who = await signed_in(request, supervisor=True)
+        if isinstance(who, Response):
+            return who
+        now = console.clock()
+        async with console.store.transaction() as tx:
+            figures = await stats.figures(tx, now - 24 * 3600, now)
+        p = request.query_params
+        try:
+            rate = float(p.get("contacts_per_hour") or round(figures.arrivals_per_hour, 1))
+            aht = float(
+                p.get("handle_time_s")
+                or round(figures.average_handle_s or console.settings.default_handle_time_s)
+            )
+            agents = int(p.get("agents") or max(1, figures.agents_available))
+            target = float(p.get("target_s") or 60)
+            if not (
+                0 <= rate <= 100000
+                and 0 < aht <= 36000
+                and 1 <= agents <= 2000
+                and 0 < target <= 3600
+            ):
+                raise ValueError
+            table = stats.erlang_table(rate, aht, agents, target)
+            calc_error = None
+        except ValueError:
+            rate, aht, agents, target, table = 0.0, 0.0, 1, 60.0, []
+            calc_error = "Enter numbers in range: contacts 0–100000, handle time 1–36000 s."
+        return _page(
+            console,
+            request,
+            "supervisor.html",
+            staff=who,
+            title="Supervisor",
+            f=figures,
+            table=table,
+            rate=rate,
+            aht=aht,
+            agents=agents,
+            target=target,
+            calc_error=calc_error,
+        )
+
+    return router
+
+
+async def _held(console: Console, entry_id: str, who: auth.Staff) -> Entry:
+    if console.services is None:
+        raise ValueError("council services are not connected")
+    entry, _ = await console.conversation(entry_id)
+    if entry.status != "claimed" or entry.claimed_by != who.username:
+        raise Conflict("claim the conversation first")
+    return entry
+
+
+async def _record(console: Console, entry: Entry, who: auth.Staff, text: str, action: str) -> None:
+    async with console.store.transaction() as tx:
+        await core.append_transcript(
+            tx,
+            entry.session_id,
+            "system",
+            text,
+            {"agent": who.username, "action": action},
+            now=console.clock(),
+        )
+
+
+async def _report_status(console: Console, entry_id: str, who: auth.Staff, ref: str) -> None:
+    """Staff check a report's status through the back-end client; recorded on the conversation."""
+    entry = await _held(console, entry_id, who)
+    assert console.services is not None
+    try:
+        st = await console.services.report_status(ref.strip())
+        text = f"Staff checked report {st.reference}: {st.status}"
+        if st.status_notes:
+            text += f" ({st.status_notes})"
+    except BackendError as exc:
+        text = f"Staff status check for {ref} failed: {type(exc).__name__}"
+    await _record(console, entry, who, text, "report_status")
+
+
+async def _bin_days(console: Console, entry_id: str, who: auth.Staff, postcode: str) -> None:
+    """Staff look up bin days through the same back-end client; recorded on the conversation."""
+    entry = await _held(console, entry_id, who)
+    assert console.services is not None
+    try:
+        addresses = await console.services.find_addresses(postcode)
+        days = await console.services.bin_collections(addresses[0].id)
+        found = "; ".join(f"{c.bin} {c.date:%a %d %b}" for c in days[:3])
+        text = f"Staff looked up bin days for {addresses[0].line}: {found}"
+    except BackendError as exc:
+        text = f"Staff bin-day lookup for {postcode} failed: {type(exc).__name__}"
+    await _record(console, entry, who, text, "bin_days")

@@ -1,0 +1,67 @@
+"""Callbacks keep the citizen's place, are confirmed by SMS and retried a few times."""
+
+import json
+
+from assist.handoff.callbacks import MAX_ATTEMPTS, RETRY_AFTER_S, should_offer
+from assist.handoff.estimator import WaitEstimate
+from assist.handoff.queue import HandoffQueue
+from assist.store import SQLiteStore
+
+from .conftest import Clock
+
+
+async def outbox(store: SQLiteStore) -> list[dict[str, object]]:
+    async with store.transaction() as tx:
+        rows = await tx.fetchall("SELECT kind, key, recipient, payload FROM outbox ORDER BY id")
+    return [{**r, "payload": json.loads(r["payload"])} for r in rows]
+
+
+async def test_callback_keeps_place_and_is_confirmed(store: SQLiteStore, clock: Clock) -> None:
+    """A callback keeps the original joining time, and one confirmation SMS is queued."""
+    q = HandoffQueue(store, clock=clock)
+    a = await q.enqueue(
+        session_id="s1", channel="voice", sender="+447700900001", language="pl", reason="person"
+    )
+    clock.advance(30)
+    b = await q.enqueue(
+        session_id="s2", channel="voice", sender="+447700900002", language="en", reason="person"
+    )
+    cb = await q.to_callback(a.id, "+447700900001")
+    assert cb.kind == "callback" and cb.enqueued_at == a.enqueued_at
+    assert await q.position(a.id) == 1 and await q.position(b.id) == 2
+    sms = await outbox(store)
+    assert len(sms) == 1 and sms[0]["kind"] == "sms"
+    assert sms[0]["recipient"] == "+447700900001"
+    payload = sms[0]["payload"]
+    assert isinstance(payload, dict) and payload["to"] == "+447700900001"
+    assert "Zadzwonimy" in payload["text"]
+    claimed = await q.claim_next("ann")
+    assert claimed is not None and claimed.callback_number == "+447700900001"
+
+
+async def test_unanswered_callbacks_retry_then_stop(store: SQLiteStore, clock: Clock) -> None:
+    """An unanswered callback waits before the next try; after the last it closes with a text."""
+    q = HandoffQueue(store, clock=clock)
+    a = await q.enqueue(
+        session_id="s1", channel="voice", sender="+447700900001", language="en", reason="person"
+    )
+    await q.to_callback(a.id, "+447700900001")
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        got = await q.claim_next("ann")
+        assert got is not None and got.id == a.id
+        after = await q.callback_failed(a.id, "ann")
+        assert after.callback_attempts == attempt
+        if attempt < MAX_ATTEMPTS:
+            assert await q.claim_next("ann") is None
+            clock.advance(RETRY_AFTER_S)
+    assert after.status == "closed" and after.outcome == "callback_unreachable"
+    texts = [m["payload"]["text"] for m in await outbox(store)]  # type: ignore[index]
+    assert len(texts) == 2 and "could not reach you" in texts[1]
+
+
+def test_offer_rules() -> None:
+    """Offered on entry when the announced wait is over 3 minutes, then every 5 minutes."""
+    assert should_offer(WaitEstimate(200, 300, True), 0, None)
+    assert not should_offer(WaitEstimate(60, 120, True), 0, None)
+    assert not should_offer(WaitEstimate(200, 300, True), 200, 0)
+    assert should_offer(WaitEstimate(200, 300, True), 300, 0)
