@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
 from assist.handoff.console import create_console_router
-from assist.runtime import Runtime, open_runtime
+from assist.runtime import Runtime, embedded_council, open_runtime
 from assist.settings import Settings
 
 
@@ -19,7 +19,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = runtime or await open_runtime(settings)
+        rt = runtime or await open_runtime(settings, council_app=council_app)
         app.state.runtime = rt
         rt.start_background()
         try:
@@ -34,6 +34,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         description="A humane way into the council by phone, SMS and web chat.",
     )
     app.state.settings = settings
+    council_app = None
+    if settings.uses_embedded_council or settings.environment == "development":
+        council_app = embedded_council(settings)
+        app.mount("/council", council_app)
     app.include_router(
         create_console_router(
             lambda: app.state.runtime.store, settings, lambda: app.state.runtime.services

@@ -99,9 +99,11 @@ def erase(
 
 
 def _register_subcommands() -> None:
+    from assist.council.cli import app as council_app
     from assist.handoff.cli import staff_app
 
     app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
+    app.add_typer(council_app, name="council", help="The reference council back end.")
 
 
 _register_subcommands()

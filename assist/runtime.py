@@ -9,8 +9,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+from fastapi import FastAPI
+
+from assist.backend_client import reports as reports_table
+from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.protocol import CouncilServices
+from assist.backend_client.routing import RoutedCouncilServices
 from assist.conversations import Conversations, HandoffQueue
+from assist.council import create_council_app
 from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import IntentClassifier
 from assist.events import EventBus
@@ -47,8 +54,12 @@ class Runtime:
     outbox: OutboxWorker
     metrics: Metrics = field(default_factory=Metrics)
     bus: EventBus = field(default_factory=EventBus)
-    purgers: list[Purger] = field(default_factory=lambda: [purge_core, purge_handoff])
-    erasers: list[Eraser] = field(default_factory=lambda: [erase_core, erase_handoff])
+    purgers: list[Purger] = field(
+        default_factory=lambda: [purge_core, purge_handoff, reports_table.purge_reports]
+    )
+    erasers: list[Eraser] = field(
+        default_factory=lambda: [erase_core, erase_handoff, reports_table.erase_reports]
+    )
     started_at: float = field(default_factory=time.time)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -70,6 +81,8 @@ class Runtime:
     async def _retention_loop(self) -> None:
         while not self._stop.is_set():
             try:
+                async with self.store.transaction() as tx:
+                    await reports_table.requeue_undelivered(tx)
                 n = await purge_older_than(self.store, self.settings.retention_days, self.purgers)
                 if n:
                     log.info(
@@ -97,28 +110,52 @@ class Runtime:
         await self.store.close()
 
 
+def embedded_council(settings: Settings) -> FastAPI:
+    """The reference council back end on its own file under the data directory."""
+    return create_council_app(
+        settings.data_dir / "council.db", settings.council_api_key.get_secret_value()
+    )
+
+
 async def open_runtime(
     settings: Settings,
     services: CouncilServices | None = None,
     classifier: IntentClassifier | None = None,
     queue: HandoffQueue | None = None,
     handlers: dict[str, Handler] | None = None,
+    council_app: FastAPI | None = None,
 ) -> Runtime:
-    """Open the store (applying migrations) and build every part from the settings."""
+    """Open the store (applying migrations) and build every part from the settings.
+
+    With no council endpoints configured, the council client talks to the embedded
+    reference council in-process (the same app `assist serve` mounts at /council), so the
+    terminal chat and the server file real Open311 reports without any network.
+    """
     store = SQLiteStore(settings.db_path)
     await store.open(all_migrations())
     dialogue = load_dialogue()
+    handlers = dict(handlers or {})
+    routed: RoutedCouncilServices | None = None
     if services is None:
-        from assist.backend_client.memory import InMemoryCouncilServices
-
-        services = InMemoryCouncilServices()
+        transport = None
+        if settings.uses_embedded_council:
+            outer = FastAPI()
+            outer.mount("/council", council_app or embedded_council(settings))
+            transport = httpx.ASGITransport(app=outer)
+        routed = RoutedCouncilServices.from_settings(settings, store, transport=transport)
+        services = routed
+        handlers.setdefault("report", make_report_handler(routed, store))
+        async with store.transaction() as tx:
+            await reports_table.requeue_undelivered(tx)
     classifier = classifier or dialogue.fallback
     queue = queue or StoreHandoffQueue()
     engine = build_engine(settings, dialogue, classifier, services)
     conversations = build_conversations(settings, store, engine, queue)
-    outbox = OutboxWorker(store, handlers or {})
+    outbox = OutboxWorker(store, handlers)
     rt = Runtime(
         settings, store, dialogue, classifier, services, queue, engine, conversations, outbox
     )
+    if routed is not None:
+        rt.closers.append(routed.aclose)
     conversations.on_commit = rt.wake_outbox
     return rt

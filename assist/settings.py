@@ -161,6 +161,19 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def uses_embedded_council(self) -> bool:
+        """True when no council endpoint is configured: the reference council answers."""
+        return not any(
+            (
+                self.council_open311_url,
+                self.county_open311_url,
+                self.district_open311_url,
+                self.waste_api_url,
+                self.info_url,
+            )
+        )
+
+    @property
     def db_path(self) -> Path:
         """The SQLite store's file."""
         return self.data_dir / "assist.db"

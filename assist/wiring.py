@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assist.backend_client import reports as reports_table
 from assist.backend_client.protocol import CouncilServices
 from assist.conversations import Conversations, HandoffQueue
 from assist.dialogue.engine import Engine, EngineConfig
@@ -29,7 +30,7 @@ def dialogues_dir() -> Path:
 
 def all_migrations() -> list[Migration]:
     """Every component's migrations, applied by the store at start-up."""
-    return [*core_store.MIGRATIONS, *HANDOFF_MIGRATIONS]
+    return [*core_store.MIGRATIONS, *HANDOFF_MIGRATIONS, *reports_table.MIGRATIONS]
 
 
 def engine_config(settings: Settings) -> EngineConfig:

@@ -35,3 +35,25 @@ def test_erase_needs_a_number_or_chat_id(tmp_path: Path) -> None:
     """`assist erase` without a target explains itself and exits 2."""
     out = _assist(["erase"], "", tmp_path)
     assert out.returncode == 2 and "--number" in out.stderr
+
+
+def test_piped_missed_bin_report_is_listed_by_the_council(tmp_path: Path) -> None:
+    """A missed bin reported through `assist chat` is then listed by the embedded council's
+    GET requests.json, carrying the reference the citizen was given."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from assist.app import create_app
+    from assist.settings import Settings
+
+    out = _assist(["chat"], "my bin was not collected\nCB1 2AD\n1\n2\nyes\n", tmp_path)
+    assert out.returncode == 0, out.stderr
+    ref = re.search(r"Your reference is (AS-[2-9A-Z]{6})", out.stdout)
+    assert ref is not None, out.stdout
+    settings = Settings(data_dir=tmp_path, rasa_url="", _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        listed = client.get(
+            "/council/open311/v2/requests.json", params={"jurisdiction_id": "cambridge"}
+        ).json()
+    assert any(ref.group(1) in (r.get("description") or "") for r in listed), listed

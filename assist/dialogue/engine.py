@@ -699,7 +699,9 @@ class Engine:
         t.actions.append(CallBackend("report", payload, key=ref))
         s.refs.append(ref)
         s.slots["ref"] = ref
-        key = "report.done" if s.channel == Channel.VOICE else "report.done_text"
+        key = {Channel.VOICE: "report.done", Channel.SMS: "report.done_text"}.get(
+            s.channel, "report.done_chat"
+        )
         t.actions.append(self._say(t, key, ref=ref, ref_spoken=spoken_reference(ref)))
 
     async def _status(self, t: _Turn) -> None:

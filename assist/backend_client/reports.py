@@ -1,0 +1,264 @@
+"""The `reports` table (Assist reference -> council reference) and the report outbox payload.
+
+A report is recorded here, and queued in the outbox, in the same transaction as the turn that
+took it, so the citizen can be given Assist's reference at once. The outbox handler
+(`delivery.py`) fills in the council's reference; status look-ups by Assist reference and a
+later notifier read it from here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from typing import Any
+
+from assist.backend_client.protocol import REPORT_SERVICES, Address, ReportRequest
+from assist.store.base import Migration, Row, Tx
+from assist.store.core import enqueue_outbox
+
+OUTBOX_KIND = "report"
+
+MIGRATIONS = [
+    Migration(
+        "reports",
+        1,
+        """
+        CREATE TABLE reports (
+          assist_ref TEXT PRIMARY KEY,
+          service TEXT NOT NULL,
+          body TEXT NOT NULL,
+          council_ref TEXT,
+          token TEXT,
+          status TEXT NOT NULL DEFAULT 'pending',
+          status_notes TEXT,
+          session_id TEXT,
+          channel TEXT,
+          citizen_number TEXT,
+          description TEXT NOT NULL,
+          post_attempts INTEGER NOT NULL DEFAULT 0,
+          first_attempt_at REAL,
+          last_error TEXT,
+          notified_at REAL,
+          created_at REAL NOT NULL,
+          updated_at REAL NOT NULL
+        );
+        CREATE INDEX reports_by_council_ref ON reports (council_ref);
+        CREATE INDEX reports_by_status ON reports (status, updated_at);
+        """,
+    ),
+]
+"""`status`: pending (not yet with the council), open, closed (council's words), rejected
+(the council refused it). `notified_at` is for the notifier that texts the council's reference."""
+
+
+def report_to_payload(report: ReportRequest) -> dict[str, Any]:
+    """A report as a JSON-ready dict for the outbox (inverse of `report_from_payload`)."""
+    return asdict(report)
+
+
+def report_from_payload(payload: dict[str, Any]) -> ReportRequest:
+    """The report an outbox payload holds (other keys, e.g. `channel`, are ignored); raises
+    ValueError if it is not one."""
+    try:
+        fields = {k: v for k, v in payload.items() if k in ReportRequest.__dataclass_fields__}
+        address = fields.get("address")
+        if isinstance(address, dict):
+            known = Address.__dataclass_fields__
+            fields["address"] = Address(**{k: v for k, v in address.items() if k in known})
+        fields["attributes"] = {str(k): str(v) for k, v in (fields.get("attributes") or {}).items()}
+        return ReportRequest(**fields)
+    except TypeError as exc:
+        raise ValueError(f"not a report payload: {exc}") from None
+
+
+def body_of(service: str) -> str:
+    """`county` or `district` for a report service (SERVICES.md); raises ValueError."""
+    try:
+        return REPORT_SERVICES[service]
+    except KeyError:
+        raise ValueError(f"{service!r} is not a report service") from None
+
+
+async def record_report(
+    tx: Tx,
+    report: ReportRequest,
+    *,
+    session_id: str | None = None,
+    channel: str | None = None,
+    citizen_number: str | None = None,
+    now: float | None = None,
+    body: str | None = None,
+) -> bool:
+    """Record a new report (status `pending`); returns False if its reference was known.
+
+    `body` (county/district) defaults to the one SERVICES.md names for the service."""
+    if await get_report(tx, report.assist_ref) is not None:
+        return False
+    t = time.time() if now is None else now
+    await tx.execute(
+        "INSERT INTO reports (assist_ref, service, body, session_id, channel, citizen_number,"
+        " description, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            report.assist_ref.upper(),
+            report.service,
+            body or body_of(report.service),
+            session_id,
+            channel,
+            citizen_number,
+            report.description,
+            t,
+            t,
+        ),
+    )
+    return True
+
+
+async def enqueue_report(
+    tx: Tx,
+    report: ReportRequest,
+    *,
+    session_id: str | None = None,
+    channel: str | None = None,
+    citizen_number: str | None = None,
+    now: float | None = None,
+) -> bool:
+    """Record a report and queue its delivery, in the caller's transaction.
+
+    Returns False when this Assist reference was already queued (a retried turn).
+    """
+    created = await record_report(
+        tx, report, session_id=session_id, channel=channel, citizen_number=citizen_number, now=now
+    )
+    if created:
+        await enqueue_outbox(
+            tx,
+            kind=OUTBOX_KIND,
+            key=report.assist_ref.upper(),
+            payload=report_to_payload(report),
+            session_id=session_id,
+            recipient=citizen_number,
+            now=now,
+        )
+    return created
+
+
+async def get_report(tx: Tx, assist_ref: str) -> Row | None:
+    """The row for an Assist reference (any case), or None."""
+    return await tx.fetchone(
+        "SELECT * FROM reports WHERE assist_ref = ?", (assist_ref.strip().upper(),)
+    )
+
+
+async def queued_report(tx: Tx, assist_ref: str) -> Row | None:
+    """A report still only in the outbox, shaped like a `reports` row (status `pending`)."""
+    queued = await tx.fetchone(
+        "SELECT payload, session_id, created_at FROM outbox WHERE kind = ? AND key IN (?, ?)",
+        (OUTBOX_KIND, assist_ref.strip(), assist_ref.strip().upper()),
+    )
+    if queued is None:
+        return None
+    try:
+        report = report_from_payload(json.loads(queued["payload"]))
+        body = body_of(report.service)
+    except ValueError:
+        return None
+    return {
+        "assist_ref": report.assist_ref.upper(),
+        "service": report.service,
+        "body": body,
+        "council_ref": None,
+        "token": None,
+        "status": "pending",
+        "status_notes": None,
+        "session_id": queued["session_id"],
+        "created_at": queued["created_at"],
+    }
+
+
+async def find_by_council_ref(tx: Tx, council_ref: str) -> Row | None:
+    """The row that got this council reference, or None."""
+    return await tx.fetchone(
+        "SELECT * FROM reports WHERE council_ref = ? ORDER BY created_at DESC LIMIT 1",
+        (council_ref.strip(),),
+    )
+
+
+async def mark_attempt(tx: Tx, assist_ref: str, now: float) -> None:
+    """Note that a POST is about to be sent (so a later attempt knows one may have landed)."""
+    await tx.execute(
+        "UPDATE reports SET post_attempts = post_attempts + 1,"
+        " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ? WHERE assist_ref = ?",
+        (now, now, assist_ref.upper()),
+    )
+
+
+async def mark_delivered(
+    tx: Tx, assist_ref: str, *, council_ref: str | None, token: str | None, now: float
+) -> None:
+    """Store what the council answered: its reference (status `open`) or a token to resolve."""
+    await tx.execute(
+        "UPDATE reports SET council_ref = COALESCE(?, council_ref), token = COALESCE(?, token),"
+        " status = CASE WHEN ? IS NULL THEN status ELSE 'open' END, last_error = NULL,"
+        " updated_at = ? WHERE assist_ref = ?",
+        (council_ref, token, council_ref, now, assist_ref.upper()),
+    )
+
+
+async def mark_failed(tx: Tx, assist_ref: str, error: str, now: float, *, final: bool) -> None:
+    """Note a failed attempt; `final` marks the report `rejected` by the council."""
+    await tx.execute(
+        "UPDATE reports SET last_error = ?, status = CASE WHEN ? THEN 'rejected' ELSE status END,"
+        " status_notes = CASE WHEN ? THEN ? ELSE status_notes END, updated_at = ?"
+        " WHERE assist_ref = ?",
+        (error[:500], final, final, error[:500], now, assist_ref.upper()),
+    )
+
+
+async def update_status(
+    tx: Tx, assist_ref: str, status: str, notes: str | None, now: float
+) -> None:
+    """Cache the council's latest status for a report."""
+    await tx.execute(
+        "UPDATE reports SET status = ?, status_notes = ?, updated_at = ? WHERE assist_ref = ?",
+        (status, notes, now, assist_ref.upper()),
+    )
+
+
+async def requeue_undelivered(tx: Tx, now: float | None = None) -> int:
+    """Give up-on outbox rows of reports still `pending` a fresh start; returns how many.
+
+    The outbox stops after its maximum attempts; a report must not be lost to a long outage,
+    so call this at start-up (or from a staff action) to try them again.
+    """
+    t = time.time() if now is None else now
+    return await tx.execute(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
+        " WHERE kind = ? AND status = 'failed'"
+        " AND key IN (SELECT assist_ref FROM reports WHERE status = 'pending')",
+        (t, t, OUTBOX_KIND),
+    )
+
+
+async def purge_reports(tx: Tx, cutoff: float) -> int:
+    """Retention: forget who reported and what they wrote once a report is older than the
+    cut-off; closed ones go entirely (the council keeps its own record)."""
+    n = await tx.execute(
+        "DELETE FROM reports WHERE updated_at < ? AND status IN ('closed', 'rejected')",
+        (cutoff,),
+    )
+    n += await tx.execute(
+        "UPDATE reports SET citizen_number = NULL, description = '', session_id = NULL"
+        " WHERE updated_at < ? AND (citizen_number IS NOT NULL OR description != '')",
+        (cutoff,),
+    )
+    return n
+
+
+async def erase_reports(tx: Tx, who: str) -> int:
+    """Erasure: forget one citizen's number and words on every report they made."""
+    return await tx.execute(
+        "UPDATE reports SET citizen_number = NULL, description = '', session_id = NULL"
+        " WHERE citizen_number = ?",
+        (who,),
+    )

@@ -1,0 +1,93 @@
+"""`WasteClient`: adapter for the reference council's waste API (addresses and bin days).
+
+Real councils' waste systems are bespoke; another council gets its own small adapter with
+the same two methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from assist.backend_client.http import HttpCore, RetryPolicy, json_of
+from assist.backend_client.protocol import (
+    Address,
+    BackendUnavailable,
+    Collection,
+    InvalidRequest,
+    NotFound,
+    OutsideArea,
+)
+
+
+class WasteClient:
+    """Reads `GET addresses?postcode=` and `GET collections/{address_id}`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 5.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = HttpCore(base_url, timeout_s=timeout_s, retry=retry, transport=transport)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def find_addresses(self, postcode: str) -> list[Address]:
+        """Addresses at a postcode; raises NotFound (unknown or malformed) or OutsideArea."""
+        body = await self._get("addresses", [("postcode", postcode)])
+        try:
+            return [
+                Address(
+                    str(a["id"]),
+                    str(a["line"]),
+                    str(a["postcode"]),
+                    str(a["district"]),
+                    _num(a.get("lat")),
+                    _num(a.get("long")),
+                )
+                for a in body["addresses"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BackendUnavailable(f"waste API answered nonsense: {exc!r}") from None
+
+    async def collections(self, address_id: str) -> list[Collection]:
+        """Upcoming collections for an address, soonest first; raises NotFound."""
+        body = await self._get(f"collections/{address_id.replace('/', '%2F')}")
+        try:
+            found = [
+                Collection(
+                    str(c["bin"]),
+                    dt.date.fromisoformat(c["date"]),
+                    dt.date.fromisoformat(c["moved_from"]) if c.get("moved_from") else None,
+                )
+                for c in body["collections"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BackendUnavailable(f"waste API answered nonsense: {exc!r}") from None
+        return sorted(found, key=lambda c: (c.date, c.bin))
+
+    async def _get(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
+        resp = await self._http.request("GET", path, params=params)
+        body = json_of(resp)
+        if resp.status_code == 200 and isinstance(body, dict):
+            return body
+        error = body.get("error") if isinstance(body, dict) else None
+        detail = str(body.get("detail", "")) if isinstance(body, dict) else ""
+        if error == "outside_area":
+            raise OutsideArea(detail or path)
+        if resp.status_code in (400, 404):
+            raise NotFound(detail or path)
+        if resp.status_code >= 400:
+            raise InvalidRequest(f"waste API: HTTP {resp.status_code}", [(str(error), detail)])
+        raise BackendUnavailable(f"waste API answered nonsense to {path}")
+
+
+def _num(v: Any) -> float | None:
+    return float(v) if v is not None else None
