@@ -1,0 +1,1 @@
+"""Voice channels: the Twilio phone line (TwiML webhooks) and self-hosted speech."""

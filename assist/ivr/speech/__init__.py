@@ -1,0 +1,1 @@
+"""Self-hosted speech for the phone line: Vosk recognises, pyttsx3 (espeak-ng) speaks."""

@@ -1,0 +1,55 @@
+"""`EspeakSynthesizer`: speech by running the `espeak-ng` program (pyttsx3's fallback)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Mapping
+
+import anyio.to_thread
+
+from assist.ivr.speech.audio import wav_to_pcm16
+from assist.ivr.speech.base import SynthesizedAudio
+from assist.ivr.speech.voices import ESPEAK_VOICES
+
+
+class EspeakSynthesizer:
+    """`TextToSpeech` through `espeak-ng --stdout`, one process per prompt, in a thread."""
+
+    def __init__(
+        self, voices: Mapping[str, str] = ESPEAK_VOICES, *, program: str = "espeak-ng"
+    ) -> None:
+        self._voices = dict(voices)
+        found = shutil.which(program)
+        if found is None:
+            raise FileNotFoundError(f"{program} is not installed (apt-get install espeak-ng)")
+        self._program = found
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Languages with a configured voice."""
+        return frozenset(self._voices)
+
+    def voice_for(self, language: str) -> str:
+        """The espeak-ng voice for `language`; raises ValueError when there is none."""
+        try:
+            return self._voices[language]
+        except KeyError:
+            raise ValueError(f"no voice for language {language!r}") from None
+
+    def _run(self, text: str, voice: str, rate_wpm: int) -> SynthesizedAudio:
+        done = subprocess.run(  # noqa: S603 - fixed program, text passed after `--`
+            [self._program, "-v", voice, "-s", str(rate_wpm), "--stdout", "--", text],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+        if done.returncode != 0 or not done.stdout:
+            raise RuntimeError(f"espeak-ng failed: {done.stderr.decode(errors='replace')}")
+        pcm16, rate = wav_to_pcm16(done.stdout)
+        return SynthesizedAudio(pcm16=pcm16, sample_rate=rate, extra={"engine": "espeak-ng"})
+
+    async def synthesize(self, text: str, *, language: str, rate_wpm: int) -> SynthesizedAudio:
+        """Speak `text`; raises ValueError (no voice) or RuntimeError (espeak-ng failed)."""
+        voice = self.voice_for(language)
+        return await anyio.to_thread.run_sync(self._run, text, voice, rate_wpm)
