@@ -10,8 +10,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
 from assist.handoff.console import create_console_router
+from assist.ivr.voice import create_voice_router
+from assist.ivr.voice_sim import create_simulator_router
 from assist.runtime import Runtime, embedded_council, open_runtime
 from assist.settings import Settings
+from assist.twilio_webhooks import auth_token
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -26,6 +29,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             yield
         finally:
             await rt.close()
+            speech = getattr(app.state, "speech", None)
+            if speech is not None:
+                speech.close()
 
     app = FastAPI(
         title="Assist",
@@ -40,9 +46,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         app.mount("/council", council_app)
     app.include_router(
         create_console_router(
-            lambda: app.state.runtime.store, settings, lambda: app.state.runtime.services
+            lambda: app.state.runtime.store,
+            settings,
+            lambda: app.state.runtime.services,
+            publish=lambda topic, event: app.state.runtime.bus.publish(topic, event),
         )
     )
+    app.include_router(create_voice_router())
+    app.include_router(create_simulator_router())
+    if settings.voice_speech == "vosk":
+        _mount_self_hosted_speech(app, settings)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:
@@ -105,3 +118,30 @@ async def _component_health(rt: Runtime) -> dict[str, str]:
         except Exception as exc:
             out[name] = f"down ({type(exc).__name__})"
     return out
+
+
+def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
+    """Vosk and pyttsx3 behind the Media Streams WebSocket at /twilio/media."""
+    from assist.ivr.media_router import create_media_router
+    from assist.ivr.media_turns import MEDIA_PATH, create_media_voice_router, media_turn
+    from assist.ivr.speech.factory import build_speech
+    from assist.ivr.speech.turns import CallerInput, SpokenReply
+
+    speech = build_speech(settings, model_language=settings.vosk_model_language)
+    app.state.speech = speech
+
+    async def turn(call_sid: str, heard: CallerInput) -> SpokenReply:
+        return await media_turn(app.state.runtime, call_sid, heard)
+
+    token = settings.twilio_auth_token
+    app.include_router(
+        create_media_router(
+            stt=speech.stt,
+            prompts=speech.prompts,
+            turn=turn,
+            auth_token=token.get_secret_value() if token else auth_token(settings),
+            public_url=settings.public_url,
+            path=MEDIA_PATH,
+        )
+    )
+    app.include_router(create_media_voice_router())

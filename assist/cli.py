@@ -98,12 +98,27 @@ def erase(
     typer.echo(f"erased {asyncio.run(run())} record(s)")
 
 
+@app.command()
+def call(
+    caller: Annotated[
+        str | None, typer.Option("--from", help="Your number (default: a made-up 07700 900xxx).")
+    ] = None,
+    speak: Annotated[bool, typer.Option(help="Speak prompts with espeak-ng.")] = False,
+) -> None:
+    """Ring the phone line in the terminal: keys, words, empty line for silence, /hold, /hangup."""
+    from assist.ivr.voice_cli import call as run
+
+    run(caller, speak)
+
+
 def _register_subcommands() -> None:
     from assist.council.cli import app as council_app
     from assist.handoff.cli import staff_app
+    from assist.ivr.speech.cli import voice_app
 
     app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
     app.add_typer(council_app, name="council", help="The reference council back end.")
+    app.add_typer(voice_app, name="voice", help="Self-hosted speech models.")
 
 
 _register_subcommands()

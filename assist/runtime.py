@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from assist.dialogue.nlu import IntentClassifier
 from assist.events import EventBus
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.runner import StoreHandoffQueue
+from assist.ivr import voice_store
 from assist.metrics import Metrics
 from assist.outbox import Handler, OutboxWorker
 from assist.privacy import Eraser, Purger, erase_core, purge_core, purge_older_than
@@ -55,21 +57,35 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     bus: EventBus = field(default_factory=EventBus)
     purgers: list[Purger] = field(
-        default_factory=lambda: [purge_core, purge_handoff, reports_table.purge_reports]
+        default_factory=lambda: [
+            purge_core,
+            purge_handoff,
+            reports_table.purge_reports,
+            voice_store.purge_voice,
+        ]
     )
     erasers: list[Eraser] = field(
-        default_factory=lambda: [erase_core, erase_handoff, reports_table.erase_reports]
+        default_factory=lambda: [
+            erase_core,
+            erase_handoff,
+            reports_table.erase_reports,
+            voice_store.erase_voice,
+        ]
     )
     started_at: float = field(default_factory=time.time)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     closers: list[Any] = field(default_factory=list)
+    jobs: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = field(default_factory=list)
+    """Long-running background work started with the service (name, coroutine function)."""
 
     def start_background(self) -> None:
-        """Start the outbox worker and the retention job."""
+        """Start the outbox worker, the retention job and the channels' background work."""
         self._tasks.append(asyncio.create_task(self._outbox_loop(), name="outbox"))
         self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+        for name, job in self.jobs:
+            self._tasks.append(asyncio.create_task(job(), name=name))
 
     def wake_outbox(self) -> None:
         """Tell the outbox worker there is new work (called after each turn commits)."""
@@ -158,4 +174,15 @@ async def open_runtime(
     if routed is not None:
         rt.closers.append(routed.aclose)
     conversations.on_commit = rt.wake_outbox
+    _add_channel_jobs(rt)
     return rt
+
+
+def _add_channel_jobs(rt: Runtime) -> None:
+    """Background work of the channels: connecting claimed callers on the phone line."""
+    from assist.ivr.voice_connect import run_claim_listener
+    from assist.twilio_rest import TwilioRest
+
+    rest = TwilioRest(rt.settings)
+    if rest.configured:
+        rt.jobs.append(("voice-claims", lambda: run_claim_listener(rt, rest)))

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         "twilio", description="Who recognises speech on calls: Twilio's <Gather> or local Vosk."
     )
     vosk_model_path: Path | None = Field(None, description="Directory of a Vosk model.")
+    vosk_model_language: str = Field("en", description="Language of the Vosk model.")
+    voice_agent_targets: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where staff answer calls, as JSON: agent id to E.164 number or "
+        '`client:<identity>` (default `client:<agent id>`), e.g. `{"alice": "+441223000001"}`.',
+    )
 
     # Understanding
     rasa_url: str | None = Field(

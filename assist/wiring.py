@@ -15,6 +15,7 @@ from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import Prompts
 from assist.handoff import MIGRATIONS as HANDOFF_MIGRATIONS
+from assist.ivr import voice_store
 from assist.settings import Settings
 from assist.store import Migration, SQLiteStore
 from assist.store import core as core_store
@@ -30,7 +31,12 @@ def dialogues_dir() -> Path:
 
 def all_migrations() -> list[Migration]:
     """Every component's migrations, applied by the store at start-up."""
-    return [*core_store.MIGRATIONS, *HANDOFF_MIGRATIONS, *reports_table.MIGRATIONS]
+    return [
+        *core_store.MIGRATIONS,
+        *HANDOFF_MIGRATIONS,
+        *reports_table.MIGRATIONS,
+        *voice_store.MIGRATIONS,
+    ]
 
 
 def engine_config(settings: Settings) -> EngineConfig:

@@ -897,7 +897,7 @@ class Engine:
         if answer is False:
             await self._command(t, Command.START_OVER)
         elif s.status == Status.QUEUED:
-            t.actions.append(self._say(t, "greeting.doing.queue"))
+            t.actions.append(self._say(t, "voice.already_queued"))
         else:
             await self._reask(t)
 

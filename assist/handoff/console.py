@@ -39,6 +39,7 @@ def create_console_router(
     settings: Settings,
     services: ServicesSource = None,
     clock: Callable[[], float] = time.time,
+    publish: Callable[[str, dict[str, Any]], object] | None = None,
 ) -> APIRouter:
     """The staff console (`/console`) and its JSON API (`/api/handoff`) as one router.
 
@@ -47,7 +48,7 @@ def create_console_router(
     """
     if not hasattr(store, "transaction"):
         store = DeferredStore(store)
-    console = Console(store, settings, services, clock)  # type: ignore[arg-type]
+    console = Console(store, settings, services, clock, publish)  # type: ignore[arg-type]
     router = APIRouter()
     router.include_router(create_api_router(console))
     router.include_router(_pages(console))

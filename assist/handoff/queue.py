@@ -434,6 +434,21 @@ class HandoffQueue:
     store: Store
     default_handle_time_s: float = 360.0
     clock: Callable[[], float] = time.time
+    publish: Callable[[str, dict[str, Any]], object] | None = None
+    """Told of staff actions (topic `queue`, and `session:<id>` for the citizen's channel)."""
+
+    def _emit(self, kind: str, entry: Entry, agent_id: str | None) -> Entry:
+        if self.publish is not None:
+            event = {
+                "type": kind,
+                "entry_id": entry.id,
+                "session_id": entry.session_id,
+                "agent": agent_id,
+                "channel": entry.channel,
+            }
+            self.publish("queue", event)
+            self.publish(f"session:{entry.session_id}", event)
+        return entry
 
     async def enqueue(self, **kwargs: Any) -> Entry:
         """`enqueue_in_tx` in a transaction of its own."""
@@ -471,17 +486,20 @@ class HandoffQueue:
     async def claim_next(self, agent_id: str, skills: Iterable[str] = ()) -> Entry | None:
         """The next entry this agent can serve, claimed atomically, or None."""
         async with self.store.transaction() as tx:
-            return await claim_next(tx, agent_id, skills, self.clock())
+            entry = await claim_next(tx, agent_id, skills, self.clock())
+        return self._emit("claimed", entry, agent_id) if entry else None
 
     async def claim(self, entry_id: str, agent_id: str) -> Entry:
         """Claim a particular entry; raises Conflict."""
         async with self.store.transaction() as tx:
-            return await claim(tx, entry_id, agent_id, self.clock())
+            entry = await claim(tx, entry_id, agent_id, self.clock())
+        return self._emit("claimed", entry, agent_id)
 
     async def release(self, entry_id: str, agent_id: str) -> Entry:
         """Back to the queue at the original place."""
         async with self.store.transaction() as tx:
-            return await release(tx, entry_id, agent_id, self.clock())
+            entry = await release(tx, entry_id, agent_id, self.clock())
+        return self._emit("released", entry, agent_id)
 
     async def transfer(
         self,
@@ -500,12 +518,14 @@ class HandoffQueue:
     async def close(self, entry_id: str, agent_id: str, outcome: str, notes: str = "") -> Entry:
         """Close with an outcome code."""
         async with self.store.transaction() as tx:
-            return await close(tx, entry_id, agent_id, outcome, self.clock(), notes)
+            entry = await close(tx, entry_id, agent_id, outcome, self.clock(), notes)
+        return self._emit("closed", entry, agent_id)
 
     async def hand_back(self, entry_id: str, agent_id: str, notes: str = "") -> Entry:
         """Return the citizen to the assistant."""
         async with self.store.transaction() as tx:
-            return await hand_back(tx, entry_id, agent_id, self.clock(), notes)
+            entry = await hand_back(tx, entry_id, agent_id, self.clock(), notes)
+        return self._emit("handed_back", entry, agent_id)
 
     async def abandon(self, entry_id: str) -> Entry:
         """The citizen dropped; their place is kept for the window."""

@@ -82,6 +82,8 @@ class Console:
     services_source: ServicesSource = None
     """Council services, or a function finding them at call time (None: no lookups)."""
     clock: Callable[[], float] = time.time
+    publish: Callable[[str, dict[str, Any]], object] | None = None
+    """Where staff actions are announced (the app's event bus)."""
     queue: HandoffQueue = field(init=False)
     templates: Jinja2Templates = field(init=False)
 
@@ -94,7 +96,9 @@ class Console:
         return src()
 
     def __post_init__(self) -> None:
-        self.queue = HandoffQueue(self.store, self.settings.default_handle_time_s, self.clock)
+        self.queue = HandoffQueue(
+            self.store, self.settings.default_handle_time_s, self.clock, self.publish
+        )
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     @property

@@ -1,0 +1,236 @@
+"""TwiML documents for the phone line, built with Twilio's own `voice_response` builder.
+
+Pure functions: text and URLs in, XML out. Choices made here (TWILIO.md, HUMANE.md):
+
+- Prompts sit inside `<Gather>` so a caller who knows the key need not wait (barge-in).
+- `actionOnEmptyResult="true"` so silence reaches the engine (Twilio's default drops it).
+- `speechTimeout` is a number: `auto` conflicts with some speech models (warning 13335).
+- Options are one `<Say>` each, ending in an SSML `<break time="600ms"/>`: `<Pause>` only
+  takes whole seconds (1 s is outside the 500–750 ms the issue asks for); Polly and Google
+  voices both honour SSML breaks inside `<Say>`.
+- Entry steps wait at least 12 s (Relay UK callers type, then a relay assistant speaks);
+  menus submit on one key (`numDigits=1`), entries leave `numDigits` unset so `#` ends them.
+- A slowed-down caller (`8`) hears every prompt inside `<prosody rate="85%">`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+QUEUE_NAME = "assist"
+OPTION_BREAK = "600ms"
+SLOW_RATE = "85%"
+SPEECH_TIMEOUT_S = "3"
+MENU_TIMEOUT_S = 8
+ENTRY_TIMEOUT_S = 12
+SLOW_EXTRA_S = 4
+HOLD_PAUSE_S = 25
+"""Silence between reassurances on hold: each wait document lasts about 30 s."""
+
+VOICES: dict[str, tuple[str, str]] = {
+    "en": ("Polly.Amy", "en-GB"),
+    "pl": ("Polly.Ewa", "pl-PL"),
+    "lt": ("Google.lt-LT-Standard-A", "lt-LT"),
+    "ro": ("Polly.Carmen", "ro-RO"),
+    "pt": ("Polly.Ines", "pt-PT"),
+}
+"""Text-to-speech voice and BCP-47 locale (also the `<Gather>` speech language) per language."""
+
+UNIVERSAL_HINTS = ("person", "repeat", "back", "slower", "text me the menu", "start again")
+
+
+@dataclass(frozen=True)
+class VoiceStyle:
+    """How to speak to this caller: their language and whether to slow down."""
+
+    language: str = "en"
+    slow: bool = False
+
+    @property
+    def voice(self) -> str:
+        """The `<Say voice>` for the language (English's when unknown)."""
+        return VOICES.get(self.language, VOICES["en"])[0]
+
+    @property
+    def locale(self) -> str:
+        """The `<Say language>` / `<Gather language>` locale."""
+        return VOICES.get(self.language, VOICES["en"])[1]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One spoken option of a question: the key and the sentence that offers it."""
+
+    key: str
+    sentence: str
+    label: str
+
+
+def _say(
+    parent: VoiceResponse | Gather, text: str, style: VoiceStyle, pause_after: bool = False
+) -> None:
+    say = parent.say(None if style.slow else text, voice=style.voice, language=style.locale)
+    if style.slow:
+        say.prosody(text, rate=SLOW_RATE)
+    if pause_after:
+        say.break_(time=OPTION_BREAK)
+
+
+def _xml(response: VoiceResponse) -> str:
+    return str(response.to_xml())
+
+
+def hints_for(labels: Sequence[str]) -> str:
+    """Speech hints: the option labels, then the universal commands (comma separated)."""
+    seen: list[str] = []
+    for phrase in (*labels, *UNIVERSAL_HINTS):
+        phrase = " ".join(phrase.replace(",", " ").split())
+        if phrase and phrase not in seen and len(phrase) <= 100:
+            seen.append(phrase)
+    return ", ".join(seen)
+
+
+def gather_document(
+    says: Sequence[str],
+    question: str,
+    choices: Sequence[Choice],
+    *,
+    style: VoiceStyle,
+    action_url: str,
+    entry: bool,
+    person_line: str | None = None,
+    num_digits: int | None = None,
+) -> str:
+    """Everything said this turn, then the question and its options, inside one `<Gather>`.
+
+    Menus (`choices`, not `entry`) submit on one key unless `num_digits` says otherwise.
+    """
+    response = VoiceResponse()
+    timeout = (ENTRY_TIMEOUT_S if entry else MENU_TIMEOUT_S) + (SLOW_EXTRA_S if style.slow else 0)
+    attrs: dict[str, object] = {}
+    if num_digits is None and choices and not entry:
+        num_digits = 1
+    if num_digits is not None:
+        attrs["num_digits"] = num_digits
+    gather = response.gather(
+        input="dtmf speech",
+        action=action_url,
+        method="POST",
+        language=style.locale,
+        hints=hints_for([c.label for c in choices]),
+        action_on_empty_result=True,
+        timeout=timeout,
+        speech_timeout=SPEECH_TIMEOUT_S,
+        finish_on_key="#",
+        **attrs,
+    )
+    for text in says:
+        _say(gather, text, style)
+    if question:
+        _say(gather, question, style, pause_after=bool(choices))
+    for choice in choices:
+        _say(gather, choice.sentence, style, pause_after=True)
+    if person_line:
+        _say(gather, person_line, style)
+    return _xml(response)
+
+
+def enqueue_document(
+    says: Sequence[str], *, style: VoiceStyle, wait_url: str, action_url: str
+) -> str:
+    """What was said, then `<Enqueue>` into the Twilio queue with our wait and action URLs."""
+    response = VoiceResponse()
+    for text in says:
+        _say(response, text, style)
+    response.enqueue(
+        QUEUE_NAME, wait_url=wait_url, wait_url_method="POST", action=action_url, method="POST"
+    )
+    return _xml(response)
+
+
+def goodbye_document(says: Sequence[str], *, style: VoiceStyle) -> str:
+    """The last words, then `<Hangup>`: only after a goodbye or a completed journey."""
+    response = VoiceResponse()
+    for text in says:
+        _say(response, text, style)
+    response.hangup()
+    return _xml(response)
+
+
+def say_document(
+    says: Sequence[str], *, style: VoiceStyle, redirect_url: str | None = None, leave: bool = False
+) -> str:
+    """Words, then optionally `<Leave>` (out of the queue) or a `<Redirect>`; never a hang-up."""
+    response = VoiceResponse()
+    for text in says:
+        _say(response, text, style)
+    if leave:
+        response.leave()
+    elif redirect_url:
+        response.redirect(redirect_url, method="POST")
+    return _xml(response)
+
+
+def wait_document(
+    says: Sequence[str],
+    *,
+    style: VoiceStyle,
+    key_url: str,
+    music_url: str | None,
+    hints: str,
+    pause_s: int = HOLD_PAUSE_S,
+) -> str:
+    """One pass of the hold loop: announcements, then silence (or music), all listening for keys.
+
+    The `<Gather>` keeps Twilio's default `actionOnEmptyResult="false"` on purpose: when
+    nobody presses anything the document simply ends and Twilio fetches the wait URL again,
+    which is the hold loop (only Play/Say/Pause/Gather/Redirect/Leave/Hangup are allowed).
+    """
+    response = VoiceResponse()
+    gather = response.gather(
+        input="dtmf speech",
+        action=key_url,
+        method="POST",
+        language=style.locale,
+        hints=hints,
+        num_digits=1,
+        timeout=1,
+        speech_timeout=SPEECH_TIMEOUT_S,
+    )
+    for text in says:
+        _say(gather, text, style)
+    if music_url:
+        gather.play(music_url)
+    else:
+        gather.pause(length=pause_s)
+    return _xml(response)
+
+
+def dial_document(
+    says: Sequence[str],
+    *,
+    style: VoiceStyle,
+    target: str,
+    caller_id: str | None = None,
+    action_url: str | None = None,
+    timeout_s: int = 30,
+) -> str:
+    """Words, then `<Dial>` to a phone number (E.164) or a Twilio Client identity (`client:id`)."""
+    response = VoiceResponse()
+    for text in says:
+        _say(response, text, style)
+    attrs: dict[str, object] = {"timeout": timeout_s}
+    if caller_id:
+        attrs["caller_id"] = caller_id
+    if action_url:
+        attrs["action"] = action_url
+        attrs["method"] = "POST"
+    dial = response.dial(**attrs)
+    if target.startswith("client:"):
+        dial.client(target.removeprefix("client:"))
+    else:
+        dial.number(target)
+    return _xml(response)

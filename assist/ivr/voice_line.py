@@ -1,0 +1,196 @@
+"""What the phone line shares between its webhooks: who is calling, the idempotency key,
+and `VoiceLine`, which renders a turn's actions as TwiML (a Gather, the queue, a goodbye)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+
+from fastapi import Response
+
+from assist.conversations import TurnOutcome
+from assist.dialogue.prompts import Prompts
+from assist.dialogue.types import Ask, End, HandOff, Option, Say, Session, Status
+from assist.ivr import voice_store
+from assist.ivr.twiml import (
+    Choice,
+    VoiceStyle,
+    enqueue_document,
+    gather_document,
+    goodbye_document,
+)
+from assist.ivr.voice_queue import answering, entry_for_session, rejoin_if_dropped, reopens
+from assist.ivr.voice_text import reopen_phrase, voice_text
+from assist.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/twilio/voice"
+COUNTRY_LANGUAGE = {"PL": "pl", "LT": "lt", "RO": "ro", "PT": "pt"}
+_PHONE = re.compile(r"^\+?\d{6,15}$")
+
+
+def xml(document: str) -> Response:
+    """A TwiML response: `text/xml`, nothing before the XML prolog."""
+    return Response(content=document, media_type="text/xml")
+
+
+def sender_of(form: dict[str, str]) -> str:
+    """Who is calling: their number, or a per-call id when the number is withheld.
+
+    A withheld number ("anonymous", "+266696687"...) must not share a conversation
+    with every other withheld caller, and cannot be called or texted back.
+    """
+    number = form.get("From", "").strip()
+    if _PHONE.match(number) and number not in ("+266696687", "+7378742833", "+2562533"):
+        return number
+    return f"call:{form.get('CallSid', '')}"
+
+
+def can_call_back(sender: str) -> bool:
+    """True when we have a number to ring back."""
+    return not sender.startswith("call:")
+
+
+def option_sentence(prompts: Prompts, lang: str, option: Option) -> str:
+    language = lang if prompts.has(lang, "render.press") else "en"
+    label = option.label[:1].upper() + option.label[1:]
+    return prompts.get(language, "render.press", label=label, key=option.key)
+
+
+def read_input(form: dict[str, str]) -> tuple[str | None, str | None, float | None]:
+    digits = form.get("Digits", "").strip() or None
+    speech = form.get("SpeechResult", "").strip() or None
+    confidence: float | None = None
+    if speech is not None and form.get("Confidence"):
+        try:
+            confidence = float(form["Confidence"])
+        except ValueError:
+            confidence = None
+    return digits, speech, confidence
+
+
+def turn_key(call_sid: str, step: str, n: str, digits: str | None, speech: str | None) -> str:
+    """The idempotency key of one gathered input: a Twilio retry produces the same key."""
+    heard = hashlib.sha256((speech or "").encode()).hexdigest()[:16] if speech else ""
+    return f"voice:{call_sid}:{step}:{n}:{digits or ''}:{heard}"
+
+
+def turn_url(session: Session) -> str:
+    """The `<Gather action>` for the session's step and turn (relative, as Twilio allows)."""
+    return f"{PREFIX}/turn?step={session.position}&n={session.turns}"
+
+
+class VoiceLine:
+    """Renders turns and runs the queue side of the phone line for one runtime."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.prompts = rt.dialogue.prompts
+
+    def now(self) -> float:
+        """The runner's clock (tests move it)."""
+        return self.rt.conversations.clock()
+
+    def text(self, lang: str, key: str, **values: object) -> str:
+        """A phone-line prompt in the caller's language (English fallback)."""
+        return voice_text(self.prompts, lang, key, **values)
+
+    async def render(self, outcome: TurnOutcome, call_sid: str) -> str:
+        """TwiML for a turn's actions: a Gather, the queue, or a goodbye."""
+        s = outcome.session
+        style = VoiceStyle(s.language, s.slow)
+        says: list[str] = []
+        ask: Ask | None = None
+        handoff = ended = False
+        for action in outcome.actions:
+            if isinstance(action, Say):
+                says.append(action.text)
+            elif isinstance(action, Ask):
+                if ask is not None:
+                    says.append(ask.text)
+                ask = action
+            elif isinstance(action, HandOff):
+                handoff = True
+            elif isinstance(action, End):
+                ended = True
+        if ended:
+            return goodbye_document(says, style=style)
+        if handoff or (s.status == Status.QUEUED and ask is None):
+            return await self.queue_document(s, says, call_sid)
+        if ask is None:
+            return gather_document(says, "", (), style=style, action_url=turn_url(s), entry=True)
+        choices = [
+            Choice(o.key, option_sentence(self.prompts, s.language, o), o.label)
+            for o in ask.options
+        ]
+        person: str | None = None
+        spoken = [*says, ask.text, *(c.sentence for c in choices)]
+        if choices and not ask.entry and not any(re.search(r"\b0\b", t) for t in spoken):
+            person = self.text(s.language, "render.person_key")
+        return gather_document(
+            says,
+            ask.text,
+            choices,
+            style=style,
+            action_url=turn_url(s),
+            entry=ask.entry,
+            person_line=person,
+        )
+
+    async def queue_document(self, s: Session, says: list[str], call_sid: str) -> str:
+        """Into the Twilio queue (our wait URL) when people are answering; else the
+        out-of-hours offer of a callback when we reopen."""
+        style = VoiceStyle(s.language, s.slow)
+        now = self.now()
+        entry = await entry_for_session(self.rt.store, s.id)
+        if entry is not None:
+            entry = await rejoin_if_dropped(self.rt.store, entry, now)
+            async with self.rt.store.transaction() as tx:
+                await voice_store.update_call(tx, call_sid, now, entry_id=entry.id)
+        if not await answering(self.rt.store, self.rt.settings, now):
+            return self.closed_document(s, says, attempt=0)
+        return enqueue_document(
+            says, style=style, wait_url=f"{PREFIX}/wait", action_url=f"{PREFIX}/queued"
+        )
+
+    def reopen(self, lang: str) -> str:
+        """When we reopen, in words ("tomorrow at 8am")."""
+        now = self.now()
+        return reopen_phrase(
+            self.prompts,
+            lang,
+            reopens(self.rt.settings, now),
+            dt.datetime.fromtimestamp(now, tz=dt.UTC),
+        )
+
+    def closed_document(self, s: Session, says: list[str], attempt: int) -> str:
+        """Out of hours: when we reopen, and a callback then (or end the call)."""
+        style = VoiceStyle(s.language, s.slow)
+        lang = s.language
+        reopen = self.reopen(lang)
+        said = [*says, self.text(lang, "handoff.closed", reopen=reopen)]
+        if not can_call_back(s.sender):
+            return goodbye_document(
+                [*says, self.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
+            )
+        offer = self.text(lang, "voice.closed_offer")
+        return gather_document(
+            said if attempt == 0 else [],
+            offer,
+            (),
+            style=style,
+            action_url=f"{PREFIX}/closed?n={attempt}",
+            entry=False,
+            num_digits=1,
+        )
+
+    async def session_of_call(self, call_sid: str) -> Session | None:
+        """The conversation this call belongs to, or None."""
+        async with self.rt.store.transaction() as tx:
+            row = await voice_store.get_call(tx, call_sid)
+        if row is None or not row["session_id"]:
+            return None
+        return await self.rt.conversations.get(row["session_id"])

@@ -1,0 +1,117 @@
+"""The phone line's own table: one row per call, linking Twilio's CallSid to our session.
+
+It lets the status callback, the hold loop and the staff console's claim find the call
+(and the call find its queue entry), and keeps the hold loop's small state (when position
+was last announced, when a callback was last offered, music off) across requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assist.store.base import Migration, Row, Tx
+
+COMPONENT = "voice"
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        COMPONENT,
+        1,
+        """
+        CREATE TABLE voice_calls (
+          call_sid TEXT PRIMARY KEY,
+          session_id TEXT,
+          sender TEXT NOT NULL,
+          direction TEXT NOT NULL DEFAULT 'inbound',
+          entry_id TEXT,
+          agent TEXT,
+          status TEXT NOT NULL,
+          announced_at REAL,
+          offered_at REAL,
+          music_off INTEGER NOT NULL DEFAULT 0,
+          started_at REAL NOT NULL,
+          updated_at REAL NOT NULL,
+          ended_at REAL,
+          duration_s REAL
+        );
+        CREATE INDEX voice_calls_by_session ON voice_calls (session_id, started_at);
+        CREATE INDEX voice_calls_by_entry ON voice_calls (entry_id, started_at)
+        """,
+    ),
+]
+
+ENDED = ("completed", "busy", "no-answer", "failed", "canceled")
+"""Twilio's final call statuses."""
+
+
+async def record_call(
+    tx: Tx,
+    call_sid: str,
+    sender: str,
+    now: float,
+    *,
+    session_id: str | None = None,
+    direction: str = "inbound",
+    entry_id: str | None = None,
+    agent: str | None = None,
+) -> None:
+    """Insert the call, or refresh its session link (a call keeps one row)."""
+    await tx.execute(
+        "INSERT INTO voice_calls (call_sid, session_id, sender, direction, entry_id, agent,"
+        " status, started_at, updated_at) VALUES (?,?,?,?,?,?,'in-progress',?,?)"
+        " ON CONFLICT(call_sid) DO UPDATE SET"
+        " session_id = COALESCE(excluded.session_id, voice_calls.session_id),"
+        " entry_id = COALESCE(excluded.entry_id, voice_calls.entry_id),"
+        " updated_at = excluded.updated_at",
+        (call_sid, session_id, sender, direction, entry_id, agent, now, now),
+    )
+
+
+async def get_call(tx: Tx, call_sid: str) -> Row | None:
+    """The call's row, or None when we never saw it."""
+    return await tx.fetchone("SELECT * FROM voice_calls WHERE call_sid = ?", (call_sid,))
+
+
+async def live_call_for_session(tx: Tx, session_id: str) -> Row | None:
+    """The session's most recent call that has not ended, or None."""
+    marks = ",".join("?" for _ in ENDED)
+    return await tx.fetchone(
+        f"SELECT * FROM voice_calls WHERE session_id = ? AND direction = 'inbound'"
+        f" AND status NOT IN ({marks}) ORDER BY started_at DESC LIMIT 1",
+        (session_id, *ENDED),
+    )
+
+
+async def update_call(tx: Tx, call_sid: str, now: float, **fields: Any) -> None:
+    """Set some of: entry_id, agent, status, announced_at, offered_at, music_off,
+    ended_at, duration_s."""
+    allowed = {
+        "entry_id",
+        "agent",
+        "status",
+        "announced_at",
+        "offered_at",
+        "music_off",
+        "ended_at",
+        "duration_s",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown voice_calls fields {sorted(unknown)}")
+    if not fields:
+        return
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    await tx.execute(
+        f"UPDATE voice_calls SET {sets}, updated_at = ? WHERE call_sid = ?",
+        (*fields.values(), now, call_sid),
+    )
+
+
+async def purge_voice(tx: Tx, cutoff: float) -> int:
+    """Retention: delete call rows last touched before `cutoff` (they hold phone numbers)."""
+    return await tx.execute("DELETE FROM voice_calls WHERE updated_at < ?", (cutoff,))
+
+
+async def erase_voice(tx: Tx, who: str) -> int:
+    """Erasure: delete every call row of this phone number."""
+    return await tx.execute("DELETE FROM voice_calls WHERE sender = ?", (who,))
