@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.chat.sms import create_sms_router
 from assist.handoff.console import create_console_router
 from assist.ivr.voice import create_voice_router
 from assist.ivr.voice_sim import create_simulator_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         )
     )
     app.include_router(create_voice_router())
+    app.include_router(create_sms_router())
     app.include_router(create_simulator_router())
     if settings.voice_speech == "vosk":
         _mount_self_hosted_speech(app, settings)

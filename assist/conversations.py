@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from assist.dialogue.commands import fold
 from assist.dialogue.engine import Engine
 from assist.dialogue.types import (
     Action,
@@ -37,6 +38,33 @@ from assist.store import core
 from assist.store.base import Row, Store, Tx
 
 log = logging.getLogger(__name__)
+
+GREETINGS = frozenset(
+    {
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "start",
+        "czesc",
+        "dzien dobry",
+        "witam",
+        "labas",
+        "laba diena",
+        "sveiki",
+        "buna",
+        "buna ziua",
+        "salut",
+        "ola",
+        "bom dia",
+        "boa tarde",
+        "boa noite",
+    }
+)
+"""A first message that only says hello: answered with the greeting and the menu."""
 
 
 class HandoffQueue(Protocol):
@@ -158,7 +186,9 @@ class Conversations:
             if session is None:
                 session = self._new(inbound.channel, inbound.sender, inbound.language_hint)
                 started = await self.engine.start(session)
-                if inbound.words is None and inbound.digits is None:
+                if (inbound.words is None and inbound.digits is None) or (
+                    inbound.words and fold(inbound.words) in GREETINGS
+                ):
                     return await self._commit(session, inbound, started, key)
                 greeting.extend([a for a in started if isinstance(a, Say)][:1])  # hello only
             actions = await self.engine.turn(session, inbound)

@@ -179,9 +179,18 @@ async def open_runtime(
 
 
 def _add_channel_jobs(rt: Runtime) -> None:
-    """Background work of the channels: connecting claimed callers on the phone line."""
+    """The channels' outbox handlers and background work: texts, notifications, queue
+    updates by SMS, and connecting claimed callers on the phone line."""
+    from assist.chat.sms_wiring import install_sms, sms_background
     from assist.ivr.voice_connect import run_claim_listener
     from assist.twilio_rest import TwilioRest
+
+    install_sms(rt)
+
+    async def texts() -> None:
+        await asyncio.gather(*sms_background(rt, rt._stop))
+
+    rt.jobs.append(("notifier-and-sms-queue", texts))
 
     rest = TwilioRest(rt.settings)
     if rest.configured:

@@ -121,6 +121,22 @@ class Settings(BaseSettings):
         None, description="Hold music on the phone; empty for silence with reassurance."
     )
 
+    # Texts and notifications
+    notify_quiet_hours: str = Field(
+        "21:00-08:00",
+        description="No notification texts in this local window; they wait until it ends.",
+    )
+    bin_reminder_time: str = Field(
+        "18:00", description="Local time, the evening before collection, bin reminders go."
+    )
+    report_poll_interval_s: float = Field(
+        900.0, description="How often open reports are checked with the council."
+    )
+    sms_per_number_per_hour: int = Field(10, description="Most texts to one number per hour.")
+    sms_send_rate_per_s: float = Field(
+        1.0, description="Overall send pace, kept under the Twilio number's limit."
+    )
+
     # Sessions and privacy
     session_resume_minutes: int = Field(30, description="A dropped conversation resumes within.")
     retention_days: int = Field(90, description="Personal data is deleted after this many days.")

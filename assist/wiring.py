@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assist.backend_client import reports as reports_table
 from assist.backend_client.protocol import CouncilServices
+from assist.chat.sms_store import MIGRATIONS as SMS_MIGRATIONS
 from assist.conversations import Conversations, HandoffQueue
 from assist.dialogue.engine import Engine, EngineConfig
 from assist.dialogue.fallback import TfidfClassifier
@@ -16,6 +17,7 @@ from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import Prompts
 from assist.handoff import MIGRATIONS as HANDOFF_MIGRATIONS
 from assist.ivr import voice_store
+from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
 from assist.settings import Settings
 from assist.store import Migration, SQLiteStore
 from assist.store import core as core_store
@@ -36,6 +38,8 @@ def all_migrations() -> list[Migration]:
         *HANDOFF_MIGRATIONS,
         *reports_table.MIGRATIONS,
         *voice_store.MIGRATIONS,
+        *SMS_MIGRATIONS,
+        *NOTIFY_MIGRATIONS,
     ]
 
 

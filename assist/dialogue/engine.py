@@ -100,6 +100,7 @@ YES = {
 NO = {"no", "nope", "no thanks", "no thank you", "wrong", "nie", "ne", "nu", "nao", "n"}
 MAX_CHAIN = 12
 MAX_TEXT = 4000
+SINGLE_KEYS = frozenset("0123456789*#")
 """Longest free text kept (Open311's description limit)."""
 SERVICE_INTENTS = {
     "bin_day",
@@ -264,6 +265,9 @@ class Engine:
     # ------------------------------------------------------------------ the turn
     async def _turn(self, t: _Turn, inbound: Inbound) -> None:
         s = t.session
+        if inbound.digits is None and inbound.words and inbound.words in SINGLE_KEYS:
+            # "Reply 1 ..." on SMS and web chat: a typed key is a key.
+            inbound = replace(inbound, digits=inbound.words, text=None, speech=None)
         words = inbound.words
         if words and len(words) > MAX_TEXT:
             words = words[:MAX_TEXT]
@@ -910,6 +914,8 @@ class Engine:
             self._drop_asks(t)
             self._handoff(t, "not_understood", prompt_key="common.not_understood")
             return
+        if s.channel != Channel.VOICE and self.prompts.has(t.lang, retry_key + "_text"):
+            retry_key += "_text"
         t.actions.append(self._say(t, retry_key))
         await self._reask(t, keep_counts=True)
 

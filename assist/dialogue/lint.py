@@ -105,6 +105,8 @@ SAMPLES = {
     "month": "December",
     "summary": "",
 }
+TEXT_ONLY = ("sms.", "notify.")
+"""Prompts only ever sent as texts: held to one SMS segment instead of a word count."""
 NOT_SPOKEN = (
     "render.reply",
     "render.reply_intro",
@@ -316,7 +318,17 @@ def check_prompt_texts(
         for key in table:
             text = _sample(prompts, lang, key)
             line = lines.get(lang, {}).get(key, 1)
-            if key not in NOT_SPOKEN:
+            if key.startswith(TEXT_ONLY):
+                if not sms_fits(text):
+                    problems.append(
+                        FlowProblem(
+                            file,
+                            line,
+                            key,
+                            f"text is {sms_length(text)} characters, more than one SMS: {text!r}",
+                        )
+                    )
+            elif key not in NOT_SPOKEN:
                 limit = MAX_OPTION_WORDS if ".opt." in key else MAX_WORDS
                 n = words(text)
                 if n > limit:

@@ -36,6 +36,7 @@ async def staff_reply(tx: Tx, entry_id: str, agent_id: str, text: str, now: floa
             "channel": entry.channel,
             "to": entry.sender,
             "text": body,
+            "agent": agent_id,
         },
         session_id=entry.session_id,
         recipient=entry.sender,

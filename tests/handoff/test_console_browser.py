@@ -114,6 +114,7 @@ def test_agent_claims_replies_and_closes(browser: Browser, site: tuple[LiveServe
         "channel": "sms",
         "to": "+447700900101",
         "text": "Thanks, I can report that for you.",
+        "agent": "ann",
     }
 
     page.get_by_label("Outcome").select_option("report_filed")

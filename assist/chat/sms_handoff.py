@@ -1,0 +1,209 @@
+"""Waiting for a person by text: place and wait in one text, CALL for a call back, updates.
+
+HUMANE.md 12-14 over SMS: on entering the queue the citizen gets their place and the honest
+wait phrase, with "Reply CALL for a call back instead" (the callback keeps their place).
+Updates go only when the place or the announced wait changes materially, and never more
+than one text every 5 minutes. While queued or with a person, the citizen's texts go into
+the transcript and live to the console (bus topic `session:<id>`), not to the engine.
+When the handoff tables are missing, every call answers "unknown" instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assist.dialogue.prompts import Prompts
+from assist.events import EventBus
+from assist.handoff import callbacks, history
+from assist.handoff import queue as hq
+from assist.handoff.entries import WAITING, Entry, HandoffError
+from assist.handoff.estimator import WaitEstimate
+from assist.notify.texts import text
+from assist.store import core
+from assist.store.base import Store, Tx
+
+log = logging.getLogger(__name__)
+UPDATE_EVERY_S = 300.0
+"""At most one queue update text every 5 minutes (HUMANE.md 13)."""
+_ERRORS = (HandoffError, sqlite3.OperationalError)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a waiting texter stands."""
+
+    entry: Entry
+    position: int
+    phrase: str
+    upper_s: float
+    estimate: WaitEstimate
+
+
+def material(
+    last_position: int | None, last_upper_s: float | None, position: int, upper_s: float
+) -> bool:
+    """True when a change is worth a text: the announced wait changed, the place moved by
+    two or more, or the citizen is now next."""
+    if last_position is None or last_upper_s is None:
+        return True
+    if upper_s != last_upper_s:
+        return True
+    if position == 1 and last_position != 1:
+        return True
+    return abs(last_position - position) >= 2
+
+
+async def _place(
+    tx: Tx, entry: Entry, lang: str, now: float, handle_s: float, log_it: bool
+) -> Place | None:
+    if entry.status != WAITING:
+        return None
+    position, est = await history.estimate_for(tx, entry.id, now, handle_s, log=log_it)
+    if position is None:
+        return None
+    return Place(entry, position, est.phrase(lang), est.upper_s, est)
+
+
+def queued_text(prompts: Prompts, lang: str, place: Place, update: bool = False) -> str:
+    """ "You're number 3 in the queue. The wait is about 5 minutes. Reply CALL ..." """
+    if update:
+        first = text(prompts, lang, "sms.queue_update", position=place.position, wait=place.phrase)
+    else:
+        first = text(prompts, lang, "handoff.queued", position=place.position, wait=place.phrase)
+    return f"{first} {text(prompts, lang, 'sms.call_offer')}"
+
+
+async def on_entering(
+    store: Store,
+    prompts: Prompts,
+    session_id: str,
+    lang: str,
+    now: float,
+    handle_s: float,
+    announce: bool = True,
+) -> str | None:
+    """The place-and-wait text for a session just queued (recorded as the last notice)."""
+    try:
+        async with store.transaction() as tx:
+            entry = await hq.entry_for_session(tx, session_id)
+            place = await _place(tx, entry, lang, now, handle_s, announce) if entry else None
+            if place is None:
+                return None
+            if announce:
+                await _noted(tx, place, now)
+    except _ERRORS as exc:
+        log.warning("sms: queue unavailable (%s)", type(exc).__name__)
+        return None
+    return queued_text(prompts, lang, place)
+
+
+async def _noted(tx: Tx, place: Place, now: float) -> None:
+    await tx.execute(
+        "INSERT INTO sms_queue_notices (entry_id, position, upper_s, sent_at) VALUES (?,?,?,?)"
+        " ON CONFLICT(entry_id) DO UPDATE SET position = excluded.position,"
+        " upper_s = excluded.upper_s, sent_at = excluded.sent_at",
+        (place.entry.id, place.position, place.upper_s, now),
+    )
+
+
+async def call_back(
+    store: Store, session_id: str, number: str, now: float, handle_s: float
+) -> bool:
+    """Turn the session's waiting entry into a callback keeping its place (confirmed by a
+    text through the outbox); False when there is no waiting entry to convert."""
+    try:
+        async with store.transaction() as tx:
+            entry = await hq.entry_for_session(tx, session_id)
+            if entry is None:
+                return False
+            await callbacks.to_callback(tx, entry.id, number, now, handle_s)
+            return True
+    except _ERRORS as exc:
+        log.info("sms: no callback (%s)", type(exc).__name__)
+        return False
+
+
+async def relay(
+    store: Store, bus: EventBus, session_id: str, body: str, key: str, now: float
+) -> bool:
+    """A queued citizen's text: into the transcript and live to the console, once per key.
+
+    Returns False when this key was already relayed (a Twilio retry).
+    """
+    async with store.transaction() as tx:
+        if await core.processed_response(tx, key) is not None:
+            return False
+        await core.append_transcript(tx, session_id, "citizen", body, {"channel": "sms"}, now)
+        await core.record_processed(tx, key, session_id, [], now)
+    bus.publish(f"session:{session_id}", {"type": "citizen", "text": body})
+    return True
+
+
+async def send_updates(store: Store, prompts: Prompts, now: float, handle_s: float) -> int:
+    """Queue an update text for each waiting texter whose place changed materially and who
+    had no text for 5 minutes; returns how many were queued."""
+    queued = 0
+    try:
+        async with store.transaction() as tx:
+            for entry in await hq.waiting(tx, now):
+                if entry.channel != "sms" or entry.kind != "live":
+                    continue
+                last = await tx.fetchone(
+                    "SELECT * FROM sms_queue_notices WHERE entry_id = ?", (entry.id,)
+                )
+                if last is not None and now - float(last["sent_at"]) < UPDATE_EVERY_S:
+                    continue
+                place = await _place(tx, entry, entry.language, now, handle_s, log_it=False)
+                if place is None or not material(
+                    last["position"] if last else None,
+                    last["upper_s"] if last else None,
+                    place.position,
+                    place.upper_s,
+                ):
+                    continue
+                await history.log_prediction(tx, entry.id, now, place.position - 1, place.estimate)
+                await core.enqueue_outbox(
+                    tx,
+                    kind="sms",
+                    key=f"sms-queue:{entry.id}:{int(now)}",
+                    payload={
+                        "to": entry.sender,
+                        "purpose": "queue",
+                        "text": queued_text(prompts, entry.language, place, update=True),
+                    },
+                    session_id=entry.session_id,
+                    recipient=entry.sender,
+                    now=now,
+                )
+                await _noted(tx, place, now)
+                queued += 1
+    except _ERRORS as exc:
+        log.warning("sms: queue updates unavailable (%s)", type(exc).__name__)
+    return queued
+
+
+async def run_queue_updates(
+    store: Store,
+    prompts: Prompts,
+    stop: asyncio.Event,
+    *,
+    handle_s: float = 360.0,
+    every_s: float = 30.0,
+    clock: Callable[[], float] = time.time,
+    on_sent: Callable[[], None] | None = None,
+) -> None:
+    """Check waiting texters every `every_s` until `stop` is set (start it with the app)."""
+    while not stop.is_set():
+        try:
+            if await send_updates(store, prompts, clock(), handle_s) and on_sent:
+                on_sent()
+        except Exception:
+            log.exception("sms queue updates failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_s)

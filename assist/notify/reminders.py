@@ -1,0 +1,174 @@
+"""Bin-day reminders people ask for: subscriptions, and a text the evening before collection.
+
+Subscriptions arrive as outbox rows (`subscribe` / `unsubscribe`, written by the engine in the
+turn that took them). The planner asks the council for each subscriber's next collections
+and schedules one job per collection day, keyed by number, address and date, due at the
+configured time the evening before and useless after midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from assist.backend_client.protocol import BackendError, CouncilServices, NotFound
+from assist.dialogue.prompts import Prompts
+from assist.notify import jobs
+from assist.notify.config import NotifyConfig
+from assist.notify.optouts import set_pref
+from assist.notify.quiet import local_ts
+from assist.notify.texts import text
+from assist.outbox import PermanentFailure
+from assist.store.base import Row, Store, Tx
+
+log = logging.getLogger(__name__)
+TOPIC = "bin_day"
+HORIZON_DAYS = 8
+"""Only collections this close are scheduled; later ones at a later planning pass."""
+
+OutboxHandler = Callable[[Row, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
+async def subscribe(
+    tx: Tx,
+    *,
+    number: str,
+    topic: str,
+    address_id: str,
+    address: str | None,
+    language: str,
+    channel: str | None,
+    now: float,
+) -> None:
+    """Start (or restart) a subscription and turn the topic on for the number."""
+    await tx.execute(
+        "INSERT INTO notify_subscriptions (number, topic, address_id, address, language, channel,"
+        " active, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)"
+        " ON CONFLICT(number, topic, address_id) DO UPDATE SET active = 1,"
+        " address = COALESCE(excluded.address, address), language = excluded.language,"
+        " channel = excluded.channel, updated_at = excluded.updated_at",
+        (number, topic, address_id, address, language, channel, now, now),
+    )
+    await set_pref(tx, number, topic, True, now)
+
+
+async def unsubscribe(tx: Tx, number: str, topic: str, now: float) -> int:
+    """Stop every subscription of `topic` for `number` and cancel its pending texts."""
+    n = await tx.execute(
+        "UPDATE notify_subscriptions SET active = 0, updated_at = ?"
+        " WHERE number = ? AND topic = ? AND active = 1",
+        (now, number, topic),
+    )
+    await set_pref(tx, number, topic, False, now)
+    await jobs.cancel_topic(tx, number, topic, now)
+    return n
+
+
+async def resubscribe(tx: Tx, number: str, topic: str, now: float) -> Row | None:
+    """Turn back on the number's most recent subscription of `topic`; None if there is none."""
+    row = await tx.fetchone(
+        "SELECT * FROM notify_subscriptions WHERE number = ? AND topic = ?"
+        " ORDER BY updated_at DESC LIMIT 1",
+        (number, topic),
+    )
+    if row is None:
+        return None
+    await tx.execute(
+        "UPDATE notify_subscriptions SET active = 1, updated_at = ? WHERE number = ?"
+        " AND topic = ? AND address_id = ?",
+        (now, number, topic, row["address_id"]),
+    )
+    await set_pref(tx, number, topic, True, now)
+    return row
+
+
+def subscription_handlers(store: Store, clock: Callable[[], float]) -> dict[str, OutboxHandler]:
+    """Outbox handlers for kinds `subscribe` and `unsubscribe` (payload from the engine)."""
+
+    async def on_subscribe(row: Row, payload: dict[str, Any]) -> dict[str, Any]:
+        number, address_id = payload.get("number"), payload.get("address_id")
+        if not number or not address_id:
+            raise PermanentFailure("a subscription needs a number and an address")
+        async with store.transaction() as tx:
+            await subscribe(
+                tx,
+                number=str(number),
+                topic=str(payload.get("topic") or TOPIC),
+                address_id=str(address_id),
+                address=payload.get("address"),
+                language=str(payload.get("language") or "en"),
+                channel=payload.get("channel"),
+                now=clock(),
+            )
+        return {"subscribed": True}
+
+    async def on_unsubscribe(row: Row, payload: dict[str, Any]) -> dict[str, Any]:
+        number = payload.get("number")
+        if not number:
+            raise PermanentFailure("an unsubscription needs a number")
+        async with store.transaction() as tx:
+            n = await unsubscribe(tx, str(number), str(payload.get("topic") or TOPIC), clock())
+        return {"unsubscribed": n}
+
+    return {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe}
+
+
+def reminder_text(prompts: Prompts, lang: str, bins: list[str], day: dt.date, address: str) -> str:
+    """The reminder for one collection day: which bins, which day, which address."""
+    names = [
+        text(prompts, lang, f"bins.bin.{b}") if prompts.has("en", f"bins.bin.{b}") else b
+        for b in bins
+    ]
+    joined = (
+        names[0]
+        if len(names) == 1
+        else (", ".join(names[:-1]) + f" {text(prompts, lang, 'notify.and')} {names[-1]}")
+    )
+    weekday = (
+        prompts.get(lang, f"weekday.{day.weekday()}")
+        if prompts.has(lang, f"weekday.{day.weekday()}")
+        else day.strftime("%A")
+    )
+    return text(prompts, lang, "notify.bin_reminder", bins=joined, day=weekday, address=address)
+
+
+async def plan_bin_reminders(
+    store: Store, services: CouncilServices, prompts: Prompts, config: NotifyConfig, now: float
+) -> int:
+    """Schedule reminders for every active subscriber's coming collections; returns new jobs."""
+    async with store.transaction() as tx:
+        subs = await tx.fetchall(
+            "SELECT * FROM notify_subscriptions WHERE topic = ? AND active = 1", (TOPIC,)
+        )
+    today = dt.datetime.fromtimestamp(now, config.tz).date()
+    created = 0
+    for sub in subs:
+        try:
+            collections = await services.bin_collections(sub["address_id"])
+        except NotFound:
+            log.warning("notify: a subscribed address is no longer known")
+            continue
+        except BackendError as exc:
+            log.warning("notify: bin collections unavailable (%s)", type(exc).__name__)
+            continue
+        by_day: dict[dt.date, list[str]] = {}
+        for c in collections:
+            if today < c.date <= today + dt.timedelta(days=HORIZON_DAYS):
+                by_day.setdefault(c.date, []).append(c.bin)
+        async with store.transaction() as tx:
+            for day, bins in sorted(by_day.items()):
+                created += await jobs.schedule(
+                    tx,
+                    key=f"bins:{sub['number']}:{sub['address_id']}:{day.isoformat()}",
+                    topic=TOPIC,
+                    number=sub["number"],
+                    text=reminder_text(prompts, sub["language"], bins, day, sub["address"] or ""),
+                    due_at=local_ts(
+                        day - dt.timedelta(days=1), config.bin_reminder_time, config.tz
+                    ),
+                    expires_at=local_ts(day, dt.time(0, 0), config.tz),
+                    now=now,
+                )
+    return created
