@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
 from assist.chat.sms import create_sms_router
+from assist.chat.web import create_web_chat_router
 from assist.handoff.console import create_console_router
 from assist.ivr.voice import create_voice_router
 from assist.ivr.voice_sim import create_simulator_router
 from assist.runtime import Runtime, embedded_council, open_runtime
 from assist.settings import Settings
+from assist.site import create_site_router
 from assist.twilio_webhooks import auth_token
 
 
@@ -53,6 +55,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             publish=lambda topic, event: app.state.runtime.bus.publish(topic, event),
         )
     )
+    app.include_router(create_site_router())
+    app.include_router(create_web_chat_router())
     app.include_router(create_voice_router())
     app.include_router(create_sms_router())
     app.include_router(create_simulator_router())

@@ -39,6 +39,8 @@ def serve(
         port=port or settings.port,
         log_config=None,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        ws_max_size=65536,  # one chat frame is at most 8 KiB; refuse 16 MiB frames
     )
 
 

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         "signatures are checked against it, so set it when behind a proxy.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies trusted for X-Forwarded-For (comma separated), so rate limits "
+        "see the citizen's address rather than the proxy's.",
+    )
 
     # Twilio
     twilio_account_sid: str | None = Field(None, description="Twilio Account SID (AC...).")

@@ -216,13 +216,14 @@ class Engine:
     async def start(self, session: Session) -> list[Action]:
         """Greet a new conversation and ask the top question."""
         t = _Turn(session)
-        lang = session.language
         t.actions.append(self._say(t, "greeting.hello", council=self.config.council_name))
         if session.channel == Channel.VOICE and self.config.call_cost_sentence:
             t.actions.append(
                 self._say(t, "greeting.cost", call_cost=self.config.call_cost_sentence)
             )
-        if len(self.config.languages) > 1 and self.prompts.has(lang, "greeting.languages"):
+        # The phone offers other languages by key; text channels detect the language of what
+        # people write, and the web page has its own language switch.
+        if session.channel == Channel.VOICE and len(self.config.languages) > 1:
             t.actions.append(self._say(t, "greeting.languages"))
         await self._enter(t, "main", self.flows.flows["main"].spec.start, record=False)
         return self._finish(t)
