@@ -2,7 +2,7 @@
 
 Two real uvicorn servers on 127.0.0.1, each in a child process of its own (so the load
 generator does not share their interpreter lock): the phone line
-(`create_phone_app`: signed webhooks, the engine, SQLite, the handoff queue) and a bare
+(`create_app`: signed webhooks, the engine, SQLite, the handoff queue) and a bare
 FastAPI endpoint returning fixed TwiML (the floor: HTTP + form parsing only). N callers at
 once each walk scripted journeys (pothole report, bin day, into the queue and a callback)
 as Twilio would, signing every request; the baseline gets the same number of concurrent
@@ -35,7 +35,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from assist.ivr.voice_app import create_phone_app
+from assist.app import create_app
 from assist.ivr.voice_phone import SimulatedPhone
 from assist.settings import Settings
 from assist.twilio_webhooks import sign
@@ -97,7 +97,7 @@ def bench_settings(data_dir: str) -> Settings:
 def serve(kind: str, port: int, data_dir: str) -> None:
     """Child process: run one app on 127.0.0.1:port until terminated."""
     app = (
-        create_phone_app(bench_settings(data_dir), simulator=False)
+        create_app(bench_settings(data_dir))
         if kind == "phone"
         else bare_app()
     )

@@ -27,7 +27,7 @@ from assist.backend_client.protocol import (
 from assist.dialogue.commands import Command, fold, match_command
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.flows import FlowSet, StepSpec
-from assist.dialogue.nlu import Classification, IntentClassifier
+from assist.dialogue.nlu import SERVICE_INTENTS, Classification, IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.types import (
     Action,
@@ -102,22 +102,6 @@ MAX_CHAIN = 12
 MAX_TEXT = 4000
 SINGLE_KEYS = frozenset("0123456789*#")
 """Longest free text kept (Open311's description limit)."""
-SERVICE_INTENTS = {
-    "bin_day",
-    "missed_bin",
-    "report_pothole",
-    "report_flytipping",
-    "report_streetlight",
-    "request_status",
-    "council_tax",
-    "blue_badge",
-    "school_transport",
-    "adult_social_care",
-    "safeguarding",
-    "library",
-    "opening_hours",
-    "reminders",
-}
 
 
 @dataclass(frozen=True)

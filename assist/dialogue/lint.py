@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from assist.dialogue.flows import FlowError, FlowProblem, FlowSet, load_flows
+from assist.dialogue.nlu import CONVERSATION_INTENTS, SERVICE_INTENTS
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.render import sms_encoding, sms_length, to_gsm7, words
 from assist.dialogue.types import Ask, Option
@@ -25,27 +26,6 @@ MAX_OPTIONS = 4
 MAX_MENU_DEPTH = 2
 MAX_WORDS = 25
 MAX_OPTION_WORDS = 10
-SERVICES_INTENTS = (
-    "bin_day",
-    "missed_bin",
-    "report_pothole",
-    "report_flytipping",
-    "report_streetlight",
-    "request_status",
-    "council_tax",
-    "blue_badge",
-    "school_transport",
-    "adult_social_care",
-    "safeguarding",
-    "library",
-    "opening_hours",
-    "reminders",
-    "human",
-    "goodbye",
-    "out_of_scope",
-)
-ENGINE_INTENTS = ("repeat", "back", "start_over", "affirm", "deny")
-"""Handled by the engine itself at every step, so they need no flow."""
 REQUIRED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 REQUIRED_PROMPTS = (
     "main.menu",
@@ -269,7 +249,7 @@ def check_intents(flows: FlowSet, flows_dir: Path) -> list[FlowProblem]:
     """Every SERVICES.md intent has a flow (engine-handled ones excepted)."""
     return [
         FlowProblem(str(flows_dir), 1, "", f"intent {intent!r} has no flow")
-        for intent in SERVICES_INTENTS
+        for intent in sorted(SERVICE_INTENTS | CONVERSATION_INTENTS)
         if intent not in flows.by_intent
     ]
 

@@ -24,6 +24,31 @@ class Classification:
     """Language detected in the text, when trustworthy."""
 
 
+SERVICE_INTENTS = frozenset(
+    {
+        "bin_day",
+        "missed_bin",
+        "report_pothole",
+        "report_flytipping",
+        "report_streetlight",
+        "request_status",
+        "council_tax",
+        "blue_badge",
+        "school_transport",
+        "adult_social_care",
+        "safeguarding",
+        "library",
+        "opening_hours",
+        "reminders",
+    }
+)
+"""The council services citizens ask for (SERVICES.md); each has a flow."""
+CONVERSATION_INTENTS = frozenset({"human", "goodbye", "out_of_scope"})
+"""Intents about the conversation that flows also route (a person, goodbye, not ours)."""
+ENGINE_INTENTS = frozenset({"repeat", "back", "start_over", "affirm", "deny"})
+"""Intents the engine handles itself at every step, so they need no flow."""
+
+
 class IntentClassifier(Protocol):
     """Anything that classifies free text or speech into an intent."""
 

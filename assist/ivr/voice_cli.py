@@ -20,9 +20,9 @@ import anyio.to_thread
 import httpx
 import typer
 
-from assist.ivr.voice_app import create_phone_app, open_voice_runtime
+from assist.app import create_app
 from assist.ivr.voice_phone import Heard, PhoneError, SimulatedPhone
-from assist.runtime import Runtime
+from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
 
 app = typer.Typer(help="Ring the phone line from the terminal.", add_completion=False)
@@ -77,8 +77,8 @@ async def run_call(
     echo: bool = False,
 ) -> int:
     """Play one call from `stream` (one action per line), printing to `out`; returns 0."""
-    rt = await open_voice_runtime(settings)
-    phone_app = create_phone_app(settings, runtime=rt, simulator=False)
+    rt = await open_runtime(settings)
+    phone_app = create_app(settings, runtime=rt)
     phone_app.state.runtime = rt
     seen = 0
 

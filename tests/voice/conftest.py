@@ -11,9 +11,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from assist.ivr.voice_app import create_phone_app, open_voice_runtime
+from assist.app import create_app
 from assist.ivr.voice_phone import SimulatedPhone
-from assist.runtime import Runtime
+from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
 from assist.wiring import Dialogue
 
@@ -63,7 +63,7 @@ async def rt(
 ) -> AsyncIterator[Runtime]:
     # The shipped dialogues, loaded once per test run (training the classifier takes ~1 s).
     monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
-    runtime = await open_voice_runtime(voice_settings)
+    runtime = await open_runtime(voice_settings)
     runtime.conversations.clock = clock
     runtime.engine.clock = clock
     yield runtime
@@ -72,7 +72,7 @@ async def rt(
 
 @pytest.fixture
 def app(voice_settings: Settings, rt: Runtime) -> FastAPI:
-    application = create_phone_app(voice_settings, runtime=rt)
+    application = create_app(voice_settings, runtime=rt)
     application.state.runtime = rt  # ASGITransport does not run the lifespan
     return application
 

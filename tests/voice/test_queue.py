@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assist.app import create_app
 from assist.handoff import queue as hq
-from assist.ivr.voice_app import create_phone_app, open_voice_runtime
 from assist.ivr.voice_connect import handle_claim, run_claim_listener
 from assist.ivr.voice_phone import SimulatedPhone
-from assist.runtime import Runtime
+from assist.runtime import Runtime, open_runtime
 from assist.twilio_rest import TwilioRest
 from tests.fakes.twilio_api import create_twilio_fake, serving
 from tests.voice.conftest import Clock, PhoneFactory, count, make_settings
@@ -119,9 +119,9 @@ async def test_hold_music_plays_only_when_configured_and_5_turns_it_off(
     """With ASSIST_HOLD_MUSIC_URL set the hold loop plays it and says how to stop it; 5 stops it."""
     monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
     settings = make_settings(tmp_path, hold_music_url="https://assist.example.org/hold.mp3")
-    rt = await open_voice_runtime(settings)
+    rt = await open_runtime(settings)
     rt.conversations.clock = clock
-    app = create_phone_app(settings, runtime=rt)
+    app = create_app(settings, runtime=rt)
     app.state.runtime = rt
     try:
         async with httpx.AsyncClient(
@@ -150,9 +150,9 @@ async def test_out_of_hours_says_when_we_reopen_and_books_a_callback(
     settings = make_settings(
         tmp_path, opening_hours="Mon-Fri 08:00-18:00", timezone="Europe/London"
     )
-    rt = await open_voice_runtime(settings)
+    rt = await open_runtime(settings)
     rt.conversations.clock = Clock(1_783_710_000.0)  # Friday 10 July 2026, 20:00 in London
-    app = create_phone_app(settings, runtime=rt)
+    app = create_app(settings, runtime=rt)
     app.state.runtime = rt
     try:
         async with httpx.AsyncClient(
@@ -200,8 +200,8 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
         twilio_api_base_url=url,
         twilio_phone_number="+441223000000",
     )
-    rt = await open_voice_runtime(settings)
-    app = create_phone_app(settings, runtime=rt)
+    rt = await open_runtime(settings)
+    app = create_app(settings, runtime=rt)
     app.state.runtime = rt
     rest = TwilioRest(settings)
     try:

@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from assist.ivr.voice_app import create_phone_app
+from assist.app import create_app
 from tests.axe_helper import describe, run_axe
 from tests.voice.conftest import make_settings
 
@@ -70,7 +70,7 @@ async def test_the_simulator_is_off_in_production_with_real_twilio(tmp_path: Pat
         council_api_key="k" * 32,
         secret_key="s" * 40,
     )
-    app = create_phone_app(settings)
+    app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         assert (await c.get("/try/phone")).status_code == 404
 
@@ -78,7 +78,7 @@ async def test_the_simulator_is_off_in_production_with_real_twilio(tmp_path: Pat
 @contextlib.contextmanager
 def served(tmp_path: Path) -> Iterator[str]:
     settings = make_settings(tmp_path)
-    app = create_phone_app(settings)
+    app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
