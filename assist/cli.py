@@ -33,6 +33,7 @@ def serve(
 
     settings = Settings()
     configure_logging(settings.log_level)
+    _wait_for_rasa(settings)
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -42,6 +43,21 @@ def serve(
         forwarded_allow_ips=settings.forwarded_allow_ips,
         ws_max_size=65536,  # one chat frame is at most 8 KiB; refuse 16 MiB frames
     )
+
+
+def _wait_for_rasa(settings: Settings, timeout_s: float = 60.0) -> None:
+    """Wait for the Rasa server with a progress message; carry on without it if it is not
+    there (the in-process classifier answers, and Rasa is picked up when it appears)."""
+    from assist.rasa_sidecar import SidecarError, wait_until_ready
+
+    if not settings.rasa_url:
+        return
+    try:
+        wait_until_ready(
+            settings.rasa_url, timeout_s=timeout_s, echo=lambda m: typer.echo(m, err=True)
+        )
+    except SidecarError as exc:
+        typer.echo(f"{exc}; answering with the in-process classifier until Rasa is up.", err=True)
 
 
 @app.command()
@@ -115,12 +131,16 @@ def call(
 
 def _register_subcommands() -> None:
     from assist.council.cli import app as council_app
+    from assist.dialogue.nlu_cli import app as nlu_app
     from assist.handoff.cli import staff_app
     from assist.ivr.speech.cli import voice_app
+    from assist.rasa_sidecar import app as rasa_app
 
     app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
     app.add_typer(council_app, name="council", help="The reference council back end.")
     app.add_typer(voice_app, name="voice", help="Self-hosted speech models.")
+    app.add_typer(nlu_app, name="nlu", help="Understanding: parse sentences, evaluate.")
+    app.add_typer(rasa_app, name="rasa", help="The Rasa sidecar: setup, train, start, stop.")
 
 
 _register_subcommands()

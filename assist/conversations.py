@@ -148,11 +148,26 @@ class Conversations:
             row = await core.load_session(tx, session_id)
         return Session.from_json(json.loads(row["state"])) if row else None
 
-    def _new(self, channel: Channel, sender: str, language_hint: str | None) -> Session:
+    async def _new(self, channel: Channel, sender: str, language_hint: str | None) -> Session:
+        """A new session, in the language this sender chose before if they did."""
         now = self.clock()
-        lang = language_hint if language_hint in self.engine.config.languages else "en"
+        async with self.store.transaction() as tx:
+            chosen = await core.preferred_language(tx, sender)
+        languages = self.engine.config.languages
+        if chosen in languages:
+            lang = chosen
+        elif language_hint in languages:
+            lang = language_hint
+        else:
+            lang = "en"
         return Session(
-            new_session_id(), channel, sender, language=lang or "en", created_at=now, updated_at=now
+            new_session_id(),
+            channel,
+            sender,
+            language=lang or "en",
+            language_chosen=chosen in languages,
+            created_at=now,
+            updated_at=now,
         )
 
     async def open(
@@ -171,7 +186,7 @@ class Conversations:
             if session is not None and session.turns > 0:
                 actions = await self.engine.resume(session)
                 return await self._commit(session, None, actions, key, resumed=True)
-            session = session or self._new(channel, sender, language_hint)
+            session = session or await self._new(channel, sender, language_hint)
             actions = await self.engine.start(session)
             return await self._commit(session, None, actions, key)
 
@@ -184,7 +199,7 @@ class Conversations:
             session = await self.find(inbound.channel, inbound.sender)
             greeting: list[Action] = []
             if session is None:
-                session = self._new(inbound.channel, inbound.sender, inbound.language_hint)
+                session = await self._new(inbound.channel, inbound.sender, inbound.language_hint)
                 started = await self.engine.start(session)
                 if (inbound.words is None and inbound.digits is None) or (
                     inbound.words and fold(inbound.words) in GREETINGS
@@ -264,6 +279,8 @@ class Conversations:
                         {"reason": action.reason, "priority": int(action.priority)},
                         now,
                     )
+            if session.language_chosen:
+                await core.remember_language(tx, session.sender, session.language, now)
             await core.save_session(
                 tx,
                 session_id=session.id,

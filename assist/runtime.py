@@ -21,6 +21,7 @@ from assist.conversations import Conversations, HandoffQueue
 from assist.council import create_council_app
 from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import IntentClassifier
+from assist.dialogue.rasa import RasaClassifier
 from assist.events import EventBus
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.runner import StoreHandoffQueue
@@ -163,7 +164,17 @@ async def open_runtime(
         handlers.setdefault("report", make_report_handler(routed, store))
         async with store.transaction() as tx:
             await reports_table.requeue_undelivered(tx)
-    classifier = classifier or dialogue.fallback
+    if classifier is None:
+        classifier = (
+            RasaClassifier(
+                settings.rasa_url,
+                settings.rasa_timeout_s,
+                dialogue.fallback,
+                supported_languages=settings.languages,
+            )
+            if settings.rasa_url
+            else dialogue.fallback
+        )
     queue = queue or StoreHandoffQueue()
     engine = build_engine(settings, dialogue, classifier, services)
     conversations = build_conversations(settings, store, engine, queue)
@@ -173,6 +184,8 @@ async def open_runtime(
     )
     if routed is not None:
         rt.closers.append(routed.aclose)
+    if isinstance(classifier, RasaClassifier):
+        rt.closers.append(classifier.aclose)
     conversations.on_commit = rt.wake_outbox
     _add_channel_jobs(rt)
     return rt

@@ -75,3 +75,13 @@ async def test_open_after_window_starts_afresh(store: SQLiteStore, engine) -> No
     now[0] += 31 * 60
     later = await c.open(Channel.VOICE, who)
     assert not later.resumed and later.session.id != first.session.id
+
+
+async def test_a_chosen_language_is_remembered_for_the_number(conversations: Conversations) -> None:
+    """Choosing Polish once means the next conversation from that number starts in Polish."""
+    who = "+447700900015"
+    await conversations.handle(Inbound(Channel.SMS, who, text="Polski"))
+    await conversations.handle(Inbound(Channel.SMS, who, text="0"))
+    later = await conversations.open(Channel.VOICE, who)
+    assert later.session.language == "pl"
+    assert later.actions[0].text.startswith("Dzień dobry")  # type: ignore[union-attr]

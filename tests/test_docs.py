@@ -20,8 +20,9 @@ def test_every_setting_is_in_the_readme() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     """.ci/run runs exactly the test command the README gives."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"^(make \w+)\s+# set up everything, then run the full test suite",
-                        readme, re.M)
+    command = re.search(
+        r"^(make \w+)\s+# set up everything, then run the full test suite", readme, re.M
+    )
     assert command is not None
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert command.group(1) in [line.strip() for line in ci]

@@ -39,6 +39,38 @@ _COLOURS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Words that suggest someone is at risk of harm, per language, after folding. Plural "alone"
+# forms only ("dzieci same", "copiii singuri"): a single adult living alone is not a cue.
+_RISK_CUES = re.compile(
+    r"\b("
+    + "|".join(
+        [
+            # en
+            r"abus\w*", r"neglect\w*", r"hit(s|ting)?", r"hurt(s|ing)?", r"beat(s|ing|en)?",
+            r"violen\w*", r"bruis\w*", r"scared", r"afraid", r"home alone", r"groom\w*",
+            r"left (alone|on their own|by themselves)", r"exploit\w*", r"steal\w* from",
+            r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
+            r"rough with", r"slap\w*", r"kick\w*", r"punch\w*",
+            # pl
+            r"bij\w*", r"bic", r"bil[ao]?", r"krzywdz\w*", r"skrzywdz\w*", r"przemoc\w*",
+            r"zaniedban\w*", r"same", r"sami", r"bez opieki", r"siniak\w*", r"boi sie",
+            r"boje sie", r"okrad\w*", r"molest\w*",
+            # lt
+            r"mus(a|e)", r"skriaud\w*", r"smurt\w*", r"apleist\w*", r"vieni", r"vienos",
+            r"be prieziuros", r"melyniu", r"bijo", r"bijau", r"apvag\w*",
+            # ro
+            r"bat(e|ut\w*|uti)", r"loveste", r"ranest\w*", r"ranit\w*", r"abuz\w*",
+            r"violent\w*", r"neglijat\w*", r"singur[ie]", r"nesupravegheat\w*", r"vanatai",
+            r"se teme", r"frica", r"fura",
+            # pt
+            r"bat(e|em|er)", r"maltrat\w*", r"magoa\w*", r"violencia", r"negligenciad\w*",
+            r"sozinh(os|as)", r"sem ninguem", r"nodoas negras", r"medo", r"roub\w*",
+        ]
+    )
+    + r")\b"
+)  # fmt: skip
+
+
 def _fold(text: str) -> str:
     lowered = text.lower().replace("ł", "l")
     decomposed = unicodedata.normalize("NFKD", lowered)
@@ -109,6 +141,17 @@ def _bin_colour(text: str) -> str | None:
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), colour)
     return best[1] if best else None
+
+
+def risk_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that suggest someone is at risk of harm: abuse,
+    violence, neglect, children left alone, fear, in any of the five languages.
+
+    Classifiers use them as a safety net towards `safeguarding`, where a false alarm (an
+    urgent person) costs far less than a miss.
+    """
+    folded = " ".join(re.sub(r"[^a-z0-9]+", " ", _fold(text)).split())
+    return [m.group(0) for m in _RISK_CUES.finditer(folded)]
 
 
 def extract_entities(text: str) -> dict[str, Any]:

@@ -20,11 +20,14 @@ from pathlib import Path
 
 import yaml
 
-from assist.dialogue.entities import extract_entities
-from assist.dialogue.language import detect_language
+from assist.dialogue.entities import extract_entities, risk_cues
+from assist.dialogue.language import detect_language, warm_up
 from assist.dialogue.nlu import Classification
 
 OUT_OF_SCOPE = "out_of_scope"
+SAFEGUARDING = "safeguarding"
+RISK_BOOST = 0.08
+"""Added to safeguarding's score when the text has words of harm (see `risk_cues`)."""
 
 _FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -164,11 +167,14 @@ class TfidfClassifier:
                 for feature, value in vec.items():
                     centroids[feature].append((intent, value / norm))
             self._centroids[block.name] = dict(centroids)
+        warm_up()  # load langdetect's profiles now, not on the first citizen's turn
 
     @classmethod
-    def from_rasa_dir(cls, path: Path, **kwargs: object) -> TfidfClassifier:
+    def from_rasa_dir(
+        cls, path: Path, supported_languages: Sequence[str] = ("en", "pl", "lt", "ro", "pt")
+    ) -> TfidfClassifier:
         """Train from the Rasa project (or data directory) at `path`; see `load_rasa_examples`."""
-        return cls(load_rasa_examples(path), **kwargs)  # type: ignore[arg-type]
+        return cls(load_rasa_examples(path), supported_languages=supported_languages)
 
     @staticmethod
     def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
@@ -201,6 +207,8 @@ class TfidfClassifier:
             nearest = (2 * top[0] + sum(top[1:])) / (self.k + 1)
             cw = self.centroid_weight
             out[intent] = (1 - cw) * nearest + cw * central[intent]
+        if SAFEGUARDING in out and risk_cues(text):
+            out[SAFEGUARDING] += RISK_BOOST
         return out
 
     def predict(self, text: str) -> Classification:

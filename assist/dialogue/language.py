@@ -62,6 +62,11 @@ def explicit_language_choice(text: str) -> str | None:
     return None
 
 
+def warm_up() -> None:
+    """Load langdetect's language profiles (about 0.3 s, once per process)."""
+    detect_language("warming up the language detector", ("en",))
+
+
 def detect_language(text: str, supported: Collection[str]) -> str | None:
     """Return the language of `text` among `supported` codes, or None when unsure.
 

@@ -196,3 +196,34 @@ async def record_processed(tx: Tx, key: str, session_id: str, response: Any, now
         " ON CONFLICT(key) DO NOTHING",
         (key, session_id, json.dumps(response), now),
     )
+
+
+MIGRATIONS.append(
+    Migration(
+        "core",
+        3,
+        """
+        CREATE TABLE citizen_prefs (
+          who TEXT PRIMARY KEY,
+          language TEXT NOT NULL,
+          updated_at REAL NOT NULL
+        );
+        """,
+    )
+)
+
+
+async def preferred_language(tx: Tx, who: str) -> str | None:
+    """The language this number or chat id chose before, if any."""
+    row = await tx.fetchone("SELECT language FROM citizen_prefs WHERE who = ?", (who,))
+    return str(row["language"]) if row else None
+
+
+async def remember_language(tx: Tx, who: str, language: str, now: float) -> None:
+    """Remember a language the citizen chose explicitly (per number / chat id)."""
+    await tx.execute(
+        "INSERT INTO citizen_prefs (who, language, updated_at) VALUES (?,?,?)"
+        " ON CONFLICT(who) DO UPDATE SET language=excluded.language,"
+        " updated_at=excluded.updated_at",
+        (who, language, now),
+    )

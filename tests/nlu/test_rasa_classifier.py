@@ -1,0 +1,240 @@
+"""RasaClassifier: answers from Rasa, falls back when Rasa stops or hangs, notices its return."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from assist.dialogue.fallback import TfidfClassifier
+from assist.dialogue.rasa import BreakerState, CircuitBreaker, RasaClassifier
+from tests.nlu.fakes import FakeRasa, free_port
+
+TIMEOUT_S = 0.3
+COOLDOWN_S = 0.5
+BUDGET_S = TIMEOUT_S + 0.4  # what one turn may take at worst, with the fallback's work
+
+
+@pytest.fixture
+def fake_rasa() -> Iterator[FakeRasa]:
+    """A fake Rasa server on a spare port, stopped after the test."""
+    server = FakeRasa(intent="bin_day")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def classifier(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> AsyncIterator[RasaClassifier]:
+    """A RasaClassifier on the fake server with a short timeout and cool-down."""
+    rasa = RasaClassifier(
+        fake_rasa.url,
+        TIMEOUT_S,
+        fallback,
+        failure_threshold=2,
+        cooldown_s=COOLDOWN_S,
+        cross_check=False,
+    )
+    yield rasa
+    await rasa.aclose()
+
+
+def state_of(breaker: CircuitBreaker) -> BreakerState:
+    """The breaker's state, read afresh (keeps type checkers from over-narrowing)."""
+    return breaker.state
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_breaker_opens_after_threshold_and_probes_after_cooldown() -> None:
+    """Closed until N failures; open (no calls) during the cool-down; then one probe at a
+    time; a successful probe closes it, a failed one opens it again."""
+    clock = Clock()
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_s=10, clock=clock)
+    for _ in range(2):
+        assert breaker.allow()
+        breaker.record_failure()
+    assert state_of(breaker) is BreakerState.CLOSED
+    assert breaker.allow()
+    breaker.record_failure()
+    assert state_of(breaker) is BreakerState.OPEN
+    assert not breaker.allow()
+    clock.now += 10
+    assert state_of(breaker) is BreakerState.HALF_OPEN
+    assert breaker.allow()  # the probe
+    assert not breaker.allow()  # only one probe at a time
+    breaker.record_failure()
+    assert state_of(breaker) is BreakerState.OPEN
+    clock.now += 10
+    assert breaker.allow()
+    breaker.record_success()
+    assert state_of(breaker) is BreakerState.CLOSED
+    assert breaker.allow()
+
+
+def test_breaker_success_resets_the_failure_count() -> None:
+    """Failures must be consecutive to open the breaker."""
+    breaker = CircuitBreaker(failure_threshold=2, cooldown_s=10, clock=Clock())
+    breaker.record_failure()
+    breaker.record_success()
+    breaker.record_failure()
+    assert state_of(breaker) is BreakerState.CLOSED
+
+
+async def test_rasa_answer_is_mapped(classifier: RasaClassifier) -> None:
+    """Rasa's intent, confidence and ranking come back with classifier="rasa", plus entities
+    from Assist's own extractor and the detected language."""
+    result = await classifier.classify("when is the bin collected for CB1 2AD")
+    assert result.classifier == "rasa"
+    assert (result.intent, result.confidence) == ("bin_day", 0.93)
+    assert result.ranking == (("bin_day", 0.93), ("missed_bin", 0.05))
+    assert result.entities == {"postcode": "CB1 2AD"}
+    assert result.language == "en"
+
+
+async def test_rasa_stopped_mid_conversation_then_back(
+    classifier: RasaClassifier, fake_rasa: FakeRasa, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rasa stopping mid-conversation: every turn still gets the fallback's answer within the
+    budget, logged as degraded; after the cool-down Rasa's return is noticed, no restart."""
+    assert (await classifier.classify("bin day")).classifier == "rasa"
+    fake_rasa.stop()
+    caplog.set_level(logging.WARNING, logger="assist.nlu")
+    for _ in range(4):
+        started = time.perf_counter()
+        result = await classifier.classify("there is a pothole in my road")
+        assert time.perf_counter() - started < BUDGET_S
+        assert (result.classifier, result.intent) == ("fallback", "report_pothole")
+    assert state_of(classifier.breaker) is BreakerState.OPEN
+    assert classifier.degraded_turns == 4
+    assert any("nlu degraded" in r.getMessage() for r in caplog.records)
+    assert all("my road" not in r.getMessage() for r in caplog.records)  # no citizen text
+
+    fake_rasa.start()
+    time.sleep(COOLDOWN_S)
+    result = await classifier.classify("when is bin day")
+    assert result.classifier == "rasa"
+    assert state_of(classifier.breaker) is BreakerState.CLOSED
+
+
+async def test_open_breaker_skips_the_network(
+    classifier: RasaClassifier, fake_rasa: FakeRasa
+) -> None:
+    """While the breaker is open no request reaches Rasa and the fallback answers at once."""
+    fake_rasa.mode = "error"
+    for _ in range(2):
+        assert (await classifier.classify("bin day")).classifier == "fallback"
+    parses = fake_rasa.parses
+    fake_rasa.mode = "ok"
+    started = time.perf_counter()
+    result = await classifier.classify("bin day")
+    assert time.perf_counter() - started < 0.1
+    assert result.classifier == "fallback"
+    assert fake_rasa.parses == parses
+
+
+async def test_hanging_rasa_is_cut_off_at_the_timeout(
+    classifier: RasaClassifier, fake_rasa: FakeRasa
+) -> None:
+    """A Rasa that accepts the request but never answers costs at most the timeout."""
+    fake_rasa.mode = "slow"
+    started = time.perf_counter()
+    result = await classifier.classify("the street light is out")
+    elapsed = time.perf_counter() - started
+    assert TIMEOUT_S * 0.9 <= elapsed < BUDGET_S
+    assert (result.classifier, result.intent) == ("fallback", "report_streetlight")
+    assert "timed out" in (classifier.last_error or "")
+
+
+@pytest.mark.parametrize("mode", ["error", "garbage"])
+async def test_bad_rasa_answers_fall_back(
+    classifier: RasaClassifier, fake_rasa: FakeRasa, mode: str
+) -> None:
+    """HTTP errors and answers without an intent count as failures and fall back."""
+    fake_rasa.mode = mode
+    result = await classifier.classify("i want to talk to a person")
+    assert (result.classifier, result.intent) == ("fallback", "human")
+    assert classifier.degraded_turns == 1
+
+
+async def test_rasa_fallback_intent_keeps_the_best_real_guess(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """When Rasa's own FallbackClassifier fires (nlu_fallback), the best real intent comes back
+    with its low confidence, so the engine asks again."""
+    fake_rasa.intent = "nlu_fallback"
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback, cross_check=False)
+    try:
+        result = await rasa.classify("mmm")
+    finally:
+        await rasa.aclose()
+    assert result.classifier == "rasa"
+    assert (result.intent, result.confidence) == ("missed_bin", 0.05)
+    assert all(name != "nlu_fallback" for name, _ in result.ranking)
+
+
+async def test_nothing_listening_from_the_start(fallback: TfidfClassifier) -> None:
+    """With no Rasa at all, the first turn is answered by the fallback within the budget."""
+    rasa = RasaClassifier(f"http://127.0.0.1:{free_port()}", TIMEOUT_S, fallback)
+    try:
+        started = time.perf_counter()
+        result = await rasa.classify("kiedy zabierają śmieci")
+        assert time.perf_counter() - started < BUDGET_S
+        assert (result.classifier, result.intent) == ("fallback", "bin_day")
+        health = await rasa.health()
+        assert health["reachable"] is False
+    finally:
+        await rasa.aclose()
+
+
+async def test_health_reports_the_loaded_model(classifier: RasaClassifier) -> None:
+    """health() says Rasa is reachable, which model it runs, and the breaker's state."""
+    health = await classifier.health()
+    assert health["reachable"] is True
+    assert health["model"] == "nlu-fake.tar.gz"
+    assert health["breaker"] == "closed"
+
+
+async def test_words_of_harm_promote_safeguarding(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """When Rasa says adult_social_care (or human, out_of_scope) but the sentence speaks of
+    harm, safeguarding wins; without such words Rasa's answer stands."""
+    fake_rasa.intent = "adult_social_care"
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback, cross_check=False)
+    try:
+        harmed = await rasa.classify("my dad's carer hits him when nobody is looking")
+        plain = await rasa.classify("my dad needs a carer in the mornings")
+    finally:
+        await rasa.aclose()
+    assert (harmed.intent, harmed.confidence) == ("safeguarding", 0.93)
+    assert harmed.ranking[0] == ("safeguarding", 0.93)
+    assert plain.intent == "adult_social_care"
+
+
+async def test_cross_check_halves_confidence_on_disagreement(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """With the cross-check, Rasa's intent keeps the higher confidence when the in-process
+    classifier agrees, and half its own when it disagrees (so the engine asks again)."""
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback)  # fake Rasa always says bin_day
+    try:
+        agreed = await rasa.classify("which day are the bins collected")
+        disputed = await rasa.classify("tell me a joke about penguins")
+    finally:
+        await rasa.aclose()
+    assert (agreed.intent, agreed.classifier) == ("bin_day", "rasa")
+    assert agreed.confidence >= 0.93
+    assert (disputed.intent, disputed.confidence, disputed.classifier) == ("bin_day", 0.465, "rasa")
