@@ -34,6 +34,7 @@ from assist.dialogue.types import (
     action_from_dict,
     action_to_dict,
 )
+from assist.metrics import Metrics
 from assist.store import core
 from assist.store.base import Row, Store, Tx
 
@@ -118,6 +119,7 @@ class Conversations:
         resume_window_s: float = 1800.0,
         clock: Callable[[], float] = time.time,
         on_commit: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -125,6 +127,7 @@ class Conversations:
         self.resume_window_s = resume_window_s
         self.clock = clock
         self.on_commit = on_commit
+        self.metrics = metrics
         self._locks: dict[str, asyncio.Lock] = {}
 
     def _lock(self, key: str) -> asyncio.Lock:
@@ -296,4 +299,31 @@ class Conversations:
                 )
         if self.on_commit is not None:
             self.on_commit()
+        self._count(session, inbound, actions)
         return TurnOutcome(session, actions, resumed=resumed, queue_entry=entry)
+
+    def _count(self, session: Session, inbound: Inbound | None, actions: list[Action]) -> None:
+        if self.metrics is None:
+            return
+        channel = {"channel": session.channel.value}
+        if inbound is not None:
+            self.metrics.inc("assist_turns_total", "Turns handled", labels=channel)
+        if session.degraded:
+            self.metrics.inc(
+                "assist_degraded_turns_total",
+                "Turns answered with a fallback (NLU or council unavailable)",
+                labels=channel,
+            )
+        for action in actions:
+            if isinstance(action, HandOff):
+                self.metrics.inc(
+                    "assist_handoffs_total",
+                    "Hand-offs to a person",
+                    labels={**channel, "reason": action.reason},
+                )
+            elif isinstance(action, CallBackend):
+                self.metrics.inc(
+                    "assist_backend_writes_total",
+                    "Reports and other writes queued",
+                    labels={"operation": action.operation},
+                )

@@ -187,6 +187,7 @@ async def open_runtime(
     if isinstance(classifier, RasaClassifier):
         rt.closers.append(classifier.aclose)
     conversations.on_commit = rt.wake_outbox
+    conversations.metrics = rt.metrics
     _add_channel_jobs(rt)
     return rt
 

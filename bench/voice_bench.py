@@ -96,11 +96,7 @@ def bench_settings(data_dir: str) -> Settings:
 
 def serve(kind: str, port: int, data_dir: str) -> None:
     """Child process: run one app on 127.0.0.1:port until terminated."""
-    app = (
-        create_app(bench_settings(data_dir))
-        if kind == "phone"
-        else bare_app()
-    )
+    app = create_app(bench_settings(data_dir)) if kind == "phone" else bare_app()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -19,9 +19,15 @@ def test_healthz_reports_store_backend_and_nlu(settings: Settings) -> None:
 
 
 def test_metrics_are_prometheus_text(settings: Settings) -> None:
-    """/metrics serves the Prometheus text format."""
+    """/metrics serves the Prometheus text format, counting turns and hand-offs by channel."""
+    from assist.dialogue.types import Channel, Inbound
+
     with TestClient(create_app(settings)) as client:
+        conversations = client.app.state.runtime.conversations  # type: ignore[attr-defined]
+        client.portal.call(conversations.handle, Inbound(Channel.WEB, "m1", text="person"))  # type: ignore[union-attr]
         res = client.get("/metrics")
+    assert 'assist_turns_total{channel="web"} 1.0' in res.text
+    assert 'assist_handoffs_total{channel="web",reason="asked_for_person"} 1.0' in res.text
     assert res.status_code == 200 and res.headers["content-type"].startswith("text/plain")
     assert "# TYPE assist_outbox_pending gauge" in res.text
 
