@@ -31,15 +31,14 @@ async def run_terminal_chat(
     """Run a conversation on stdin/stdout; returns the exit code."""
     rt = await open_runtime(settings)
     rt.start_background()
-    person = (
-        rt.dialogue.prompts.get(language or "en", "common.opt.person")
-        if rt.dialogue.prompts.has(language or "en", "common.opt.person")
-        else "Talk to a person"
-    )
+
+    def person(lang: str) -> str:
+        return rt.dialogue.prompts.get(lang, "common.opt.person")
+
     try:
         if interactive:
             out = await rt.conversations.open(Channel.TERMINAL, sender, language)
-            _print(render_text(out.actions, person))
+            _print(render_text(out.actions, person(out.session.language)))
         while True:
             if interactive:
                 try:
@@ -61,7 +60,7 @@ async def run_terminal_chat(
                 language_hint=language,
             )
             out = await rt.conversations.handle(inbound)
-            _print(render_text(out.actions, person))
+            _print(render_text(out.actions, person(out.session.language)))
             if out.queue_entry is not None:
                 _print([await _queue_line(rt, out.queue_entry, out.session.language)])
             if any(isinstance(a, End) for a in out.actions):

@@ -46,6 +46,7 @@ from assist.dialogue.types import (
     action_from_dict,
     action_to_dict,
 )
+from assist.hours import describe, parse_hours, spoken_time
 
 log = logging.getLogger(__name__)
 
@@ -718,10 +719,13 @@ class Engine:
         hours, phone = self.config.hours, self.config.phone
         try:
             info = await self.services.service_info(topic)
-            hours = "; ".join(info.hours) or hours
+            council_hours = "; ".join(info.hours)
+            if council_hours and (t.lang == "en" or describe_ok(council_hours)):
+                hours = council_hours  # the council's own words, if readable in any language
             phone = info.phone or phone
         except NotFound:
             pass
+        hours = self.hours_in_words(t.lang, hours)
         t.actions.append(self._say(t, f"info.{topic}", hours=hours, phone=phone))
 
     async def _send_link(self, t: _Turn, topic: str) -> None:
@@ -766,6 +770,14 @@ class Engine:
         else:
             t.actions.append(_say_text(self.menu_map(s.language)))
         await self._reask(t)
+
+    def hours_in_words(self, lang: str, hours: str) -> str:
+        """Opening hours as a person would say them, in `lang` (raw text if unreadable)."""
+
+        def time_words(t: dt.time) -> str:
+            return spoken_time(t) if lang == "en" else f"{t.hour}:{t.minute:02d}"
+
+        return describe(hours, lambda key: self.prompts.get(lang, key), time_words)
 
     def menu_map(self, lang: str) -> str:
         """The whole menu structure as text (HUMANE.md 10: see it all, not navigate blind)."""
@@ -968,7 +980,9 @@ class Engine:
         if "bin" in values and self.prompts.has(t.lang, f"bins.bin.{values['bin']}"):
             values["bin"] = self.prompts.get(t.lang, f"bins.bin.{values['bin']}")
         values.update(
-            council=self.config.council_name, phone=self.config.phone, hours=self.config.hours
+            council=self.config.council_name,
+            phone=self.config.phone,
+            hours=self.hours_in_words(t.lang, self.config.hours),
         )
         values.update(extra)
         return values
@@ -1025,6 +1039,14 @@ _OPTION_OF = {
     "report_flytipping": "flytipping",
     "missed_bin": "missed_bin",
 }
+
+
+def describe_ok(hours: str) -> bool:
+    """True when opening hours are in the machine-readable form (`Mon-Fri 08:00-18:00`)."""
+    try:
+        return bool(parse_hours(hours))
+    except ValueError:
+        return False
 
 
 def _say_text(text: str) -> Action:

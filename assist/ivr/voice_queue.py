@@ -14,7 +14,7 @@ from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
 from assist.handoff.entries import DROPPED, WAITING, Conflict, Entry
 from assist.handoff.estimator import WaitEstimate
-from assist.ivr.voice_hours import is_open, next_opening
+from assist.hours import is_open, next_opening
 from assist.settings import Settings
 from assist.store.base import Store
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from assist.dialogue.prompts import Prompts
-from assist.ivr.voice_hours import spoken_time
+from assist.hours import spoken_time
 
 FALLBACK: dict[str, str] = {
     "voice.queued": "You're number {position} in the queue for a person. Expected wait: {wait}.",

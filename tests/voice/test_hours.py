@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from assist.ivr.voice_hours import is_open, next_opening, parse_hours, spoken_time
+from assist.hours import is_open, next_opening, parse_hours, spoken_time
 
 LONDON = ZoneInfo("Europe/London")
 HOURS = "Mon-Fri 08:00-18:00; Sat 09:00-12:00"

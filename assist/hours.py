@@ -1,14 +1,16 @@
-"""Opening hours as pure functions: "are people answering now?" and "when do we reopen?".
+"""Opening hours as pure functions: are people answering now, when do we reopen, and the
+hours in plain words for the citizen.
 
 The format is the one `ASSIST_OPENING_HOURS` documents: `Mon-Fri 08:00-18:00`, several
 rules joined by `;` (`Mon-Fri 08:00-18:00; Sat 09:00-12:00`), days as ranges or comma lists.
-The handoff package has no such function, so the phone line keeps this small one.
+Channels and the engine share it; it depends on nothing but the standard library.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -83,3 +85,41 @@ def spoken_time(t: dt.time) -> str:
     hour = t.hour % 12 or 12
     suffix = "am" if t.hour < 12 else "pm"
     return f"{hour}{suffix}" if t.minute == 0 else f"{hour}:{t.minute:02d}{suffix}"
+
+
+def describe(hours: str, say: Callable[[str], str], time_words: Callable[[dt.time], str]) -> str:
+    """The hours in plain words: "Monday to Friday, 8am to 6pm; Saturday, 9am to 12 noon".
+
+    `say(key)` gives the words for `weekday.N`, `hours.range` ("{first} to {last}") and
+    `hours.window` ("{days}, {start} to {end}") in the citizen's language; `time_words`
+    says a time. Text it cannot read is returned unchanged.
+    """
+    try:
+        windows = parse_hours(hours)
+    except ValueError:
+        return hours
+    spans: dict[tuple[dt.time, dt.time], list[int]] = {}
+    for w in windows:
+        spans.setdefault((w.start, w.end), []).append(w.weekday)
+    parts = []
+    for (start, end), days in spans.items():
+        runs: list[list[int]] = []
+        for d in sorted(set(days)):
+            if runs and d == runs[-1][-1] + 1:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        names = [
+            say(f"weekday.{r[0]}")
+            if len(r) == 1
+            else say("hours.range").format(
+                first=say(f"weekday.{r[0]}"), last=say(f"weekday.{r[-1]}")
+            )
+            for r in runs
+        ]
+        parts.append(
+            say("hours.window").format(
+                days=", ".join(names), start=time_words(start), end=time_words(end)
+            )
+        )
+    return "; ".join(parts)
