@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         "08:00-18:00; Sat 09:00-12:00`.",
     )
     timezone: str = Field("Europe/London", description="Time zone of the opening hours.")
+    emergency_duty_number: str | None = Field(
+        None,
+        description="Out-of-hours social care (emergency duty team) number, said to anyone "
+        "worried about someone's safety when the line is closed; empty to leave it out.",
+    )
     languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(SUPPORTED_LANGUAGES),
         description="Languages offered, comma separated (en always first).",
@@ -166,6 +171,7 @@ class Settings(BaseSettings):
         "info_url",
         "call_cost_sentence",
         "hold_music_url",
+        "emergency_duty_number",
         mode="before",
     )
     @classmethod
