@@ -42,6 +42,7 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         ws_max_size=65536,  # one chat frame is at most 8 KiB; refuse 16 MiB frames
+        access_log=False,  # paths hold chat ids (transcript keys); requests are logged redacted
     )
 
 

@@ -200,6 +200,7 @@ class Conversations:
             if replay:
                 return replay
             session = await self.find(inbound.channel, inbound.sender)
+            loaded = session.status if session is not None else None
             greeting: list[Action] = []
             if session is None:
                 session = await self._new(inbound.channel, inbound.sender, inbound.language_hint)
@@ -210,7 +211,7 @@ class Conversations:
                     return await self._commit(session, inbound, started, key)
                 greeting.extend([a for a in started if isinstance(a, Say)][:1])  # hello only
             actions = await self.engine.turn(session, inbound)
-            return await self._commit(session, inbound, greeting + actions, key)
+            return await self._commit(session, inbound, greeting + actions, key, loaded=loaded)
 
     async def _replay(self, key: str | None) -> TurnOutcome | None:
         if key is None:
@@ -233,10 +234,18 @@ class Conversations:
         actions: list[Action],
         key: str | None,
         resumed: bool = False,
+        loaded: Status | None = None,
     ) -> TurnOutcome:
         now = self.clock()
         entry: int | None = None
         async with self.store.transaction() as tx:
+            if loaded is not None and session.status == loaded:
+                # Staff may have claimed, closed or handed back while this turn waited on
+                # understanding or the council: their change wins over a turn that did not
+                # change the status itself.
+                stored = await core.load_session(tx, session.id)
+                if stored is not None and stored["status"] != loaded.value:
+                    session.status = Status(stored["status"])
             if inbound is not None:
                 said = inbound.words or inbound.digits or ("(silence)" if inbound.silence else "")
                 meta: dict[str, Any] = {"step": session.position}

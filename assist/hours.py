@@ -4,13 +4,14 @@ hours in plain words for the citizen.
 The format is the one `ASSIST_OPENING_HOURS` documents: `Mon-Fri 08:00-18:00`, several
 rules joined by `;` (`Mon-Fri 08:00-18:00; Sat 09:00-12:00`), days as ranges or comma lists.
 Channels and the engine share it; it depends on nothing but the standard library.
+Closed dates (bank holidays) are local calendar dates on which nobody answers all day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -56,20 +57,30 @@ def parse_hours(text: str) -> list[Window]:
     return windows
 
 
-def is_open(hours: str, timezone: str, now: dt.datetime) -> bool:
-    """True when `now` (timezone-aware) falls inside one of the opening windows."""
+def is_open(
+    hours: str, timezone: str, now: dt.datetime, closed_dates: Collection[dt.date] = ()
+) -> bool:
+    """True when `now` (timezone-aware) falls inside one of the opening windows and its
+    local date is not one of `closed_dates` (bank holidays: closed all day)."""
     local = now.astimezone(ZoneInfo(timezone))
+    if local.date() in closed_dates:
+        return False
     t = local.time()
     return any(w.weekday == local.weekday() and w.start <= t < w.end for w in parse_hours(hours))
 
 
-def next_opening(hours: str, timezone: str, now: dt.datetime) -> dt.datetime | None:
-    """The next moment the line opens after `now` (local time), or None if it never does."""
+def next_opening(
+    hours: str, timezone: str, now: dt.datetime, closed_dates: Collection[dt.date] = ()
+) -> dt.datetime | None:
+    """The next moment the line opens after `now` (local time), skipping `closed_dates`;
+    None if it never does."""
     windows = parse_hours(hours)
     tz = ZoneInfo(timezone)
     local = now.astimezone(tz)
-    for days_ahead in range(8):
+    for days_ahead in range(8 + len(closed_dates)):
         day = local.date() + dt.timedelta(days=days_ahead)
+        if day in closed_dates:
+            continue
         starts = sorted(w.start for w in windows if w.weekday == day.weekday())
         for start in starts:
             candidate = dt.datetime.combine(day, start, tzinfo=tz)

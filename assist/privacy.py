@@ -93,6 +93,7 @@ async def purge_core(tx: Tx, cutoff: float) -> int:
     n += await tx.execute(
         "DELETE FROM outbox WHERE status != 'pending' AND updated_at < ?", (cutoff,)
     )
+    n += await tx.execute("DELETE FROM citizen_prefs WHERE updated_at < ?", (cutoff,))
     return n
 
 
@@ -108,6 +109,7 @@ async def erase_core(tx: Tx, who: str) -> int:
         )
     n += await tx.execute("DELETE FROM sessions WHERE sender = ?", (who,))
     n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
+    n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
     return n
 
 

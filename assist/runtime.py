@@ -67,10 +67,12 @@ class Runtime:
     )
     erasers: list[Eraser] = field(
         default_factory=lambda: [
-            erase_core,
-            erase_handoff,
+            # Components first: they find the citizen's rows through the sessions that
+            # erase_core then deletes.
             reports_table.erase_reports,
+            erase_handoff,
             voice_store.erase_voice,
+            erase_core,
         ]
     )
     started_at: float = field(default_factory=time.time)

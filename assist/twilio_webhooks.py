@@ -23,7 +23,7 @@ def auth_token(settings: Settings) -> str:
     """The token webhooks are signed with: the configured one, or the local development one.
 
     In development with no Twilio account, the simulator and tests sign with
-    `DEV_AUTH_TOKEN`; in production a real token is required (settings refuse to start).
+    `DEV_AUTH_TOKEN`; in production without a token every webhook is refused (403).
     """
     if settings.twilio_auth_token is not None:
         return settings.twilio_auth_token.get_secret_value()
@@ -51,6 +51,11 @@ async def verified_form(request: Request) -> dict[str, str]:
     form = await request.form()
     params = {k: str(v) for k, v in form.multi_items()}
     signature = request.headers.get("X-Twilio-Signature", "")
+    if settings.twilio_auth_token is None and settings.environment == "production":
+        log.warning(
+            "refused a webhook on %s: ASSIST_TWILIO_AUTH_TOKEN is not set", request.url.path
+        )
+        raise HTTPException(status_code=403)
     validator = RequestValidator(auth_token(settings))
     if not signature or not validator.validate(
         public_url_for(settings, request), params, signature

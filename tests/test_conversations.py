@@ -85,3 +85,34 @@ async def test_a_chosen_language_is_remembered_for_the_number(conversations: Con
     later = await conversations.open(Channel.VOICE, who)
     assert later.session.language == "pl"
     assert later.actions[0].text.startswith("Dzień dobry")  # type: ignore[union-attr]
+
+
+async def test_a_staff_change_during_a_slow_turn_is_kept(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+    """If staff close a conversation while a turn waits on understanding, the turn's commit
+    does not undo it."""
+    import asyncio
+
+    from assist.dialogue.nlu import Classification
+
+    class SlowClassifier:
+        def __init__(self) -> None:
+            self.started = asyncio.Event()
+            self.release = asyncio.Event()
+
+        async def classify(self, text: str, language: str | None = None) -> Classification:
+            self.started.set()
+            await self.release.wait()
+            return Classification("out_of_scope", 0.1)
+
+    slow = SlowClassifier()
+    engine.classifier = slow
+    c = Conversations(store, engine, RecordingQueue())
+    who = "+447700900016"
+    first = await c.handle(Inbound(Channel.SMS, who, text="hello"))
+    turn = asyncio.create_task(c.handle(Inbound(Channel.SMS, who, text="something unclear")))
+    await slow.started.wait()
+    async with store.transaction() as tx:
+        await tx.execute("UPDATE sessions SET status = 'ended' WHERE id = ?", (first.session.id,))
+    slow.release.set()
+    out = await turn
+    assert out.session.status == Status.ENDED

@@ -65,3 +65,28 @@ async def test_erase_one_citizen_leaves_audit_without_data(
         audit = await tx.fetchall("SELECT * FROM audit WHERE action = 'erase'")
     assert senders == ["+447700900022"]
     assert audit and "900021" not in str(audit)
+
+
+async def test_erase_forgets_language_choice_and_web_report_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Erasing a chat id removes their remembered language and the words of reports they
+    made in the web chat (which carry no phone number)."""
+    from assist.runtime import open_runtime
+    from assist.settings import Settings
+
+    rt = await open_runtime(Settings(data_dir=tmp_path, rasa_url="", _env_file=None))  # type: ignore[call-arg]
+    try:
+        who = "chat-erase-1"
+        for text in ["Polski", "2", "3", "Mill Road, Cambridge", "Dużo śmieci pod mostem", "1"]:
+            await rt.conversations.handle(Inbound(Channel.WEB, who, text=text))
+        assert await rt.outbox.run_once() >= 1  # the report reaches the reports table
+        async with rt.store.transaction() as tx:
+            assert await tx.fetchone("SELECT * FROM citizen_prefs WHERE who = ?", (who,))
+            before = await tx.fetchall("SELECT description FROM reports")
+        assert any("śmieci" in r["description"] for r in before), before
+        await erase(rt.store, who, rt.erasers)
+        async with rt.store.transaction() as tx:
+            assert await tx.fetchone("SELECT * FROM citizen_prefs WHERE who = ?", (who,)) is None
+            after = await tx.fetchall("SELECT description FROM reports")
+        assert all("śmieci" not in r["description"] for r in after)
+    finally:
+        await rt.close()

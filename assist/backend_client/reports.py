@@ -259,6 +259,6 @@ async def erase_reports(tx: Tx, who: str) -> int:
     """Erasure: forget one citizen's number and words on every report they made."""
     return await tx.execute(
         "UPDATE reports SET citizen_number = NULL, description = '', session_id = NULL"
-        " WHERE citizen_number = ?",
-        (who,),
+        " WHERE citizen_number = ? OR session_id IN (SELECT id FROM sessions WHERE sender = ?)",
+        (who, who),
     )

@@ -9,15 +9,16 @@ messages: the first goes back in the webhook's TwiML, any others through the out
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
 from assist.chat import sms_handoff
 from assist.chat.sms_keywords import Keyword, Match, match_keyword
-from assist.chat.sms_render import actions_text, fit
-from assist.dialogue.render import sms_segments
+from assist.chat.sms_render import actions_text, fit, sent_segments
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
-from assist.notify import optouts, reminders
+from assist.notify import optouts, reminders, timing
+from assist.notify.config import NotifyConfig
 from assist.notify.reports import TOPIC as REPORT_TOPIC
 from assist.notify.texts import text
 from assist.runtime import Runtime
@@ -63,6 +64,8 @@ async def handle_text(rt: Runtime, sid: str, sender: str, body: str) -> list[str
         or (session.language if session else await remembered_language(rt, sender))
         or "en"
     )
+    if match is not None and match.keyword == Keyword.BINS_TIME:
+        return await _bins_time(rt, match, sender, lang, now, suppressed)
     if match is not None and match.keyword != Keyword.BINS_ON:
         return await _keyword(rt, match, sender, session, lang, now)
     if suppressed:
@@ -74,10 +77,50 @@ async def handle_text(rt: Runtime, sid: str, sender: str, body: str) -> list[str
     if match is not None:  # BINS
         async with rt.store.transaction() as tx:
             row = await reminders.resubscribe(tx, sender, reminders.TOPIC, now)
+            chosen = await timing.chosen_time(tx, sender, reminders.TOPIC)
         if row is not None:
-            return [text(rt.dialogue.prompts, lang, "notify.bins_on", address=row["address"])]
+            return [_bins_on(rt, lang, str(row["address"] or ""), chosen)]
         body = BINS_FLOW_TEXT
     return await _turn(rt, sid, sender, body, lang if session is None else None)
+
+
+def when_text(rt: Runtime, lang: str, chosen: timing.Slot) -> str:
+    """ "at 8am on each collection day" / "at 6pm the evening before each collection"."""
+    key = "notify.when_morning" if chosen.morning else "notify.when_evening"
+    return text(rt.dialogue.prompts, lang, key, time=timing.clock_text(chosen.at))
+
+
+def _bins_on(rt: Runtime, lang: str, address: str, chosen: dt.time | None) -> str:
+    """The "reminders are on" text: the default wording plus the MORNING hint if that still
+    fits one segment as sent; with the time the number chose when it chose one."""
+    prompts = rt.dialogue.prompts
+    if chosen is not None:
+        when = when_text(rt, lang, _slot(rt, chosen))
+        return text(prompts, lang, "notify.bins_on_at", address=address, when=when)
+    plain = text(prompts, lang, "notify.bins_on", address=address)
+    hinted = f"{plain} {text(prompts, lang, 'notify.bins_time_hint')}"
+    return hinted if sent_segments(hinted) == 1 else plain
+
+
+def _slot(rt: Runtime, chosen: dt.time | None) -> timing.Slot:
+    return timing.slot(chosen, NotifyConfig.from_settings(rt.settings))
+
+
+async def _bins_time(
+    rt: Runtime, match: Match, sender: str, lang: str, now: float, suppressed: bool
+) -> list[str]:
+    """BINS MORNING / EVENING / <time>: store the time, move pending reminders, confirm."""
+    async with rt.store.transaction() as tx:
+        await timing.set_time(tx, sender, reminders.TOPIC, match.at, now)
+        active = await tx.fetchone(
+            "SELECT 1 AS x FROM notify_subscriptions WHERE number = ? AND topic = ? AND active = 1",
+            (sender, reminders.TOPIC),
+        )
+    if suppressed:  # kept for when they opt back in; an opted-out number is not texted
+        return []
+    when = when_text(rt, lang, _slot(rt, match.at))
+    key = "notify.bins_time" if active is not None else "notify.bins_time_unsubscribed"
+    return [text(rt.dialogue.prompts, lang, key, when=when)]
 
 
 async def _keyword(
@@ -144,11 +187,19 @@ async def _turn(rt: Runtime, sid: str, sender: str, body: str, hint: str | None)
                 text(rt.dialogue.prompts, session.language, "sms.call_offer"),
                 text(rt.dialogue.prompts, session.language, "sms.call_offer_short"),
             )
-            reply = full if sms_segments(full) == 1 or sms_segments(short) > 1 else short
+            reply = choose_call_offer(full, short)
     messages = fit(reply)
     if len(messages) > 1:
         await _send_rest(rt, sid, sender, session.id, messages[1:])
     return messages[:1]
+
+
+def choose_call_offer(full: str, short: str) -> str:
+    """The full wording when it fits one segment as sent (diacritics folded), else the short
+    one when that does; else the full one (both need several segments anyway)."""
+    if sent_segments(full) == 1 or sent_segments(short) > 1:
+        return full
+    return short
 
 
 async def _send_rest(rt: Runtime, sid: str, sender: str, session_id: str, rest: list[str]) -> None:

@@ -6,11 +6,15 @@ punctuation are folded first ("REZYGNUJĘ" = "rezygnuje", "STOP." = "stop"). Eng
 work whatever the citizen's language; a few well-known local words are added per language.
 START and YES are also ordinary answers, so they opt in only when the number is opted out;
 otherwise they go to the conversation. BINS is a keyword only outside a conversation.
+BINS MORNING / BINS EVENING / BINS <time> ("BINS 7PM", "BINS 19:00", "bins 7.30am") choose
+when bin reminders come; a bare hour ("BINS 7") is ambiguous and is not a keyword.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 
 from assist.dialogue.commands import fold
@@ -24,6 +28,7 @@ class Keyword(enum.StrEnum):
     HELP = "help"
     BINS_ON = "bins_on"
     BINS_OFF = "bins_off"
+    BINS_TIME = "bins_time"
     UPDATES_ON = "updates_on"
     UPDATES_OFF = "updates_off"
     CALL = "call"
@@ -77,6 +82,42 @@ class Match:
 
     keyword: Keyword
     language: str | None = None
+    at: dt.time | None = None
+    """BINS_TIME: the local time asked for (MORNING_TIME or EVENING for the words)."""
+
+
+MORNING_TIME = dt.time(7, 0)
+"""What BINS MORNING asks for (moved to the end of quiet hours if they end later)."""
+EVENING = None
+"""BINS EVENING: back to the configured default time the evening before."""
+_BINS_WORDS: dict[str, dt.time | None] = {
+    "morning": MORNING_TIME,
+    "am": MORNING_TIME,
+    "evening": EVENING,
+    "night": EVENING,
+    "pm": EVENING,
+}
+_BINS_TIME = re.compile(r"bins (?:at )?(\d{1,2})(?: ?(\d{2}))? ?(am|pm)?")
+
+
+def bins_time(word: str) -> Match | None:
+    """BINS_TIME for a folded "bins morning" / "bins 7pm" / "bins 19 00"; else None."""
+    rest = word.removeprefix("bins ")
+    if rest != word and rest in _BINS_WORDS:
+        return Match(Keyword.BINS_TIME, at=_BINS_WORDS[rest])
+    m = _BINS_TIME.fullmatch(word)
+    if m is None:
+        return None
+    hour, minute = int(m[1]), int(m[2] or 0)
+    if m[3]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[3] == "pm" else 0)
+    elif m[2] is None and hour < 13:
+        return None  # "BINS 7": morning or evening? not a keyword
+    if hour > 23 or minute > 59:
+        return None
+    return Match(Keyword.BINS_TIME, at=dt.time(hour, minute))
 
 
 def match_keyword(
@@ -107,4 +148,4 @@ def match_keyword(
             return Match(Keyword.BINS_ON)
         return None
     phrase = PHRASES.get(word)
-    return Match(phrase) if phrase else None
+    return Match(phrase) if phrase else bins_time(word)

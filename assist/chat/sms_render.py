@@ -78,19 +78,34 @@ def actions_text(prompts: Prompts, lang: str, actions: Sequence[Action]) -> str:
     return " ".join(p.strip() for p in parts if p.strip())
 
 
+def as_sent(text: str) -> str:
+    """The text as it will go out before any split: spaces collapsed, diacritics folded when
+    the UCS-2 text would take more than one segment and folding saves segments.
+
+    Measure this (not the text as written) when choosing between a long and a short wording.
+    """
+    text = " ".join(text.split())
+    if sms_encoding(text) == "UCS-2" and sms_segments(text) > 1:
+        folded = fold_to_gsm7(text)
+        if sms_encoding(folded) == "GSM-7" or sms_segments(folded) < sms_segments(text):
+            return folded
+    return text
+
+
+def sent_segments(text: str) -> int:
+    """How many segments the text takes as it will be sent (after any diacritics fold)."""
+    return sms_segments(as_sent(text))
+
+
 def fit(text: str) -> list[str]:
     """The text as messages of at most 3 segments each (usually exactly one message).
 
     Folds diacritics when the UCS-2 text would take more than one segment; then, if it
     still needs more than 3 segments, splits at sentence ends (words if need be).
     """
-    text = " ".join(text.split())
+    text = as_sent(text)
     if not text:
         return []
-    if sms_encoding(text) == "UCS-2" and sms_segments(text) > 1:
-        folded = fold_to_gsm7(text)
-        if sms_encoding(folded) == "GSM-7" or sms_segments(folded) < sms_segments(text):
-            text = folded
     if sms_segments(text) <= MAX_SEGMENTS:
         return [text]
     return _split(text)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from assist.chat.web_connection import ChatConnection
 from assist.chat.web_limits import ChatHub, WebChatLimits, origin_allowed
 from assist.chat.web_protocol import MAX_TEXT, first_name, valid_chat_id
-from assist.chat.web_text import LANGUAGE_NAMES, PAGE, PAGE_LANGUAGES, page_language
+from assist.chat.web_text import LANGUAGE_NAMES, PAGE, PAGE_LANGUAGES, page_language, page_strings
 from assist.deps import RuntimeDep
 from assist.runtime import Runtime
 
@@ -181,7 +181,8 @@ async def transcript_text(rt: Runtime, chat_id: str) -> str | None:
     zone = ZoneInfo(rt.settings.timezone)
     async with rt.store.transaction() as tx:
         sessions = await tx.fetchall(
-            "SELECT id FROM sessions WHERE channel = 'web' AND sender = ? ORDER BY created_at",
+            "SELECT id, state FROM sessions WHERE channel = 'web' AND sender = ?"
+            " ORDER BY created_at",
             (chat_id,),
         )
         rows = []
@@ -194,10 +195,11 @@ async def transcript_text(rt: Runtime, chat_id: str) -> str | None:
             )
     if not sessions:
         return None
-    words = PAGE["en"]
+    # In the language of the latest conversation, like everything else the citizen saw.
+    words = page_strings(json.loads(sessions[-1]["state"]).get("language", "en"))
     lines = [
-        f"Your conversation with {rt.settings.council_name} (web chat)",
-        f"Phone: {rt.settings.phone_number_display}",
+        f"{words['title']}: {rt.settings.council_name}",
+        f"☎ {rt.settings.phone_number_display}",
         "",
     ]
     for r in rows:

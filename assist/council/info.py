@@ -53,8 +53,23 @@ def router(today: Callable[[], dt.date]) -> APIRouter:
 
     @r.get("/bank_holidays")
     async def holidays() -> JSONResponse:
-        """Bank holidays from today on (the contact centre is closed on them)."""
-        return JSONResponse({"bank_holidays": upcoming_holidays(today())})
+        """Bank holidays from today on (the contact centre is closed on them), in the same
+        shape as every other topic so one client reads both; `bank_holidays` is kept for
+        readers of the earlier shape."""
+        days = upcoming_holidays(today())
+        d = demo_data.info()["defaults"]
+        return JSONResponse(
+            {
+                "topic": "bank_holidays",
+                "title": "Bank holidays",
+                "summary": "The contact centre is closed on bank holidays.",
+                "phone": d["phone"],
+                "hours": d["hours"],
+                "call_cost": d["call_cost"],
+                "extra": {"closed_on": days},
+                "bank_holidays": days,
+            }
+        )
 
     @r.get("/{topic}")
     async def one(topic: str) -> JSONResponse:

@@ -245,7 +245,7 @@ class Engine:
         except MissingTranslation as exc:
             log.warning("no %s translation for %s: handing off", exc.language, exc.key)
             t.actions = [a for a in t.actions if not isinstance(a, Ask)]
-            self._handoff(t, "no_translation", skill=f"language:{exc.language}", prompt_key=None)
+            self._handoff(t, "no_translation", skill=f"lang:{exc.language}", prompt_key=None)
         return self._finish(t)
 
     # ------------------------------------------------------------------ the turn
@@ -943,7 +943,7 @@ class Engine:
         if prompt_key:
             t.actions.append(self._say(t, prompt_key))
         if s.language != "en" and skill is None:
-            skill = f"language:{s.language}"
+            skill = f"lang:{s.language}"
         context = {
             "reason": reason,
             "channel": s.channel.value,

@@ -13,12 +13,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from assist.backend_client.protocol import REPORT_SERVICES, BackendError
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, replies, stats
+from assist.handoff import auth, for_citizen, replies, stats
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
 from assist.handoff.web import OUTCOMES, Console, security_headers
@@ -68,6 +70,34 @@ class TransferBody(BaseModel):
     to_skill: str | None = None
 
 
+class AddressChoice(BaseModel):
+    """An address picked from `GET .../addresses?postcode=` (both fields from that list)."""
+
+    postcode: str = Field(max_length=10)
+    address_id: str = Field(max_length=80)
+
+
+class ReportBody(BaseModel):
+    """A problem report filed for the citizen (the same payload the assistant files).
+
+    Give `address` (from the postcode look-up) or `location` in words; a missed bin needs
+    `address` and `bin`. `description` defaults to "Missed <colour> bin" for missed bins.
+    """
+
+    service: str = Field(description=f"One of {', '.join(REPORT_SERVICES)}.")
+    description: str = Field("", max_length=for_citizen.MAX_DESCRIPTION)
+    address: AddressChoice | None = None
+    location: str = Field("", max_length=for_citizen.MAX_LOCATION)
+    bin: str = Field("", description=f"For missed_bin: one of {', '.join(for_citizen.BINS)}.")
+
+
+class RemindersBody(BaseModel):
+    """Start (`address` required) or stop bin-day reminders texted to the citizen's number."""
+
+    start: bool
+    address: AddressChoice | None = None
+
+
 async def guarded(call: Awaitable[T]) -> T:
     """Await a queue call, translating its errors into HTTP errors."""
     try:
@@ -78,6 +108,8 @@ async def guarded(call: Awaitable[T]) -> T:
         raise HTTPException(409, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
+    except BackendError as exc:
+        raise HTTPException(502, f"council services: {type(exc).__name__}") from exc
 
 
 def entry_json(entry: Entry, now: float) -> dict[str, Any]:
@@ -216,6 +248,63 @@ def create_api_router(console: Console) -> APIRouter:
         entry = await guarded(console.queue.callback_failed(entry_id, who.username))
         return entry_json(entry, console.clock())
 
+    async def address_of(choice: AddressChoice | None) -> dict[str, Any] | None:
+        if choice is None:
+            return None
+        services = console.services
+        if services is None:
+            raise HTTPException(503, "council services are not connected")
+        return await guarded(for_citizen.pick_address(services, choice.postcode, choice.address_id))
+
+    @router.get(
+        "/entries/{entry_id}/addresses",
+        summary="Addresses at a postcode, to choose one for a report or reminders",
+    )
+    async def addresses(
+        entry_id: str, who: Staff, postcode: Annotated[str, Query(min_length=5, max_length=10)]
+    ) -> list[dict[str, Any]]:
+        async with console.store.transaction() as tx:
+            await guarded(for_citizen.held(tx, entry_id, who.username))
+        services = console.services
+        if services is None:
+            raise HTTPException(503, "council services are not connected")
+        found = await guarded(services.find_addresses(postcode))
+        return [for_citizen.address_dict(a) for a in found]
+
+    @router.post(
+        "/entries/{entry_id}/reports",
+        status_code=201,
+        summary="File a problem report for the citizen; returns the reference to tell them",
+    )
+    async def file_report(entry_id: str, body: ReportBody, who: Acting) -> dict[str, str]:
+        address = await address_of(body.address)
+        details = for_citizen.ReportDetails(
+            service=body.service,
+            description=body.description,
+            location=body.location,
+            bin=body.bin,
+            address=address,
+        )
+        async with console.store.transaction() as tx:
+            ref = await guarded(
+                for_citizen.file_report(tx, entry_id, who.username, details, console.clock())
+            )
+        return {"reference": ref, "service": body.service}
+
+    @router.post(
+        "/entries/{entry_id}/reminders",
+        summary="Start or stop bin-day reminders texted to the citizen (phone channels only)",
+    )
+    async def reminders(entry_id: str, body: RemindersBody, who: Acting) -> dict[str, Any]:
+        address = await address_of(body.address) if body.start else None
+        async with console.store.transaction() as tx:
+            number = await guarded(
+                for_citizen.set_reminders(
+                    tx, entry_id, who.username, body.start, address, console.clock()
+                )
+            )
+        return {"reminders": body.start, "number": number, "topic": for_citizen.TOPIC}
+
     @router.get("/stats", summary="Supervisor figures for the last `hours`")
     async def figures(
         who: Supervisor, hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24.0
@@ -251,13 +340,17 @@ def create_api_router(console: Console) -> APIRouter:
 
 async def _stream(console: Console, request: Request) -> AsyncIterator[str]:
     """Poll the event log once a second; send changes, a heartbeat, and stop when done."""
-    last = await console.last_event_id()
+    # The store's reads are shielded: a disconnect cancels this generator, and a transaction
+    # cancelled half-way would leave the shared connection inside it (see the lead's notes).
+    with anyio.CancelScope(shield=True):
+        last = await console.last_event_id()
     started = idle_since = time.monotonic()
     yield "retry: 2000\n\n"
     while time.monotonic() - started < EVENTS_MAX_S:
         if await request.is_disconnected():
             return
-        new = await console.events_after(last)
+        with anyio.CancelScope(shield=True):
+            new = await console.events_after(last)
         if new:
             last = int(new[-1]["id"])
             actions = [{"entry": r["entry_id"], "action": r["action"]} for r in new]

@@ -88,6 +88,8 @@ async def add_staff(tx: Tx, username: str, role: Role, password: str, now: float
         " password_hash=excluded.password_hash, disabled=0",
         (name, role, hashed, now),
     )
+    # A new password ends every session made with the old one (e.g. after a compromise).
+    await tx.execute("DELETE FROM handoff_staff_sessions WHERE username = ?", (name,))
 
 
 def sign(token: str, secret: str) -> str:

@@ -38,6 +38,14 @@ _CONFIRM = {
     "pt": "Vamos ligar-lhe para o {number} quando chegar a sua vez. Tempo de espera: "
     "{phrase}. Mantém o seu lugar na fila.",
 }
+_CONFIRM_WHEN = {
+    "en": "We'll ring you on {number} {when}. You keep your place in the queue.",
+    "pl": "Zadzwonimy pod numer {number} {when}. Zachowujesz swoje miejsce w kolejce.",
+    "lt": "Paskambinsime numeriu {number} {when}. Jūsų vieta eilėje išlieka.",
+    "ro": "Vă sunăm la {number} {when}. Vă păstrați locul la coadă.",
+    "pt": "Vamos ligar-lhe para o {number} {when}. Mantém o seu lugar na fila.",
+}
+"""Used instead of `_CONFIRM` when the caller says when (e.g. the next working day)."""
 _GAVE_UP = {
     "en": "We tried to ring you {n} times but could not reach you. Text or call us any time "
     "and a person will help.",
@@ -64,11 +72,18 @@ def should_offer(estimate: WaitEstimate, waited_s: float, last_offer_s: float | 
     return waited_s - last_offer_s >= OFFER_EVERY_S
 
 
-def confirmation_text(language: str, number: str, estimate: WaitEstimate) -> str:
-    """The confirmation SMS in the citizen's language (English when unsupported)."""
-    template = _CONFIRM.get(language, _CONFIRM["en"])
+def confirmation_text(
+    language: str, number: str, estimate: WaitEstimate, when_text: str | None = None
+) -> str:
+    """The confirmation SMS in the citizen's language (English when unsupported).
+
+    With `when_text` (e.g. "tomorrow after 8am", in the citizen's language) the SMS says
+    "We'll ring you on <number> <when_text>." instead of stating the wait estimate.
+    """
     lang = language if language in _CONFIRM else "en"
-    return template.format(number=number, phrase=estimate.phrase(lang))
+    if when_text is not None and when_text.strip():
+        return _CONFIRM_WHEN[lang].format(number=number, when=when_text.strip())
+    return _CONFIRM[lang].format(number=number, phrase=estimate.phrase(lang))
 
 
 async def to_callback(
@@ -77,10 +92,14 @@ async def to_callback(
     number: str,
     now: float,
     default_handle_time_s: float,
+    when_text: str | None = None,
 ) -> Entry:
     """Turn a waiting entry into a callback with its original place; confirm by SMS.
 
-    Raises Conflict when the entry is neither waiting nor dropped-but-open.
+    The SMS states the wait estimate, or, given `when_text` (in the citizen's language,
+    e.g. "tomorrow after 8am" for a callback booked out of hours), "We'll ring you on
+    <number> <when_text>." instead. Raises Conflict when the entry is neither waiting nor
+    dropped-but-open.
     """
     entry = await get_entry(tx, entry_id)
     if entry.status not in (WAITING, "dropped"):
@@ -95,7 +114,7 @@ async def to_callback(
         tx,
         kind="sms",
         key=f"handoff-callback-confirm:{entry_id}",
-        payload={"to": number, "text": confirmation_text(entry.language, number, est)},
+        payload={"to": number, "text": confirmation_text(entry.language, number, est, when_text)},
         session_id=entry.session_id,
         recipient=number,
         now=now,

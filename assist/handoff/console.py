@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -13,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from assist.backend_client.protocol import BackendError
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, replies, stats
+from assist.handoff import auth, for_citizen, replies, stats
 from assist.handoff.api import create_api_router
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
@@ -31,6 +32,7 @@ from assist.store import core
 from assist.store.base import Store
 
 LOGIN_CSRF_COOKIE = "assist_login_csrf"
+REF = re.compile(r"AS-[A-Z0-9]{4,8}")
 STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 
 
@@ -246,6 +248,10 @@ def _pages(console: Console) -> APIRouter:
                 title="Not found",
                 message="There is no such conversation.",
             )
+        mine = entry.status == "claimed" and entry.claimed_by == who.username
+        postcode = request.query_params.get("postcode", "").strip()[:10]
+        found, lookup_error = await _addresses(console, postcode) if mine else ([], None)
+        ref = request.query_params.get("ref", "")
         return _page(
             console,
             request,
@@ -256,10 +262,17 @@ def _pages(console: Console) -> APIRouter:
             lines=lines,
             outcomes=OUTCOMES,
             now=console.clock(),
-            mine=entry.status == "claimed" and entry.claimed_by == who.username,
+            mine=mine,
             can_reply=entry.channel in replies.TEXT_CHANNELS,
+            can_remind=entry.channel in for_citizen.PHONE_CHANNELS,
             lookups=console.services is not None,
             notice=request.query_params.get("notice"),
+            ref=ref if REF.fullmatch(ref) else None,
+            services=for_citizen.SERVICE_NAMES,
+            bins=for_citizen.BINS,
+            postcode=postcode,
+            addresses=found,
+            lookup_error=lookup_error,
         )
 
     async def act(
@@ -335,6 +348,17 @@ def _pages(console: Console) -> APIRouter:
                 await _bin_days(console, entry_id, who, form.get("postcode", "")[:10])
             elif action == "report-status":
                 await _report_status(console, entry_id, who, form.get("reference", "")[:40])
+            elif action == "report":
+                ref = await _file_report(console, entry_id, who, form)
+                return f"/console/entries/{entry_id}?notice=report_filed&ref={ref}"
+            elif action == "reminders":
+                start = form.get("reminders") == "start"
+                address = await _form_address(console, form) if start else None
+                async with console.store.transaction() as tx:
+                    await for_citizen.set_reminders(
+                        tx, entry_id, who.username, start, address, now()
+                    )
+                return f"/console/entries/{entry_id}?notice=reminders_{'on' if start else 'off'}"
             else:
                 raise HTTPException(404)
             return None
@@ -435,3 +459,48 @@ async def _bin_days(console: Console, entry_id: str, who: auth.Staff, postcode: 
     except BackendError as exc:
         text = f"Staff bin-day lookup for {postcode} failed: {type(exc).__name__}"
     await _record(console, entry, who, text, "bin_days")
+
+
+async def _addresses(console: Console, postcode: str) -> tuple[list[dict[str, Any]], str | None]:
+    """Addresses at a postcode for the report and reminder forms, or why there are none."""
+    if not postcode or console.services is None:
+        return [], None
+    try:
+        found = await console.services.find_addresses(postcode)
+    except BackendError as exc:
+        reason = {
+            "NotFound": "No addresses found for that postcode.",
+            "OutsideArea": "That postcode is outside the area we serve.",
+        }.get(type(exc).__name__, "Council services are not answering; try again.")
+        return [], f"{postcode}: {reason}"
+    return [for_citizen.address_dict(a) for a in found], None
+
+
+async def _form_address(console: Console, form: dict[str, str]) -> dict[str, Any] | None:
+    """The address a form picked (postcode + address_id), or None when none was picked."""
+    address_id = form.get("address_id", "").strip()[:80]
+    if not address_id:
+        return None
+    if console.services is None:
+        raise ValueError("council services are not connected")
+    try:
+        return await for_citizen.pick_address(
+            console.services, form.get("postcode", "")[:10], address_id
+        )
+    except BackendError as exc:
+        raise ValueError(f"address look-up failed ({type(exc).__name__}); try again") from exc
+
+
+async def _file_report(
+    console: Console, entry_id: str, who: auth.Staff, form: dict[str, str]
+) -> str:
+    """File a report from the conversation page's form; returns the reference."""
+    details = for_citizen.ReportDetails(
+        service=form.get("service", ""),
+        description=form.get("description", "")[: for_citizen.MAX_DESCRIPTION],
+        location=form.get("location", "")[: for_citizen.MAX_LOCATION],
+        bin=form.get("bin", "")[:10],
+        address=await _form_address(console, form),
+    )
+    async with console.store.transaction() as tx:
+        return await for_citizen.file_report(tx, entry_id, who.username, details, console.clock())

@@ -242,9 +242,16 @@ async def claim_next(tx: Tx, agent_id: str, skills: Iterable[str], now: float) -
         f"SELECT * FROM handoff_entries WHERE status = ? AND not_before <= ? {_ORDER}",
         (WAITING, now),
     )
+    # A skill nobody signed in has must not leave the citizen waiting for ever: anyone may
+    # then take them (with an interpreter or the right colleague, as staff see the skill).
+    staffed = {
+        skill
+        for row in await tx.fetchall("SELECT skills FROM handoff_agents WHERE signed_in = 1")
+        for skill in json.loads(row["skills"] or "[]")
+    }
     for r in rows:
         entry = entry_from_row(r)
-        if entry.skill is None or entry.skill in have:
+        if entry.skill is None or entry.skill in have or entry.skill not in staffed:
             try:
                 return await _take(tx, entry, agent_id, now, "claimed")
             except Conflict:
@@ -552,11 +559,14 @@ class HandoffQueue:
         async with self.store.transaction() as tx:
             await agents_mod.sign_out(tx, agent_id, self.clock())
 
-    async def to_callback(self, entry_id: str, number: str) -> Entry:
-        """Convert to a callback that keeps its place; confirmation SMS via the outbox."""
+    async def to_callback(self, entry_id: str, number: str, when_text: str | None = None) -> Entry:
+        """Convert to a callback that keeps its place; confirmation SMS via the outbox.
+
+        `when_text` replaces the wait estimate in the SMS (see `callbacks.to_callback`).
+        """
         async with self.store.transaction() as tx:
             return await callbacks.to_callback(
-                tx, entry_id, number, self.clock(), self.default_handle_time_s
+                tx, entry_id, number, self.clock(), self.default_handle_time_s, when_text
             )
 
     async def callback_failed(self, entry_id: str, agent_id: str) -> Entry:

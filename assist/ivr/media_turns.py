@@ -98,10 +98,19 @@ def create_media_voice_router() -> APIRouter:
     async def after_stream(form: TwilioForm, rt: RuntimeDep) -> Response:
         """The stream ended: into the queue if the engine handed off, else goodbye."""
         line = VoiceLine(rt)
-        session = await rt.conversations.find(Channel.VOICE, form.get("From", ""))
+        call_sid = form.get("CallSid", "")
+        sender = form.get("From", "") or f"call:{call_sid}"
+        session = await rt.conversations.find(Channel.VOICE, sender)
+        if session is not None and session.status == Status.ENDED:
+            style = VoiceStyle(session.language, session.slow)
+            return xml(goodbye_document([], style=style))
         if session is not None and session.status == Status.QUEUED:
-            return xml(await line.render(TurnOutcome(session, []), form.get("CallSid", "")))
-        style = VoiceStyle(session.language if session else "en", bool(session and session.slow))
-        return xml(goodbye_document([], style=style))
+            return xml(await line.render(TurnOutcome(session, []), call_sid))
+        # The stream ended mid-conversation (speech failed, or never started): never hang up
+        # in silence. The caller goes to a person, as the person key would send them.
+        outcome = await rt.conversations.handle(
+            Inbound(Channel.VOICE, sender, digits="0"), key=f"voice:{call_sid}:after-stream"
+        )
+        return xml(await line.render(outcome, call_sid))
 
     return router

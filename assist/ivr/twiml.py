@@ -39,7 +39,17 @@ VOICES: dict[str, tuple[str, str]] = {
 }
 """Text-to-speech voice and BCP-47 locale (also the `<Gather>` speech language) per language."""
 
-UNIVERSAL_HINTS = ("person", "repeat", "back", "slower", "text me the menu", "start again")
+UNIVERSAL_HINTS: dict[str, tuple[str, ...]] = {
+    "en": ("person", "agent", "repeat", "back", "slower", "text me the menu", "start again"),
+    "pl": ("człowiek", "konsultant", "powtórz", "jeszcze raz", "wstecz", "cofnij", "wolniej"),
+    "lt": ("žmogus", "operatorius", "konsultantas", "pakartokite", "atgal", "lėčiau"),
+    "ro": ("om", "operatorul", "persoană", "repetă", "repetați", "înapoi", "mai încet"),
+    "pt": ("pessoa", "atendente", "repetir", "repete", "voltar", "mais devagar"),
+}
+"""The universal person / repeat / back (then slower...) words as people write them, per
+language: accented forms of `assist.dialogue.commands.PHRASES` (a test keeps them in step)."""
+HINTS_MAX_CHARS = 500
+"""Twilio recommends short hints; phrases that would take the list past this are left out."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +93,22 @@ def _xml(response: VoiceResponse) -> str:
     return str(response.to_xml())
 
 
-def hints_for(labels: Sequence[str]) -> str:
-    """Speech hints: the option labels, then the universal commands (comma separated)."""
+def hints_for(labels: Sequence[str], language: str = "en", extra: Sequence[str] = ()) -> str:
+    """Speech hints, comma separated and at most `HINTS_MAX_CHARS` long: the first two
+    universal words (person, its synonym) and `extra` (e.g. the prompts' "talk to a person"),
+    then the option labels, then the rest of the universal words in the caller's language."""
+    universal = UNIVERSAL_HINTS.get(language, UNIVERSAL_HINTS["en"])
     seen: list[str] = []
-    for phrase in (*labels, *UNIVERSAL_HINTS):
+    size = 0
+    for phrase in (*universal[:2], *extra, *labels, *universal[2:]):
         phrase = " ".join(phrase.replace(",", " ").split())
-        if phrase and phrase not in seen and len(phrase) <= 100:
-            seen.append(phrase)
+        if not phrase or phrase in seen or len(phrase) > 100:
+            continue
+        added = len(phrase) + (2 if seen else 0)
+        if size + added > HINTS_MAX_CHARS:
+            continue
+        seen.append(phrase)
+        size += added
     return ", ".join(seen)
 
 
@@ -103,10 +122,13 @@ def gather_document(
     entry: bool,
     person_line: str | None = None,
     num_digits: int | None = None,
+    hint_words: Sequence[str] = (),
 ) -> str:
     """Everything said this turn, then the question and its options, inside one `<Gather>`.
 
     Menus (`choices`, not `entry`) submit on one key unless `num_digits` says otherwise.
+    Speech hints are the options' labels, `hint_words` and the universal words, all in the
+    caller's language.
     """
     response = VoiceResponse()
     timeout = (ENTRY_TIMEOUT_S if entry else MENU_TIMEOUT_S) + (SLOW_EXTRA_S if style.slow else 0)
@@ -120,7 +142,7 @@ def gather_document(
         action=action_url,
         method="POST",
         language=style.locale,
-        hints=hints_for([c.label for c in choices]),
+        hints=hints_for([c.label for c in choices], style.language, hint_words),
         action_on_empty_result=True,
         timeout=timeout,
         speech_timeout=SPEECH_TIMEOUT_S,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from assist.deps import RuntimeDep
 from assist.dialogue.commands import fold
+from assist.dialogue.types import Priority
 from assist.handoff import callbacks as cb
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, WAITING, Conflict
@@ -38,6 +39,9 @@ WAIT_HINTS = "call me back, callback, call back, person, repeat, music off"
 CALLBACK_WORDS = {"call me back", "callback", "call back", "ring me back", "yes", "1"}
 END_WORDS = {"no", "no thanks", "goodbye", "bye", "end", "end the call", "2"}
 REPEAT_WORDS = {"repeat", "again", "where am i", "9"}
+URGENT_REPEATS = 3
+"""Out of hours, an urgent caller with no number to ring back hears the safety numbers this
+many more times (on 9 or silence) before the goodbye."""
 
 
 def create_hold_router() -> APIRouter:
@@ -230,15 +234,18 @@ def create_hold_router() -> APIRouter:
     @router.post("/closed", response_class=Response)
     async def closed(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
         """Out of hours: 1 books a callback when we reopen, 2 ends the call; silence twice
-        books the callback (HUMANE.md 2: the second failure goes to a callback when closed)."""
+        books the callback (HUMANE.md 2: the second failure goes to a callback when closed).
+        An urgent caller with no number to ring back hears the safety numbers again instead
+        (9 or silence), until they end the call or have heard them `URGENT_REPEATS` times."""
         line = VoiceLine(rt)
         now = line.now()
         call_sid = form.get("CallSid", "")
         digits, speech, _ = read_input(form)
         said = fold(speech) if speech else (digits or "")
         session = await line.session_of_call(call_sid)
-        if session is None:
-            return xml(goodbye_document([], style=VoiceStyle()))
+        if session is None:  # no record of the call: still say when we reopen before goodbye
+            goodbye = line.text("en", "voice.closed_goodbye", reopen=await line.reopen("en"))
+            return xml(goodbye_document([goodbye], style=VoiceStyle()))
         lang = session.language
         style = VoiceStyle(lang, session.slow)
         entry = await entry_for_session(rt.store, session.id)
@@ -246,12 +253,19 @@ def create_hold_router() -> APIRouter:
             attempt = int(request.query_params.get("n", "0"))
         except ValueError:
             attempt = 0
-        reopen = line.reopen(lang)
-        book = said in CALLBACK_WORDS or (not said and attempt >= 1)
+        reopen = await line.reopen(lang)
+        urgent = entry is not None and entry.priority >= Priority.URGENT
+        callable_ = can_call_back(session.sender)
+        book = callable_ and (said in CALLBACK_WORDS or (not said and attempt >= 1))
         if book and entry is not None:
             try:
                 await to_callback(
-                    rt.store, entry, session.sender, now, rt.settings.default_handle_time_s
+                    rt.store,
+                    entry,
+                    session.sender,
+                    now,
+                    rt.settings.default_handle_time_s,
+                    when_text=reopen,
                 )
             except Conflict:
                 log.info("out-of-hours entry no longer open")
@@ -268,7 +282,11 @@ def create_hold_router() -> APIRouter:
                     [line.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
                 )
             )
-        return xml(line.closed_document(session, [], attempt=attempt + 1))
+        if urgent and not callable_ and attempt >= URGENT_REPEATS:
+            safety = line.safety_lines(lang, [])
+            closing = line.text(lang, "voice.closed_goodbye", reopen=reopen)
+            return xml(goodbye_document([*safety, closing], style=style))
+        return xml(await line.closed_document(session, [], attempt=attempt + 1, urgent=urgent))
 
     @router.post("/dial-done", response_class=Response)
     async def dial_done(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:

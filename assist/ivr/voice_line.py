@@ -12,7 +12,7 @@ from fastapi import Response
 
 from assist.conversations import TurnOutcome
 from assist.dialogue.prompts import Prompts
-from assist.dialogue.types import Ask, End, HandOff, Option, Say, Session, Status
+from assist.dialogue.types import Ask, End, HandOff, Option, Priority, Say, Session, Status
 from assist.ivr import voice_store
 from assist.ivr.twiml import (
     Choice,
@@ -21,6 +21,7 @@ from assist.ivr.twiml import (
     gather_document,
     goodbye_document,
 )
+from assist.ivr.voice_holidays import closed_dates_for
 from assist.ivr.voice_queue import answering, entry_for_session, rejoin_if_dropped, reopens
 from assist.ivr.voice_text import reopen_phrase, voice_text
 from assist.runtime import Runtime
@@ -104,7 +105,7 @@ class VoiceLine:
         style = VoiceStyle(s.language, s.slow)
         says: list[str] = []
         ask: Ask | None = None
-        handoff = ended = False
+        handoff = ended = urgent = False
         for action in outcome.actions:
             if isinstance(action, Say):
                 says.append(action.text)
@@ -114,14 +115,23 @@ class VoiceLine:
                 ask = action
             elif isinstance(action, HandOff):
                 handoff = True
+                urgent = urgent or action.priority >= Priority.URGENT
             elif isinstance(action, End):
                 ended = True
         if ended:
             return goodbye_document(says, style=style)
         if handoff or (s.status == Status.QUEUED and ask is None):
-            return await self.queue_document(s, says, call_sid)
+            return await self.queue_document(s, says, call_sid, urgent=urgent)
         if ask is None:
-            return gather_document(says, "", (), style=style, action_url=turn_url(s), entry=True)
+            return gather_document(
+                says,
+                "",
+                (),
+                style=style,
+                action_url=turn_url(s),
+                entry=True,
+                hint_words=self.hint_words(s.language),
+            )
         choices = [
             Choice(o.key, option_sentence(self.prompts, s.language, o), o.label)
             for o in ask.options
@@ -138,11 +148,19 @@ class VoiceLine:
             action_url=turn_url(s),
             entry=ask.entry,
             person_line=person,
+            hint_words=self.hint_words(s.language),
         )
 
-    async def queue_document(self, s: Session, says: list[str], call_sid: str) -> str:
+    def hint_words(self, lang: str) -> list[str]:
+        """Prompt phrases worth hinting at every step: "talk to a person" in `lang`."""
+        key = "common.opt.person"
+        return [self.prompts.get(lang, key)] if self.prompts.has(lang, key) else []
+
+    async def queue_document(
+        self, s: Session, says: list[str], call_sid: str, urgent: bool = False
+    ) -> str:
         """Into the Twilio queue (our wait URL) when people are answering; else the
-        out-of-hours offer of a callback when we reopen."""
+        out-of-hours offer of a callback when we reopen (safety numbers first if urgent)."""
         style = VoiceStyle(s.language, s.slow)
         now = self.now()
         entry = await entry_for_session(self.rt.store, s.id)
@@ -150,41 +168,77 @@ class VoiceLine:
             entry = await rejoin_if_dropped(self.rt.store, entry, now)
             async with self.rt.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, entry_id=entry.id)
-        if not await answering(self.rt.store, self.rt.settings, now):
-            return self.closed_document(s, says, attempt=0)
+            urgent = urgent or entry.priority >= Priority.URGENT
+        closed = await self.closed_dates()
+        if not await answering(self.rt.store, self.rt.settings, now, closed):
+            return await self.closed_document(s, says, attempt=0, urgent=urgent)
         return enqueue_document(
             says, style=style, wait_url=f"{PREFIX}/wait", action_url=f"{PREFIX}/queued"
         )
 
-    def reopen(self, lang: str) -> str:
-        """When we reopen, in words ("tomorrow at 8am")."""
+    async def closed_dates(self) -> frozenset[dt.date]:
+        """Days nobody answers (bank holidays), from the council; none if it can't say."""
+        return await closed_dates_for(self.rt.services).get(self.rt.services)
+
+    async def reopen(self, lang: str) -> str:
+        """When we reopen, in words ("tomorrow at 8am"), skipping bank holidays."""
         now = self.now()
         return reopen_phrase(
             self.prompts,
             lang,
-            reopens(self.rt.settings, now),
+            reopens(self.rt.settings, now, await self.closed_dates()),
             dt.datetime.fromtimestamp(now, tz=dt.UTC),
         )
 
-    def closed_document(self, s: Session, says: list[str], attempt: int) -> str:
-        """Out of hours: when we reopen, and a callback then (or end the call)."""
+    def safety_lines(self, lang: str, says: list[str]) -> list[str]:
+        """For an urgent (safeguarding) hand-off when closed: 999, then the emergency duty
+        team when configured (999 left out if it was said a moment ago in `says`)."""
+        lines: list[str] = []
+        danger = self.text(lang, "voice.closed_danger")
+        if not any(danger in said for said in says):
+            lines.append(danger)
+        number = (self.rt.settings.emergency_duty_number or "").strip()
+        if number:
+            lines.append(self.text(lang, "voice.closed_duty_team", number=number))
+        return lines
+
+    async def closed_document(
+        self, s: Session, says: list[str], attempt: int, urgent: bool = False
+    ) -> str:
+        """Out of hours: when we reopen, and a callback then (or end the call).
+
+        Urgent (safeguarding) callers hear 999 and the emergency duty team first, on every
+        repeat, and are never hung up on: without a number to ring back they are offered the
+        numbers again instead of a callback.
+        """
         style = VoiceStyle(s.language, s.slow)
         lang = s.language
-        reopen = self.reopen(lang)
-        said = [*says, self.text(lang, "handoff.closed", reopen=reopen)]
+        reopen = await self.reopen(lang)
+        if urgent and self.prompts.has(lang, "care.safeguarding"):
+            # "...I'm putting you through to a person straight away" is not true when closed:
+            # the 999 line below replaces it.
+            promise = self.prompts.get(lang, "care.safeguarding")
+            says = [said for said in says if said != promise]
+        safety = self.safety_lines(lang, says) if urgent else []
+        closed_line = self.text(lang, "handoff.closed", reopen=reopen)
+        said = [*says, *safety, closed_line] if attempt == 0 else safety
         if not can_call_back(s.sender):
-            return goodbye_document(
-                [*says, self.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
-            )
-        offer = self.text(lang, "voice.closed_offer")
+            if not urgent:
+                return goodbye_document(
+                    [*says, self.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
+                )
+            offer = self.text(lang, "voice.closed_repeat_offer")
+        else:
+            offer = self.text(lang, "voice.closed_offer")
         return gather_document(
-            said if attempt == 0 else [],
+            said,
             offer,
             (),
             style=style,
             action_url=f"{PREFIX}/closed?n={attempt}",
             entry=False,
             num_digits=1,
+            hint_words=self.hint_words(lang),
         )
 
     async def session_of_call(self, call_sid: str) -> Session | None:

@@ -7,6 +7,7 @@ Hand-offs themselves go in through the runner (`assist.handoff.runner.StoreHando
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from assist.handoff import agents as agents_mod
@@ -66,13 +67,23 @@ async def drop(store: Store, entry_id: str, now: float) -> Entry:
 
 
 async def to_callback(
-    store: Store, entry: Entry, number: str, now: float, default_handle_time_s: float
+    store: Store,
+    entry: Entry,
+    number: str,
+    now: float,
+    default_handle_time_s: float,
+    when_text: str | None = None,
 ) -> Entry:
-    """Turn a waiting (or dropped) entry into a callback keeping its place; idempotent."""
+    """Turn a waiting (or dropped) entry into a callback keeping its place; idempotent.
+
+    `when_text` ("tomorrow at 8am") replaces the wait estimate in the confirmation text,
+    for callbacks booked out of hours."""
     if entry.kind == "callback" and entry.status == WAITING:
         return entry
     async with store.transaction() as tx:
-        return await callbacks.to_callback(tx, entry.id, number, now, default_handle_time_s)
+        return await callbacks.to_callback(
+            tx, entry.id, number, now, default_handle_time_s, when_text=when_text
+        )
 
 
 async def staff_signed_in(store: Store) -> int:
@@ -81,16 +92,23 @@ async def staff_signed_in(store: Store) -> int:
         return len(await agents_mod.list_agents(tx))
 
 
-async def answering(store: Store, settings: Settings, now: float) -> bool:
-    """True inside opening hours, or whenever someone is signed in to answer."""
+async def answering(
+    store: Store, settings: Settings, now: float, closed_dates: Collection[dt.date] = ()
+) -> bool:
+    """True inside opening hours (not on a closed date), or whenever someone is signed in."""
     when = dt.datetime.fromtimestamp(now, tz=dt.UTC)
-    if is_open(settings.opening_hours, settings.timezone, when):
+    if is_open(settings.opening_hours, settings.timezone, when, closed_dates):
         return True
     return await staff_signed_in(store) > 0
 
 
-def reopens(settings: Settings, now: float) -> dt.datetime | None:
-    """When the line next opens (local time), or None when the hours never open."""
+def reopens(
+    settings: Settings, now: float, closed_dates: Collection[dt.date] = ()
+) -> dt.datetime | None:
+    """When the line next opens (local time), skipping closed dates; None if it never does."""
     return next_opening(
-        settings.opening_hours, settings.timezone, dt.datetime.fromtimestamp(now, tz=dt.UTC)
+        settings.opening_hours,
+        settings.timezone,
+        dt.datetime.fromtimestamp(now, tz=dt.UTC),
+        closed_dates,
     )

@@ -31,6 +31,9 @@ FALLBACK: dict[str, str] = {
     "voice.closed_booked": "Thank you. We'll ring you back {reopen}, and text you to confirm. "
     "Goodbye.",
     "voice.closed_goodbye": "Thank you for calling. You can call again {reopen}. Goodbye.",
+    "voice.closed_danger": "If anyone is in immediate danger, call 999 now.",
+    "voice.closed_duty_team": "Out of hours, the emergency duty team can help on {number}.",
+    "voice.closed_repeat_offer": "To hear that again, press 9. To end the call, press 2.",
     "voice.queue_problem": "Sorry, I couldn't hold your place in the queue just now.",
     "voice.connecting": "Connecting you to a person now.",
     "voice.agent_missed": "Sorry, that person couldn't take the call. You keep your place in "

@@ -37,13 +37,15 @@ async def schedule(
 ) -> bool:
     """Schedule a text; returns False when a job with this key exists (never scheduled twice).
 
-    A job closed because its topic was turned off is scheduled again (turned back on).
+    A job closed because its topic was turned off, or waiting to be replanned (its time
+    changed), is scheduled again with the new text and times; a sent one never is.
     """
     changed = await tx.execute(
         "INSERT INTO notify_jobs (key, topic, number, text, session_id, due_at, expires_at,"
         " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
-        " status = 'pending', text = excluded.text, updated_at = excluded.updated_at"
-        " WHERE notify_jobs.status = 'off'",
+        " status = 'pending', text = excluded.text, due_at = excluded.due_at,"
+        " expires_at = excluded.expires_at, updated_at = excluded.updated_at"
+        " WHERE notify_jobs.status IN ('off', 'replan')",
         (key, topic, number, text, session_id, due_at, expires_at, now, now),
     )
     return changed > 0
@@ -118,6 +120,6 @@ async def cancel_topic(tx: Tx, number: str, topic: str, now: float) -> int:
     """Close pending jobs of `topic` for `number` (it was turned off); returns how many."""
     return await tx.execute(
         "UPDATE notify_jobs SET status = 'off', updated_at = ? WHERE number = ? AND topic = ?"
-        " AND status = 'pending'",
+        " AND status IN ('pending', 'replan')",
         (now, number, topic),
     )

@@ -13,7 +13,8 @@ from assist.store.base import Tx
 async def purge_notify(tx: Tx, cutoff: float) -> int:
     """Finished jobs, old opt-out log lines, ended subscriptions."""
     n = await tx.execute(
-        "DELETE FROM notify_jobs WHERE status != 'pending' AND updated_at < ?", (cutoff,)
+        "DELETE FROM notify_jobs WHERE status NOT IN ('pending', 'replan') AND updated_at < ?",
+        (cutoff,),
     )
     n += await tx.execute(
         "DELETE FROM notify_subscriptions WHERE active = 0 AND updated_at < ?", (cutoff,)
@@ -28,6 +29,7 @@ async def erase_notify(tx: Tx, who: str) -> int:
     for table, column in (
         ("notify_subscriptions", "number"),
         ("notify_prefs", "number"),
+        ("notify_reminder_times", "number"),
         ("notify_jobs", "number"),
         ("notify_optout_log", "number"),
     ):

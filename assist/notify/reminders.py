@@ -3,7 +3,8 @@
 Subscriptions arrive as outbox rows (`subscribe` / `unsubscribe`, written by the engine in the
 turn that took them). The planner asks the council for each subscriber's next collections
 and schedules one job per collection day, keyed by number, address and date, due at the
-configured time the evening before and useless after midnight.
+time the number chose (timing.py: by default the configured time the evening before, useless
+after midnight; or the morning of collection, useless after noon).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from assist.dialogue.prompts import Prompts
 from assist.notify import jobs
 from assist.notify.config import NotifyConfig
 from assist.notify.optouts import set_pref
-from assist.notify.quiet import local_ts
 from assist.notify.texts import text
+from assist.notify.timing import REPLAN, chosen_time, slot
 from assist.outbox import PermanentFailure
 from assist.store.base import Row, Store, Tx
 
@@ -115,8 +116,19 @@ def subscription_handlers(store: Store, clock: Callable[[], float]) -> dict[str,
     return {"subscribe": on_subscribe, "unsubscribe": on_unsubscribe}
 
 
-def reminder_text(prompts: Prompts, lang: str, bins: list[str], day: dt.date, address: str) -> str:
-    """The reminder for one collection day: which bins, which day, which address."""
+def reminder_text(
+    prompts: Prompts,
+    lang: str,
+    bins: list[str],
+    day: dt.date,
+    address: str,
+    *,
+    morning: bool = False,
+) -> str:
+    """The reminder for one collection day: which bins, which day, which address.
+
+    `morning`: sent on the collection day itself ("today", "put your bins out now").
+    """
     names = [
         text(prompts, lang, f"bins.bin.{b}") if prompts.has("en", f"bins.bin.{b}") else b
         for b in bins
@@ -131,7 +143,8 @@ def reminder_text(prompts: Prompts, lang: str, bins: list[str], day: dt.date, ad
         if prompts.has(lang, f"weekday.{day.weekday()}")
         else day.strftime("%A")
     )
-    return text(prompts, lang, "notify.bin_reminder", bins=joined, day=weekday, address=address)
+    key = "notify.bin_reminder_morning" if morning else "notify.bin_reminder"
+    return text(prompts, lang, key, bins=joined, day=weekday, address=address)
 
 
 async def plan_bin_reminders(
@@ -145,6 +158,8 @@ async def plan_bin_reminders(
     today = dt.datetime.fromtimestamp(now, config.tz).date()
     created = 0
     for sub in subs:
+        async with store.transaction() as tx:
+            when = slot(await chosen_time(tx, sub["number"], TOPIC), config)
         try:
             collections = await services.bin_collections(sub["address_id"])
         except NotFound:
@@ -155,7 +170,8 @@ async def plan_bin_reminders(
             continue
         by_day: dict[dt.date, list[str]] = {}
         for c in collections:
-            if today < c.date <= today + dt.timedelta(days=HORIZON_DAYS):
+            soon = today <= c.date <= today + dt.timedelta(days=HORIZON_DAYS)
+            if soon and when.expires(c.date, config) > now:
                 by_day.setdefault(c.date, []).append(c.bin)
         async with store.transaction() as tx:
             for day, bins in sorted(by_day.items()):
@@ -164,11 +180,22 @@ async def plan_bin_reminders(
                     key=f"bins:{sub['number']}:{sub['address_id']}:{day.isoformat()}",
                     topic=TOPIC,
                     number=sub["number"],
-                    text=reminder_text(prompts, sub["language"], bins, day, sub["address"] or ""),
-                    due_at=local_ts(
-                        day - dt.timedelta(days=1), config.bin_reminder_time, config.tz
+                    text=reminder_text(
+                        prompts,
+                        sub["language"],
+                        bins,
+                        day,
+                        sub["address"] or "",
+                        morning=when.morning,
                     ),
-                    expires_at=local_ts(day, dt.time(0, 0), config.tz),
+                    due_at=when.due(day, config),
+                    expires_at=when.expires(day, config),
                     now=now,
                 )
+    async with store.transaction() as tx:  # moved too late to be of use: never sent
+        await tx.execute(
+            f"UPDATE notify_jobs SET status = 'expired', updated_at = ? WHERE status = '{REPLAN}'"
+            " AND expires_at IS NOT NULL AND expires_at <= ?",
+            (now, now),
+        )
     return created

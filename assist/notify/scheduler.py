@@ -20,10 +20,13 @@ from assist.notify.config import NotifyConfig
 from assist.notify.jobs import DispatchResult, dispatch_due
 from assist.notify.reminders import plan_bin_reminders
 from assist.notify.reports import poll_reports
+from assist.notify.timing import replan_wanted
 from assist.runtime import Runtime
 from assist.store.base import Store
 
 log = logging.getLogger(__name__)
+REPLAN_GAP_S = 60.0
+"""A changed reminder time is planned within this long (not more often, if the council is down)."""
 
 
 @dataclass
@@ -48,7 +51,10 @@ class Notifier:
             await self._guard(
                 "report polling", poll_reports(self.store, self.services, self.prompts, now)
             )
-        if now - self._last_plan >= self.config.plan_interval_s:
+        if now - self._last_plan >= self.config.plan_interval_s or (
+            now - self._last_plan >= min(REPLAN_GAP_S, self.config.plan_interval_s)
+            and await self._replan_wanted()
+        ):
             self._last_plan = now
             await self._guard(
                 "reminder planning",
@@ -58,6 +64,10 @@ class Notifier:
         if result.sent and self.on_sent is not None:
             self.on_sent()
         return result
+
+    async def _replan_wanted(self) -> bool:
+        async with self.store.transaction() as tx:
+            return await replan_wanted(tx)
 
     async def _guard(self, what: str, work: Awaitable[object]) -> None:
         try:

@@ -69,6 +69,21 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        COMPONENT,
+        2,
+        """
+        CREATE TABLE notify_reminder_times (
+          number TEXT NOT NULL,
+          topic TEXT NOT NULL,
+          at TEXT NOT NULL,
+          updated_at REAL NOT NULL,
+          PRIMARY KEY (number, topic)
+        );
+        """,
+    ),
 ]
 """`notify_jobs.status`: pending, sent (handed to the outbox), suppressed (number opted
-out), off (that kind of message turned off), expired (too late to be useful)."""
+out), off (that kind of message turned off), expired (too late to be useful), replan (its
+reminder time changed: the next planning pass moves it). `notify_reminder_times.at`: local
+HH:MM a number chose for a topic's reminders (no row: the configured default)."""

@@ -26,9 +26,20 @@ DEFAULTS: dict[str, str] = {
     "notify.report_notes": "The council says: {notes}",
     "notify.bin_reminder": "Reminder: {bins} bin collection {day} at {address}. Put your bins "
     "out tonight. Reply BINS OFF to stop these.",
+    "notify.bin_reminder_morning": "Reminder: {bins} bin collection today at {address}. Put "
+    "your bins out now. Reply BINS OFF to stop these.",
     "notify.and": "and",
     "notify.bins_on": "Bin-day reminders are on for {address}. We'll text you the evening "
     "before each collection. Reply BINS OFF to stop.",
+    "notify.bins_on_at": "Bin-day reminders are on for {address}. We'll text you {when}. "
+    "Reply BINS OFF to stop.",
+    "notify.bins_time_hint": "Text BINS MORNING to get it on the day instead.",
+    "notify.when_evening": "at {time} the evening before each collection",
+    "notify.when_morning": "at {time} on each collection day",
+    "notify.bins_time": "Bin reminders will now come {when}. Text BINS EVENING or BINS MORNING "
+    "to change.",
+    "notify.bins_time_unsubscribed": "Saved: bin reminders will come {when}. Text BINS to "
+    "start them.",
     "notify.bins_off": "Bin-day reminders are off. Reply BINS to turn them back on.",
     "notify.updates_off": "We won't text you about your reports any more. Reply UPDATES ON "
     "to turn that back on.",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+import anyio
 
 from assist.store.base import Migration, Row
 
@@ -100,14 +101,20 @@ class SQLiteStore:
         if self._conn is None:
             raise RuntimeError("store is not open")
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            # BEGIN, COMMIT and ROLLBACK are shielded from cancellation: a task cancelled
+            # half-way (a browser leaving a live page) must not leave the shared connection
+            # inside a transaction, or every later transaction would fail.
+            with anyio.CancelScope(shield=True):
+                await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield _SQLiteTx(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                with anyio.CancelScope(shield=True):
+                    await self._conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                with anyio.CancelScope(shield=True):
+                    await self._conn.execute("COMMIT")
 
     async def ping(self) -> bool:
         try:

@@ -2,7 +2,7 @@
 
 import json
 
-from assist.handoff.callbacks import MAX_ATTEMPTS, RETRY_AFTER_S, should_offer
+from assist.handoff.callbacks import MAX_ATTEMPTS, RETRY_AFTER_S, confirmation_text, should_offer
 from assist.handoff.estimator import WaitEstimate
 from assist.handoff.queue import HandoffQueue
 from assist.store import SQLiteStore
@@ -65,3 +65,33 @@ def test_offer_rules() -> None:
     assert not should_offer(WaitEstimate(60, 120, True), 0, None)
     assert not should_offer(WaitEstimate(200, 300, True), 200, 0)
     assert should_offer(WaitEstimate(200, 300, True), 300, 0)
+
+
+async def test_callback_for_a_later_time_says_when_not_the_wait(
+    store: SQLiteStore, clock: Clock
+) -> None:
+    """Given `when_text`, the confirmation says when we'll ring instead of a wait estimate."""
+    q = HandoffQueue(store, clock=clock)
+    a = await q.enqueue(
+        session_id="s1", channel="voice", sender="+447700900001", language="en", reason="person"
+    )
+    b = await q.enqueue(
+        session_id="s2", channel="voice", sender="+447700900002", language="xx", reason="person"
+    )
+    await q.to_callback(a.id, "+447700900001", when_text="tomorrow after 8am")
+    await q.to_callback(b.id, "+447700900002")
+    first, second = [m["payload"]["text"] for m in await outbox(store)]  # type: ignore[index]
+    assert first == (
+        "We'll ring you on +447700900001 tomorrow after 8am. You keep your place in the queue."
+    )
+    assert "Wait:" in second and "when it's your turn" in second
+
+
+def test_confirmation_with_when_text_in_each_language() -> None:
+    """Every supported language has a 'we'll ring you <when>' confirmation; others get English."""
+    est = WaitEstimate(60, 120, True)
+    for lang in ("en", "pl", "lt", "ro", "pt"):
+        text = confirmation_text(lang, "+447700900001", est, "WHEN")
+        assert "+447700900001 WHEN." in text and est.phrase(lang) not in text
+    assert confirmation_text("xx", "+44", est, "  ") == confirmation_text("en", "+44", est)
+    assert confirmation_text("xx", "+44", est, "tomorrow").startswith("We'll ring you on +44 tom")

@@ -66,3 +66,25 @@ def test_add_prompts_and_refuses_weak_input(data_dir: Path) -> None:
     assert [r["username"] for r in stored(data_dir / "assist.db")] == ["bob"]
     off = CliRunner().invoke(staff_app, ["disable", "bob"])
     assert off.exit_code == 0 and "disabled" in CliRunner().invoke(staff_app, ["list"]).output
+
+
+async def test_a_new_password_ends_existing_sessions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Resetting a staff password signs that person out everywhere."""
+    from assist.handoff import MIGRATIONS
+    from assist.handoff.auth import add_staff
+    from assist.store import SQLiteStore, core
+
+    store = SQLiteStore(tmp_path / "s.db")
+    await store.open([*core.MIGRATIONS, *MIGRATIONS])
+    try:
+        async with store.transaction() as tx:
+            await add_staff(tx, "ann", "agent", "correct horse battery", 1.0)
+            await tx.execute(
+                "INSERT INTO handoff_staff_sessions (token_hash, username, csrf, created_at,"
+                " expires_at) VALUES ('h', 'ann', 'c', 1, 99999999999)"
+            )
+            await add_staff(tx, "ann", "agent", "a brand new password", 2.0)
+            left = await tx.fetchall("SELECT * FROM handoff_staff_sessions")
+        assert left == []
+    finally:
+        await store.close()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,4 +217,45 @@ def test_pages_reflow_at_320_pixels(browser: Browser, site: tuple[LiveServer, Pa
         ).first.wait_for()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{url} is {width}px wide"
+    page.context.close()
+
+
+def test_agent_files_a_report_for_the_citizen(
+    browser: Browser, site: tuple[LiveServer, Path]
+) -> None:
+    """From the conversation page an agent finds the address, files a missed-bin report and
+    sees the reference to give; the page with the new forms passes axe."""
+    server, db = site
+    entry_id = add_citizen(db, 1)
+    page = open_page(browser, server)
+    sign_in(page, "ann")
+    page.goto(f"/console/entries/{entry_id}")
+    page.get_by_role("button", name="Claim this conversation").click()
+    expect(page.locator("#status")).to_have_text("with ann")
+    page.get_by_label("Find addresses at postcode").fill("ZZ1 1ZZ")
+    page.get_by_role("button", name="Find addresses").click()
+    expect(page.get_by_role("alert")).to_contain_text("outside the area")
+    assert_accessible(page)
+    page.get_by_label("Find addresses at postcode").fill("CB1 2AD")
+    page.get_by_role("button", name="Find addresses").click()
+    expect(page.get_by_role("status").first).to_contain_text("2 addresses found at CB1 2AD")
+    assert_accessible(page)
+    page.get_by_label("Service").select_option("missed_bin")
+    page.get_by_label("Address", exact=True).select_option(label="14 Mill Road, Cambridge")
+    page.get_by_label("Bin colour (missed bins only)").select_option("green")
+    page.get_by_role("button", name="File report").click()
+    ref = page.locator("#new-ref")
+    expect(ref).to_have_text(re.compile(r"^AS-[A-Z0-9]{6}$"))
+    expect(page.get_by_role("status").first).to_contain_text("Tell the citizen their reference")
+    (row,) = outbox_rows(db, "report")
+    assert row["key"] == ref.inner_text()
+    payload = json.loads(row["payload"])
+    assert payload["attributes"] == {"bin": "green"} and payload["address"]["id"] == "cam-2"
+    expect(page.locator("#transcript li").last).to_contain_text(ref.inner_text())
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/console/entries/{entry_id}?postcode=CB1+2AD")
+    page.get_by_role("button", name="Start reminders").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the conversation page with its forms is {width}px wide"
     page.context.close()

@@ -8,6 +8,7 @@ import pytest
 
 from assist.dialogue.types import Priority
 from assist.handoff import MIGRATIONS
+from assist.handoff.agents import sign_in
 from assist.handoff.entries import Conflict
 from assist.handoff.queue import HandoffQueue, enqueue_in_tx
 from assist.store import SQLiteStore, core
@@ -126,14 +127,29 @@ async def test_claims_are_atomic(store: SQLiteStore, clock: Clock) -> None:
 
 
 async def test_skills_decide_who_can_claim(store: SQLiteStore, clock: Clock) -> None:
-    """An entry needing social care skills goes only to an agent who has them."""
+    """An entry needing social care skills goes only to an agent who has them, while one
+    with those skills is signed in."""
     q = make_queue(store, clock)
+    async with store.transaction() as tx:
+        await sign_in(tx, "sw", ["social_care"], clock())
     sc = await join(q, 1, skill="social_care")
     clock.advance(1)
     plain = await join(q, 2)
     assert (await q.claim_next("gen", [])).id == plain  # type: ignore[union-attr]
     assert await q.claim_next("gen2", []) is None
     assert (await q.claim_next("sw", ["social_care"])).id == sc  # type: ignore[union-attr]
+
+
+async def test_a_skill_nobody_has_does_not_strand_the_citizen(
+    store: SQLiteStore, clock: Clock
+) -> None:
+    """An entry needing a skill no signed-in agent has (a Polish speaker, say) is offered to
+    anyone, so the citizen is not left waiting for ever."""
+    q = make_queue(store, clock)
+    async with store.transaction() as tx:
+        await sign_in(tx, "gen", [], clock())
+    polish = await join(q, 1, skill="lang:pl", language="pl")
+    assert (await q.claim_next("gen", [])).id == polish  # type: ignore[union-attr]
 
 
 async def test_release_and_transfer_keep_the_place(store: SQLiteStore, clock: Clock) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assist.chat.sms_keywords import Keyword, match_keyword
@@ -56,6 +58,14 @@ S, ST, H = Keyword.STOP, Keyword.START, Keyword.HELP
         ("bins on", Keyword.BINS_ON),
         ("CALL", None),
         ("help me with my bins", None),
+        ("bins morning", Keyword.BINS_TIME),
+        (" BINS 7pm ", Keyword.BINS_TIME),
+        ("BINS EVENING", Keyword.BINS_TIME),
+        ("Bins 19:00", Keyword.BINS_TIME),
+        ("bins please", None),
+        ("bins 7", None),
+        ("bins 25:00", None),
+        ("morning bins please", None),
     ],
 )
 def test_keywords_for_a_number_not_opted_out(body: str, expected: Keyword | None) -> None:
@@ -106,3 +116,37 @@ def test_call_and_bins_depend_on_the_conversation() -> None:
     bins = match_keyword("BINS")
     assert bins is not None and bins.keyword == Keyword.BINS_ON
     assert match_keyword("bins", conversing=True) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "at"),
+    [
+        ("bins morning", dt.time(7, 0)),
+        ("BINS MORNING", dt.time(7, 0)),
+        (" BINS 7pm ", dt.time(19, 0)),
+        ("BINS 7PM", dt.time(19, 0)),
+        ("bins 7:30 pm", dt.time(19, 30)),
+        ("Bins 6.45am", dt.time(6, 45)),
+        ("BINS 19:00", dt.time(19, 0)),
+        ("bins 07:00", dt.time(7, 0)),
+        ("bins at 6pm", dt.time(18, 0)),
+        ("bins 12pm", dt.time(12, 0)),
+        ("BINS EVENING", None),
+        ("bins night", None),
+    ],
+)
+def test_bins_time_keywords_carry_the_time(body: str, at: dt.time | None) -> None:
+    """BINS MORNING / EVENING / a clock time choose when reminders come, whole message only;
+    EVENING means the default (no time of its own)."""
+    match = match_keyword(body, conversing=True, queued=True)
+    assert match is not None and match.keyword == Keyword.BINS_TIME
+    assert match.at == at
+
+
+@pytest.mark.parametrize(
+    "body", ["bins please", "bins 7", "bins 13pm", "bins 19:75", "bins tomorrow", "7pm"]
+)
+def test_not_a_bins_time(body: str) -> None:
+    """Anything else with BINS in it, or an ambiguous bare hour, is not a time keyword."""
+    match = match_keyword(body)
+    assert match is None or match.keyword != Keyword.BINS_TIME

@@ -138,3 +138,23 @@ async def test_conversation_state_survives_reopen(tmp_path: Path, engine) -> Non
     assert out.session.slots["location"] == "Mill Road, Cambridge"
     assert out.session.position == "report_pothole.confirm"
     assert json.dumps(out.session.to_json())
+
+
+async def test_a_cancelled_transaction_leaves_the_store_usable(store: SQLiteStore) -> None:
+    """Cancelling a task at any point of a transaction, even while BEGIN or COMMIT is in
+    flight, leaves the store usable: the next transaction works."""
+    import anyio
+
+    for checkpoints in [0, 1, 2, 3, 4, 5] * 10:
+        async with anyio.create_task_group() as tg:
+
+            async def writer() -> None:
+                async with store.transaction() as tx:
+                    await core.enqueue_outbox(tx, kind="sms", key="cancelled", payload={})
+
+            tg.start_soon(writer)
+            for _ in range(checkpoints):
+                await anyio.sleep(0)
+            tg.cancel_scope.cancel()
+        async with store.transaction() as tx:  # raises if the connection was left in a tx
+            await tx.execute("DELETE FROM outbox")

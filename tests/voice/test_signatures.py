@@ -106,3 +106,29 @@ def test_signing_matches_twilios_published_example(tmp_path: object) -> None:
         sign(settings, "https://mycompany.com/myapp.php?foo=1&bar=2", params)
         == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
     )
+
+
+def test_production_without_a_token_refuses_webhooks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In production with no Twilio token every webhook is refused (403), never a 500."""
+    from fastapi.testclient import TestClient
+
+    from assist.app import create_app
+    from assist.settings import Settings
+
+    settings = Settings(
+        data_dir=tmp_path,
+        environment="production",
+        council_api_key="k-123",
+        secret_key="s-123456789",
+        rasa_url="",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    with TestClient(create_app(settings)) as client:
+        res = client.post(
+            "/twilio/voice",
+            data={"CallSid": "CA1", "From": "+447700900001"},
+            headers={"X-Twilio-Signature": "x"},
+        )
+        page = client.get("/try/phone")
+    assert res.status_code == 403
+    assert page.status_code == 404  # the simulator is for development only
