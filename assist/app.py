@@ -68,7 +68,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         """Whether the store, the council back end and understanding are answering."""
         rt: Runtime = request.app.state.runtime
         store_ok = await rt.store.ping()
-        checks = {"store": "ok" if store_ok else "down"}
+        checks: dict[str, object] = {"store": "ok" if store_ok else "down"}
         checks.update(await _component_health(rt))
         status = 200 if store_ok else 503
         return JSONResponse(
@@ -111,16 +111,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     return app
 
 
-async def _component_health(rt: Runtime) -> dict[str, str]:
+async def _component_health(rt: Runtime) -> dict[str, object]:
     """Health of the back end and NLU, as each component reports it."""
-    out: dict[str, str] = {}
+    out: dict[str, object] = {}
     for name, part in (("backend", rt.services), ("nlu", rt.classifier)):
         check = getattr(part, "health", None)
         if check is None:
             out[name] = "ok (in-process)"
             continue
         try:
-            out[name] = str(await check())
+            result = await check()
+            out[name] = result if isinstance(result, dict) else str(result)
         except Exception as exc:
             out[name] = f"down ({type(exc).__name__})"
     return out

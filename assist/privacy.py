@@ -18,7 +18,8 @@ from typing import Any
 from assist.store import core
 from assist.store.base import Store, Tx
 
-PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d[\d\s().-]{7,}\d(?![\w])")
+PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\d[\d\s()-]{7,}\d(?![\w.])")
+"""Phone numbers as people write them (spaces, hyphens, brackets); not IP addresses."""
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 FREE_TEXT_KEYS = {"text", "body", "speech", "description", "transcript", "Body", "SpeechResult"}

@@ -20,7 +20,7 @@ def create_site_router() -> APIRouter:
         html = env.get_template("site.html").render(
             council=rt.settings.council_name,
             phone=rt.settings.phone_number_display,
-            hours=rt.settings.opening_hours,
+            hours=rt.engine.hours_in_words("en", rt.settings.opening_hours),
         )
         return HTMLResponse(
             html, headers={"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"}

@@ -26,6 +26,12 @@ def test_redact_hides_personal_data(raw: str, hidden: str) -> None:
     assert hidden not in redact(raw)
 
 
+def test_redact_leaves_addresses_and_times_alone() -> None:
+    """Server addresses and version numbers are not mistaken for phone numbers."""
+    line = "Uvicorn running on http://127.0.0.1:8000 with rasa 3.6.21"
+    assert redact(line) == line
+
+
 def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     """The logging filter redacts messages and free-text fields."""
     logger = logging.getLogger("assist.test")
