@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from assist import __version__
 from assist.chat.sms import create_sms_router
 from assist.chat.web import create_web_chat_router
+from assist.chat.web_limits import WebChatLimits
 from assist.handoff.console import create_console_router
 from assist.ivr.voice import create_voice_router
 from assist.ivr.voice_sim import create_simulator_router
@@ -56,7 +57,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         )
     )
     app.include_router(create_site_router())
-    app.include_router(create_web_chat_router())
+    app.include_router(
+        create_web_chat_router(
+            WebChatLimits(
+                messages=settings.web_chat_messages_per_window,
+                window_s=settings.web_chat_window_s,
+                connections_per_ip=settings.web_chat_connections_per_ip,
+            )
+        )
+    )
     app.include_router(create_voice_router())
     app.include_router(create_sms_router())
     app.include_router(create_simulator_router())

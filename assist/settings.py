@@ -147,6 +147,15 @@ class Settings(BaseSettings):
         1.0, description="Overall send pace, kept under the Twilio number's limit."
     )
 
+    # Web chat protection
+    web_chat_messages_per_window: int = Field(
+        20, description="Messages one web chat connection may send per window."
+    )
+    web_chat_window_s: float = Field(10.0, description="The web chat rate-limit window.")
+    web_chat_connections_per_ip: int = Field(
+        60, description="Open web chat sockets allowed from one address."
+    )
+
     # Sessions and privacy
     session_resume_minutes: int = Field(30, description="A dropped conversation resumes within.")
     retention_days: int = Field(90, description="Personal data is deleted after this many days.")

@@ -53,31 +53,20 @@ def serve(port: int, data: str, rasa: bool) -> None:
     from starlette.routing import WebSocketRoute
 
     from assist.app import create_app
-    from assist.chat.web import create_web_chat_router
-    from assist.chat.web_limits import WebChatLimits
     from assist.settings import Settings
 
+    # The limits are raised: this measures capacity, not the per-citizen limiter. Rasa (with
+    # the in-process fallback) answers when it is up, as in `assist serve`.
     settings = Settings(
         data_dir=Path(data),
         public_url=f"http://127.0.0.1:{port}",
         rasa_url=RASA if rasa else "",
+        web_chat_messages_per_window=10_000,
+        web_chat_window_s=1.0,
+        web_chat_connections_per_ip=100_000,
         _env_file=None,  # type: ignore[call-arg]
     )
-    import assist.app as app_module
-    from assist.dialogue.rasa import classifier_from_settings
-
-    opened = app_module.open_runtime
-
-    async def open_with_nlu(settings: Settings, **kwargs: Any) -> Any:
-        # Rasa (with the in-process fallback) when ASSIST_RASA_URL is set, as `assist serve`
-        # should wire it; passed explicitly so the benchmark does not depend on that wiring.
-        kwargs.setdefault("classifier", classifier_from_settings(settings))
-        return await opened(settings, **kwargs)
-
-    app_module.open_runtime = open_with_nlu  # type: ignore[assignment]
     app = create_app(settings)
-    limits = WebChatLimits(messages=10_000, window_s=1.0, connections_per_ip=100_000)
-    app.include_router(create_web_chat_router(limits))
 
     async def echo(ws: WebSocket) -> None:
         await ws.accept()
