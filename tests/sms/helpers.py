@@ -10,7 +10,7 @@ import secrets
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -23,63 +23,22 @@ from assist.app import create_app
 from assist.backend_client import reports as reports_table
 from assist.backend_client.memory import InMemoryCouncilServices
 from assist.backend_client.protocol import Address, ReportRequest
-from assist.chat import sms_store
 from assist.chat.sms import create_sms_router
 from assist.chat.sms_send import SmsSender
-from assist.conversations import HandoffQueue
-from assist.dialogue.types import HandOff, Session
-from assist.handoff import MIGRATIONS as HANDOFF_MIGRATIONS
-from assist.handoff import queue as hq
-from assist.notify import MIGRATIONS as NOTIFY_MIGRATIONS
 from assist.notify.config import NotifyConfig
 from assist.notify.reminders import subscription_handlers
 from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
-from assist.store import SQLiteStore, core
-from assist.store.base import Row, Tx
+from assist.store import SQLiteStore
+from assist.store.base import Row
 from assist.twilio_rest import TwilioRest
 from assist.twilio_webhooks import sign
-from assist.wiring import load_dialogue
+from assist.wiring import all_migrations, load_dialogue
 
 PUBLIC = "https://assist.example.org"
 cached_dialogue = functools.cache(load_dialogue)
 """Flows, prompts and the trained fallback classifier, loaded once for all these tests."""
-ALL_MIGRATIONS = [
-    *core.MIGRATIONS,
-    *HANDOFF_MIGRATIONS,
-    *reports_table.MIGRATIONS,
-    *NOTIFY_MIGRATIONS,
-    *sms_store.MIGRATIONS,
-]
-
-
-@dataclass
-class QueueAdapter:
-    """The turn runner's queue contract, backed by the real handoff queue (the lead's wiring)."""
-
-    entries: list[str] = field(default_factory=list)
-
-    async def enqueue_in_tx(
-        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
-    ) -> int:
-        entry = await hq.enqueue_in_tx(
-            tx,
-            session_id=session.id,
-            channel=session.channel.value,
-            sender=session.sender,
-            language=session.language,
-            reason=handoff.reason,
-            priority=handoff.priority,
-            skill=handoff.skill,
-            transcript=transcript,
-            intent=session.intent,
-            slots={k: v for k, v in session.slots.items() if not k.startswith("_")},
-            refs=session.refs,
-            step=session.position,
-            now=now,
-        )
-        self.entries.append(entry.id)
-        return len(self.entries)
+ALL_MIGRATIONS = all_migrations()
 
 
 def report_handler(rt: Runtime) -> Any:
@@ -139,11 +98,9 @@ async def open_assist(
 
     `clock` (a test clock) drives the turn runner, the outbox and the sender alike.
     """
-    await premigrate(settings)
     services = services or InMemoryCouncilServices(today=dt.date(2026, 11, 23))
-    queue: HandoffQueue = QueueAdapter()
     with mock.patch("assist.runtime.load_dialogue", cached_dialogue):
-        rt = await open_runtime(settings, services=services, queue=queue)
+        rt = await open_runtime(settings, services=services)  # the real handoff queue
     if clock is not None:
         rt.conversations.clock = clock
         rt.outbox.clock = clock
