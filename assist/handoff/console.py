@@ -57,6 +57,19 @@ def create_console_router(
     return router
 
 
+def _not_found(console: Console, request: Request, who: auth.Staff) -> Response:
+    """The page for a conversation id that does not exist."""
+    return _page(
+        console,
+        request,
+        "error.html",
+        404,
+        staff=who,
+        title="Not found",
+        message="There is no such conversation.",
+    )
+
+
 def _page(console: Console, request: Request, name: str, status: int = 200, **ctx: Any) -> Response:
     ctx.setdefault("staff", None)
     ctx["minutes"] = minutes
@@ -239,15 +252,7 @@ def _pages(console: Console) -> APIRouter:
         try:
             entry, lines = await console.conversation(entry_id)
         except EntryNotFound:
-            return _page(
-                console,
-                request,
-                "error.html",
-                404,
-                staff=who,
-                title="Not found",
-                message="There is no such conversation.",
-            )
+            return _not_found(console, request, who)
         mine = entry.status == "claimed" and entry.claimed_by == who.username
         postcode = request.query_params.get("postcode", "").strip()[:10]
         found, lookup_error = await _addresses(console, postcode) if mine else ([], None)
@@ -287,15 +292,7 @@ def _pages(console: Console) -> APIRouter:
         try:
             where = await do(who, form)
         except EntryNotFound:
-            return _page(
-                console,
-                request,
-                "error.html",
-                404,
-                staff=who,
-                title="Not found",
-                message="There is no such conversation.",
-            )
+            return _not_found(console, request, who)
         except (Conflict, ValueError) as exc:
             return _page(
                 console,
