@@ -4,14 +4,14 @@
 VENV := .venv/bin
 
 run: setup  ## Start the whole service on embedded defaults
-	$(VENV)/python -m assist.rasa_sidecar ensure || echo "Rasa is not available: using the in-process classifier."
+	$(VENV)/python -m assist.nlu.sidecar ensure || echo "Rasa is not available: using the in-process classifier."
 	$(VENV)/assist serve
 
 test: setup-test  ## Run the full test suite (lint, types, dialogue linter, all tests)
 	$(MAKE) --no-print-directory check
-	$(VENV)/python -m assist.rasa_sidecar ensure
+	$(VENV)/python -m assist.nlu.sidecar ensure
 	ASSIST_REQUIRE_RASA=1 $(VENV)/python -m pytest -p no:cacheprovider; status=$$?; \
-	  $(VENV)/python -m assist.rasa_sidecar stop; exit $$status
+	  $(VENV)/python -m assist.nlu.sidecar stop; exit $$status
 
 setup:
 	@scripts/setup.sh
@@ -33,10 +33,10 @@ bench: setup  ## Benchmarks: print figures, assert nothing
 	@for b in bench/*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done
 
 rasa: setup
-	$(VENV)/python -m assist.rasa_sidecar ensure
+	$(VENV)/python -m assist.nlu.sidecar ensure
 
 rasa-stop:
-	$(VENV)/python -m assist.rasa_sidecar stop
+	$(VENV)/python -m assist.nlu.sidecar stop
 
 clean:
 	rm -rf .venv .venv-rasa .cache data .mypy_cache .ruff_cache .pytest_cache

@@ -9,16 +9,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
-from assist.chat.sms import create_sms_router
-from assist.chat.web import create_web_chat_router
-from assist.chat.web_limits import WebChatLimits
+from assist.chat.sms.router import create_sms_router
+from assist.chat.web.limits import WebChatLimits
+from assist.chat.web.router import create_web_chat_router
 from assist.handoff.console import create_console_router
-from assist.ivr.voice import create_voice_router
-from assist.ivr.voice_sim import create_simulator_router
+from assist.ivr.twilio.router import create_voice_router
+from assist.ivr.twilio.simulator import create_simulator_router
 from assist.runtime import Runtime, embedded_council, open_runtime
 from assist.settings import Settings
 from assist.site import create_site_router
-from assist.twilio_webhooks import auth_token
+from assist.twilio.webhooks import auth_token
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -138,8 +138,8 @@ async def _component_health(rt: Runtime) -> dict[str, object]:
 
 def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
     """Vosk and pyttsx3 behind the Media Streams WebSocket at /twilio/media."""
-    from assist.ivr.media_router import create_media_router
-    from assist.ivr.media_turns import MEDIA_PATH, create_media_voice_router, media_turn
+    from assist.ivr.media.router import create_media_router
+    from assist.ivr.media.turns import MEDIA_PATH, create_media_voice_router, media_turn
     from assist.ivr.speech.factory import build_speech
     from assist.ivr.speech.turns import CallerInput, SpokenReply
 

@@ -49,7 +49,7 @@ def serve(
 def _wait_for_rasa(settings: Settings, timeout_s: float = 60.0) -> None:
     """Wait for the Rasa server with a progress message; carry on without it if it is not
     there (the in-process classifier answers, and Rasa is picked up when it appears)."""
-    from assist.rasa_sidecar import SidecarError, wait_until_ready
+    from assist.nlu.sidecar import SidecarError, wait_until_ready
 
     if not settings.rasa_url:
         return
@@ -125,17 +125,17 @@ def call(
     speak: Annotated[bool, typer.Option(help="Speak prompts with espeak-ng.")] = False,
 ) -> None:
     """Ring the phone line in the terminal: keys, words, empty line for silence, /hold, /hangup."""
-    from assist.ivr.voice_cli import call as run
+    from assist.ivr.twilio.cli import call as run
 
     run(caller, speak)
 
 
 def _register_subcommands() -> None:
     from assist.council.cli import app as council_app
-    from assist.dialogue.nlu_cli import app as nlu_app
     from assist.handoff.cli import staff_app
     from assist.ivr.speech.cli import voice_app
-    from assist.rasa_sidecar import app as rasa_app
+    from assist.nlu.cli import app as nlu_app
+    from assist.nlu.sidecar import app as rasa_app
 
     app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
     app.add_typer(council_app, name="council", help="The reference council back end.")

@@ -21,12 +21,12 @@ from assist.conversations import Conversations, HandoffQueue
 from assist.council import create_council_app
 from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import IntentClassifier
-from assist.dialogue.rasa import RasaClassifier
 from assist.events import EventBus
 from assist.handoff.retention import erase_handoff, purge_handoff
-from assist.handoff.runner import StoreHandoffQueue
-from assist.ivr import voice_store
+from assist.handoff.session_queue import StoreHandoffQueue
+from assist.ivr import calls as voice_store
 from assist.metrics import Metrics
+from assist.nlu.rasa import RasaClassifier
 from assist.outbox import Handler, OutboxWorker
 from assist.privacy import Eraser, Purger, erase_core, purge_core, purge_older_than
 from assist.settings import Settings
@@ -197,9 +197,9 @@ async def open_runtime(
 def _add_channel_jobs(rt: Runtime) -> None:
     """The channels' outbox handlers and background work: texts, notifications, queue
     updates by SMS, and connecting claimed callers on the phone line."""
-    from assist.chat.sms_wiring import install_sms, sms_background
-    from assist.ivr.voice_connect import run_claim_listener
-    from assist.twilio_rest import TwilioRest
+    from assist.chat.sms.wiring import install_sms, sms_background
+    from assist.ivr.twilio.connect import run_claim_listener
+    from assist.twilio.rest import TwilioRest
 
     install_sms(rt)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from assist.chat.web import PAGE_CSP, templates
+from assist.chat.web.router import PAGE_CSP, templates
 from assist.deps import RuntimeDep
 
 

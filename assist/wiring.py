@@ -7,16 +7,16 @@ from pathlib import Path
 
 from assist.backend_client import reports as reports_table
 from assist.backend_client.protocol import CouncilServices
-from assist.chat.sms_store import MIGRATIONS as SMS_MIGRATIONS
+from assist.chat.sms.store import MIGRATIONS as SMS_MIGRATIONS
 from assist.conversations import Conversations, HandoffQueue
 from assist.dialogue.engine import Engine, EngineConfig
-from assist.dialogue.fallback import TfidfClassifier
 from assist.dialogue.flows import FlowSet, load_flows
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import Prompts
 from assist.handoff import MIGRATIONS as HANDOFF_MIGRATIONS
-from assist.ivr import voice_store
+from assist.ivr import calls as voice_store
+from assist.nlu.fallback import TfidfClassifier
 from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
 from assist.settings import Settings
 from assist.store import Migration, SQLiteStore

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assist.ivr.media_stream import CallerInput, MediaStreamCall, SpokenReply
+from assist.ivr.media.stream import CallerInput, MediaStreamCall, SpokenReply
 from assist.ivr.speech.audio import frames, to_telephone, ulaw_decode, wav_to_pcm16
 from assist.ivr.speech.prompt_cache import PromptCache
 from assist.ivr.speech.pyttsx3_synthesizer import Pyttsx3Synthesizer

@@ -36,9 +36,9 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 
 from assist.app import create_app
-from assist.ivr.voice_phone import SimulatedPhone
+from assist.ivr.twilio.phone import SimulatedPhone
 from assist.settings import Settings
-from assist.twilio_webhooks import sign
+from assist.twilio.webhooks import sign
 
 FIXED = (
     '<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="dtmf speech" '

@@ -8,7 +8,7 @@ import anyio
 
 from assist.dialogue.types import Action, Ask, Channel, End, Inbound, Say
 from assist.handoff.history import estimate_for
-from assist.handoff.runner import entry_id_of
+from assist.handoff.session_queue import entry_id_of
 from assist.runtime import Runtime, open_runtime
 from assist.settings import Settings
 

@@ -5,7 +5,7 @@ import json
 from assist.dialogue.types import Channel, HandOff, Priority, Session
 from assist.handoff.queue import HandoffQueue
 from assist.handoff.retention import erase_handoff, purge_handoff
-from assist.handoff.runner import StoreHandoffQueue, entry_id_of
+from assist.handoff.session_queue import StoreHandoffQueue, entry_id_of
 from assist.store import SQLiteStore
 
 from .conftest import Clock

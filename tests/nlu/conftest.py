@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assist.dialogue.fallback import TfidfClassifier
-from assist.rasa_sidecar import rasa_status
+from assist.nlu.fallback import TfidfClassifier
+from assist.nlu.sidecar import rasa_status
 
 RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
 
@@ -30,7 +30,7 @@ def rasa_url() -> str:
     if status is None or not status.get("model_file"):
         message = (
             f"no Rasa server with a model at {url}: start it with "
-            "`python -m assist.rasa_sidecar ensure`"
+            "`python -m assist.nlu.sidecar ensure`"
         )
         if os.environ.get("ASSIST_REQUIRE_RASA") == "1":
             pytest.fail(message)

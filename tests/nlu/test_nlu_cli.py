@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assist.dialogue.nlu import Classification
-from assist.dialogue.nlu_cli import Prediction, Report, app, stratified_folds
+from assist.nlu.cli import Prediction, Report, app, stratified_folds
 from tests.nlu.fakes import free_port
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from assist.dialogue.fallback import TfidfClassifier
-from assist.dialogue.rasa import BreakerState, CircuitBreaker, RasaClassifier
+from assist.nlu.fallback import TfidfClassifier
+from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
 from tests.nlu.fakes import FakeRasa, free_port
 
 TIMEOUT_S = 0.3

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assist.dialogue.fallback import TfidfClassifier
-from assist.dialogue.rasa import BreakerState, RasaClassifier
+from assist.nlu.fallback import TfidfClassifier
+from assist.nlu.rasa import BreakerState, RasaClassifier
 from tests.nlu.fakes import TcpProxy
 from tests.nlu.sentences import OFF_TOPIC, SAFEGUARDING, UNSEEN
 

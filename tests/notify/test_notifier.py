@@ -16,7 +16,7 @@ from assist.notify import optouts, reminders
 from assist.notify.scheduler import Notifier
 from assist.runtime import Runtime
 from assist.store import core
-from tests.sms.helpers import drain, fast_config, make_settings, open_assist, sent_texts
+from tests.chat.sms.helpers import drain, fast_config, make_settings, open_assist, sent_texts
 
 LONDON = ZoneInfo("Europe/London")
 NUMBER = "+447700900222"

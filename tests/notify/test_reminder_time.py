@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assist.chat.sms_inbound import handle_text
+from assist.chat.sms.inbound import handle_text
 from assist.notify import timing
 from assist.notify.config import NotifyConfig
 from assist.runtime import Runtime
+from tests.chat.sms.helpers import drain, sent_texts
 from tests.notify.test_notifier import LONDON, NUMBER, OPEN, Clock, jobs, london, start, subscribe
-from tests.sms.helpers import drain, sent_texts
 
 
 @pytest.fixture(autouse=True)

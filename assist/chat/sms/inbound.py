@@ -1,0 +1,225 @@
+"""One inbound text: keywords first (opt-out, help, per-type stops), then the queue or a turn.
+
+Order (TWILIO.md "Messaging", HUMANE.md 1, 13): an opt-out keyword is honoured whatever
+state the conversation is in; an opted-out number gets nothing but the answer to START or
+HELP; a citizen waiting for (or talking to) a person is relayed to the console; everything
+else is a conversation turn, idempotent on Twilio's MessageSid. Returns the reply as
+messages: the first goes back in the webhook's TwiML, any others through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from assist.chat.sms import handoff as sms_handoff
+from assist.chat.sms.keywords import Keyword, Match, match_keyword
+from assist.chat.sms.render import actions_text, fit, sent_segments
+from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
+from assist.notify import optouts, reminders, timing
+from assist.notify.config import NotifyConfig
+from assist.notify.reports import TOPIC as REPORT_TOPIC
+from assist.notify.texts import text
+from assist.runtime import Runtime
+from assist.store import core
+
+log = logging.getLogger(__name__)
+REST_GAP_S = 2.0
+"""Spacing of the later parts of a split reply, so they arrive in order."""
+BINS_FLOW_TEXT = "bin reminders"
+"""What a BINS keyword with no address on record tells the engine (starts that flow)."""
+
+
+async def remembered_language(rt: Runtime, sender: str) -> str | None:
+    """The language of this number's most recent conversation on any channel, or None."""
+    async with rt.store.transaction() as tx:
+        row = await tx.fetchone(
+            "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC LIMIT 1",
+            (sender,),
+        )
+    if row is None:
+        return None
+    lang = json.loads(row["state"]).get("language")
+    return str(lang) if lang in rt.settings.languages else None
+
+
+async def handle_text(rt: Runtime, sid: str, sender: str, body: str) -> list[str]:
+    """Handle one inbound text; returns the reply messages (possibly none)."""
+    now = rt.conversations.clock()
+    async with rt.store.transaction() as tx:
+        suppressed = await optouts.is_suppressed(tx, sender)
+    session = await rt.conversations.find(Channel.SMS, sender)
+    queued = session is not None and session.status in (Status.QUEUED, Status.WITH_AGENT)
+    conversing = session is not None and session.turns > 0
+    match = match_keyword(body, opted_out=suppressed, conversing=conversing, queued=queued)
+    _count(
+        rt,
+        match.keyword.value
+        if match
+        else ("opted_out" if suppressed else "queued" if queued else "turn"),
+    )
+    lang = (
+        (match.language if match and match.language else None)
+        or (session.language if session else await remembered_language(rt, sender))
+        or "en"
+    )
+    if match is not None and match.keyword == Keyword.BINS_TIME:
+        return await _bins_time(rt, match, sender, lang, now, suppressed)
+    if match is not None and match.keyword != Keyword.BINS_ON:
+        return await _keyword(rt, match, sender, session, lang, now)
+    if suppressed:
+        log.info("sms: ignored a text from an opted-out number")
+        return []
+    if session is not None and queued:
+        await sms_handoff.relay(rt.store, rt.bus, session.id, body, f"sms:{sid}", now)
+        return []
+    if match is not None:  # BINS
+        async with rt.store.transaction() as tx:
+            row = await reminders.resubscribe(tx, sender, reminders.TOPIC, now)
+            chosen = await timing.chosen_time(tx, sender, reminders.TOPIC)
+        if row is not None:
+            return [_bins_on(rt, lang, str(row["address"] or ""), chosen)]
+        body = BINS_FLOW_TEXT
+    return await _turn(rt, sid, sender, body, lang if session is None else None)
+
+
+def when_text(rt: Runtime, lang: str, chosen: timing.Slot) -> str:
+    """ "at 8am on each collection day" / "at 6pm the evening before each collection"."""
+    key = "notify.when_morning" if chosen.morning else "notify.when_evening"
+    return text(rt.dialogue.prompts, lang, key, time=timing.clock_text(chosen.at))
+
+
+def _bins_on(rt: Runtime, lang: str, address: str, chosen: dt.time | None) -> str:
+    """The "reminders are on" text: the default wording plus the MORNING hint if that still
+    fits one segment as sent; with the time the number chose when it chose one."""
+    prompts = rt.dialogue.prompts
+    if chosen is not None:
+        when = when_text(rt, lang, _slot(rt, chosen))
+        return text(prompts, lang, "notify.bins_on_at", address=address, when=when)
+    plain = text(prompts, lang, "notify.bins_on", address=address)
+    hinted = f"{plain} {text(prompts, lang, 'notify.bins_time_hint')}"
+    return hinted if sent_segments(hinted) == 1 else plain
+
+
+def _slot(rt: Runtime, chosen: dt.time | None) -> timing.Slot:
+    return timing.slot(chosen, NotifyConfig.from_settings(rt.settings))
+
+
+async def _bins_time(
+    rt: Runtime, match: Match, sender: str, lang: str, now: float, suppressed: bool
+) -> list[str]:
+    """BINS MORNING / EVENING / <time>: store the time, move pending reminders, confirm."""
+    async with rt.store.transaction() as tx:
+        await timing.set_time(tx, sender, reminders.TOPIC, match.at, now)
+        active = await tx.fetchone(
+            "SELECT 1 AS x FROM notify_subscriptions WHERE number = ? AND topic = ? AND active = 1",
+            (sender, reminders.TOPIC),
+        )
+    if suppressed:  # kept for when they opt back in; an opted-out number is not texted
+        return []
+    when = when_text(rt, lang, _slot(rt, match.at))
+    key = "notify.bins_time" if active is not None else "notify.bins_time_unsubscribed"
+    return [text(rt.dialogue.prompts, lang, key, when=when)]
+
+
+async def _keyword(
+    rt: Runtime, match: Match, sender: str, session: Session | None, lang: str, now: float
+) -> list[str]:
+    prompts, k = rt.dialogue.prompts, match.keyword
+    async with rt.store.transaction() as tx:
+        if k == Keyword.STOP:
+            await optouts.suppress(tx, sender, "keyword", match.keyword.value, now)
+            await core.audit(tx, "citizen", "sms.opt_out", None, {}, now)
+            return [text(prompts, lang, "sms.stopped")]
+        if k == Keyword.START:
+            await optouts.unsuppress(tx, sender, "keyword", now)
+            await core.audit(tx, "citizen", "sms.opt_in", None, {}, now)
+            return [text(prompts, lang, "sms.started")]
+        if k == Keyword.BINS_OFF:
+            await reminders.unsubscribe(tx, sender, reminders.TOPIC, now)
+            return [text(prompts, lang, "notify.bins_off")]
+        if k in (Keyword.UPDATES_OFF, Keyword.UPDATES_ON):
+            on = k == Keyword.UPDATES_ON
+            await optouts.set_pref(tx, sender, REPORT_TOPIC, on, now)
+            return [text(prompts, lang, "notify.updates_on" if on else "notify.updates_off")]
+    if k == Keyword.CALL and session is not None:
+        await sms_handoff.call_back(
+            rt.store, session.id, sender, now, rt.settings.default_handle_time_s
+        )
+        rt.wake_outbox()  # the confirmation text is in the outbox
+        return []
+    s = rt.settings
+    return [
+        text(
+            prompts,
+            lang,
+            "sms.help",
+            council=s.council_name,
+            phone=s.phone_number_display,
+            hours=s.opening_hours,
+        )
+    ]
+
+
+async def _turn(rt: Runtime, sid: str, sender: str, body: str, hint: str | None) -> list[str]:
+    choice = body.strip().rstrip(".)")
+    if len(choice) == 1 and choice.isdigit():  # "Reply 1 ...": a key, as on the phone
+        inbound = Inbound(Channel.SMS, sender, digits=choice, language_hint=hint)
+    else:
+        inbound = Inbound(Channel.SMS, sender, text=body, language_hint=hint)
+    outcome = await rt.conversations.handle(inbound, key=f"sms:{sid}")
+    session = outcome.session
+    reply = actions_text(rt.dialogue.prompts, session.language, outcome.actions)
+    if any(isinstance(a, HandOff) for a in outcome.actions) and session.status == Status.QUEUED:
+        queue_line = await sms_handoff.on_entering(
+            rt.store,
+            rt.dialogue.prompts,
+            session.id,
+            session.language,
+            rt.conversations.clock(),
+            rt.settings.default_handle_time_s,
+            announce=not outcome.replayed,
+        )
+        if queue_line:
+            full = f"{reply} {queue_line}".strip()
+            short = full.replace(
+                text(rt.dialogue.prompts, session.language, "sms.call_offer"),
+                text(rt.dialogue.prompts, session.language, "sms.call_offer_short"),
+            )
+            reply = choose_call_offer(full, short)
+    messages = fit(reply)
+    if len(messages) > 1:
+        await _send_rest(rt, sid, sender, session.id, messages[1:])
+    return messages[:1]
+
+
+def choose_call_offer(full: str, short: str) -> str:
+    """The full wording when it fits one segment as sent (diacritics folded), else the short
+    one when that does; else the full one (both need several segments anyway)."""
+    if sent_segments(full) == 1 or sent_segments(short) > 1:
+        return full
+    return short
+
+
+async def _send_rest(rt: Runtime, sid: str, sender: str, session_id: str, rest: list[str]) -> None:
+    now = rt.conversations.clock()
+    async with rt.store.transaction() as tx:
+        for i, part in enumerate(rest, start=1):
+            await core.enqueue_outbox(
+                tx,
+                kind="sms",
+                key=f"sms-reply:{sid}:{i}",
+                payload={"to": sender, "text": part, "purpose": "reply"},
+                session_id=session_id,
+                recipient=sender,
+                now=now,
+                not_before=now + REST_GAP_S * i,
+            )
+    rt.wake_outbox()
+
+
+def _count(rt: Runtime, kind: str) -> None:
+    rt.metrics.inc(
+        "assist_sms_inbound_total", "Inbound texts, by how they were handled", labels={"kind": kind}
+    )

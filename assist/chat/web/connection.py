@@ -1,0 +1,292 @@
+"""One browser's chat socket: hello and resume, turns, person, callback and language.
+
+The adapter only parses, calls `rt.conversations`, and renders. While a person owns the
+conversation (session queued or with an agent) the citizen's words go to the transcript
+and to the staff console on the bus topic `session:<id>`, never to the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from typing import Any
+
+from starlette.websockets import WebSocketDisconnect
+
+from assist.chat.web import queue as web_queue
+from assist.chat.web.live import WITH_PERSON, LiveChat
+from assist.chat.web.protocol import (
+    MAX_TEXT,
+    ClientMessage,
+    ProtocolError,
+    first_name,
+    has_end,
+    last_ask,
+    parse_client,
+    render_actions,
+    uk_number,
+)
+from assist.chat.web.text import LANGUAGE_NAMES, page_language
+from assist.conversations import TurnOutcome
+from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
+from assist.store import core
+
+log = logging.getLogger(__name__)
+
+
+def new_chat_id() -> str:
+    """A random, unguessable chat id (it is also the key to the chat's transcript)."""
+    return secrets.token_urlsafe(18)
+
+
+class ChatConnection(LiveChat):
+    """Serves one WebSocket until it closes."""
+
+    async def run(self) -> None:
+        """Receive until the socket closes; always tidies up."""
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                raw = message.get("text")
+                if raw is None:  # binary frames are not part of the protocol
+                    await self.error("web.bad_message")
+                    continue
+                await self.on_frame(raw)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        if self.chat_id is not None:
+            self.hub.open_chats[self.chat_id] -= 1
+            if self.hub.open_chats[self.chat_id] <= 0:
+                del self.hub.open_chats[self.chat_id]
+                if self.session_id and self.status == Status.QUEUED:
+                    await web_queue.dropped(self.rt.store, self.session_id, self.clock())
+
+    # ------------------------------------------------------------------ frames
+    async def on_frame(self, raw: str) -> None:
+        if not self.rate.allow():
+            self.rt.metrics.inc(
+                "assist_webchat_rate_limited_total", "Web chat messages refused by the rate limit"
+            )
+            await self.error("web.too_fast")
+            return
+        try:
+            msg = parse_client(raw)
+        except ProtocolError as exc:
+            if exc.reason == "too_long":
+                await self.error("web.too_long", limit=MAX_TEXT)
+            else:
+                await self.error("web.bad_message")
+            return
+        if self.chat_id is None and msg.type != "hello":
+            await self.error("web.bad_message")
+            return
+        try:
+            await self.dispatch(msg)
+        except Exception:
+            log.exception("web chat turn failed")
+            await self.error("web.unavailable", phone=self.rt.settings.phone_number_display)
+
+    async def dispatch(self, msg: ClientMessage) -> None:
+        if msg.type == "hello":
+            await self.hello(msg)
+        elif msg.type in ("message", "choose"):
+            await self.said(msg)
+        elif msg.type == "person":
+            await self.person()
+        elif msg.type == "callback":
+            await self.callback(msg.number or "")
+        elif msg.type == "language":
+            await self.language(msg.language)
+        elif msg.type == "keepalive":
+            await self.touch()
+            await self.send({"type": "kept"})
+
+    # ------------------------------------------------------------------ hello / resume
+    async def hello(self, msg: ClientMessage) -> None:
+        if self.chat_id is not None:  # a second hello changes nothing
+            return
+        self.lang = page_language(msg.language)
+        chat_id = msg.chat_id
+        session = await self.rt.conversations.find(Channel.WEB, chat_id) if chat_id else None
+        self.chat_id = chat_id or new_chat_id()
+        self.hub.open_chats[self.chat_id] += 1
+        if session is None:
+            await self.send(
+                {
+                    "type": "welcome",
+                    "chat_id": self.chat_id,
+                    "resumed": False,
+                    "language": self.lang,
+                }
+            )
+            hint = self.lang if self.rt.dialogue.prompts.has(self.lang, "greeting.hello") else None
+            await self.show(await self.rt.conversations.open(Channel.WEB, self.chat_id, hint))
+            return
+        self.session_lang = session.language
+        await self.send(
+            {"type": "welcome", "chat_id": self.chat_id, "resumed": True, "language": self.lang}
+        )
+        await self.replay(session.id, msg.since, session.language)
+        await self.follow(session)
+        if session.status == Status.QUEUED:
+            await web_queue.returned(self.rt.store, session.id, self.clock())
+            await self.announce_queue(force=True)
+        elif session.status == Status.WITH_AGENT:
+            await self.sync(force=True)
+        else:
+            ask = last_ask(session.last_actions)
+            if ask is not None:
+                ask["repeat"] = True
+                await self.send(ask)
+
+    async def replay(self, session_id: str, since: float | None, lang: str) -> None:
+        async with self.rt.store.transaction() as tx:
+            rows = await core.transcript(tx, session_id)
+        items = []
+        for r in rows:
+            if since is not None and r["at"] <= since:
+                continue
+            item: dict[str, Any] = {"role": r["role"], "text": r["text"], "at": r["at"]}
+            if r["role"] == "assistant":
+                item["lang"] = lang
+            if r["role"] == "staff":
+                item["agent"] = first_name(str(r["meta"].get("agent", "")))
+            items.append(item)
+        await self.send({"type": "history", "messages": items})
+
+    # ------------------------------------------------------------------ the citizen acts
+
+    def _key(self, msg: ClientMessage) -> str | None:
+        return f"web:{self.chat_id}:{msg.id}" if msg.id else None
+
+    async def said(self, msg: ClientMessage) -> None:
+        words = (msg.text or "").strip() if msg.type == "message" else ""
+        if self.status != Status.ACTIVE:
+            # Only a person (claim, close, hand back) changes an inactive session: re-read it.
+            session = await self.current()
+            if session is not None and session.status in WITH_PERSON:
+                await self.to_staff(session, words or (msg.key or ""))
+                return
+        assert self.chat_id is not None
+        key = (
+            msg.key
+            if msg.type == "choose"
+            else (words if len(words) == 1 and words.isdigit() else None)
+        )
+        if key is not None:
+            inbound = Inbound(Channel.WEB, self.chat_id, digits=key, language_hint=self.lang)
+        else:
+            inbound = Inbound(
+                Channel.WEB,
+                self.chat_id,
+                text=words or None,
+                silence=not words,
+                language_hint=self.lang,
+            )
+        before, label = self.session_id, self.options.get(key) if key is not None else None
+        out = await self.rt.conversations.handle(inbound, key=self._key(msg))
+        if label and key is not None and not out.replayed and out.session.id == before:
+            await web_queue.label_choice(self.rt.store, out.session.id, key, label)
+        await self.show(out)
+
+    async def to_staff(self, session: Session, words: str) -> None:
+        if not words:
+            return
+        async with self.rt.store.transaction() as tx:
+            await core.append_transcript(
+                tx, session.id, "citizen", words, {"channel": "web"}, self.clock()
+            )
+        self.rt.bus.publish(
+            f"session:{session.id}", {"type": "citizen", "text": words, "session_id": session.id}
+        )
+        if session.status == Status.QUEUED and not self.noted:
+            self.noted = True
+            await self.send({"type": "say", **self.line("web.noted")})
+
+    async def person(self) -> None:
+        session = await self.current()
+        if session is not None and session.status == Status.QUEUED:
+            await self.announce_queue(force=True)
+            return
+        if session is not None and session.status == Status.WITH_AGENT:
+            await self.sync(force=True)
+            return
+        assert self.chat_id is not None
+        inbound = Inbound(Channel.WEB, self.chat_id, digits="0", language_hint=self.lang)
+        await self.show(await self.rt.conversations.handle(inbound))
+
+    async def callback(self, raw: str) -> None:
+        number = uk_number(raw)
+        if number is None:
+            await self.error("web.callback_bad_number")
+            return
+        session = await self.current()
+        if session is None or session.status not in WITH_PERSON:
+            await self.person()
+        state = None
+        if self.session_id is not None:
+            state = await web_queue.queue_state(
+                self.rt.store, self.session_id, self.lang, self.clock(), self._handle_time()
+            )
+        wait = None
+        if state is not None and state.status in ("waiting", "dropped"):
+            wait = await web_queue.to_callback(
+                self.rt.store, state.entry_id, number, self.lang, self.clock(), self._handle_time()
+            )
+        if wait is None:
+            await self.error("web.callback_unavailable")
+            return
+        self.rt.wake_outbox()
+        await self.send(
+            {
+                "type": "callback",
+                "number": number,
+                **self.line("web.callback_done", number=number, wait=wait),
+            }
+        )
+        self.shown_queue = None
+        await self.announce_queue(force=False, quiet=True)
+
+    async def language(self, requested: str | None) -> None:
+        lang = page_language(requested)
+        session = await self.current()
+        engine_has = lang in self.rt.engine.config.languages
+        if not engine_has or (session is not None and session.status in WITH_PERSON):
+            self.lang = lang
+            await self.send({"type": "language", "language": lang})
+            return
+        assert self.chat_id is not None
+        inbound = Inbound(Channel.WEB, self.chat_id, text=LANGUAGE_NAMES[lang])
+        out = await self.rt.conversations.handle(inbound)
+        self.lang = lang
+        self.session_lang = out.session.language
+        await self.show(out)
+        await self.send({"type": "language", "language": lang})
+
+    async def show(self, out: TurnOutcome) -> None:
+        session = out.session
+        await self.follow(session)
+        for message in render_actions(out.actions, session.language):
+            await self.send(message)
+        if self.session_lang is not None and session.language != self.session_lang:
+            self.lang = session.language
+            await self.send({"type": "language", "language": self.lang})
+        self.session_lang = session.language
+        if session.status == Status.QUEUED or any(isinstance(a, HandOff) for a in out.actions):
+            self.status = Status.QUEUED
+            await self.announce_queue(force=True)
+        if has_end(out.actions):
+            self.status = Status.ENDED
+            await self.send({"type": "end", **self.line("web.ended")})

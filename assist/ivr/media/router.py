@@ -1,0 +1,95 @@
+"""The `/twilio/media` WebSocket: Twilio Media Streams in, a `MediaStreamCall` per call."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
+from twilio.request_validator import RequestValidator
+
+from assist.ivr.media.stream import MediaStreamCall, TurnHandler
+from assist.ivr.speech.base import SpeechToText
+from assist.ivr.speech.grammar import UNIVERSAL_WORDS
+from assist.ivr.speech.prompt_cache import PromptCache
+from assist.ivr.speech.vad import VadConfig
+
+log = logging.getLogger(__name__)
+
+
+def stream_url(public_url: str, path: str, query: str = "") -> str:
+    """The URL Twilio signed for a stream: `public_url`'s host with a ws/wss scheme."""
+    base = public_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base.removeprefix("https://")
+    elif base.startswith("http://"):
+        base = "ws://" + base.removeprefix("http://")
+    return f"{base}{path}" + (f"?{query}" if query else "")
+
+
+def create_media_router(
+    *,
+    stt: SpeechToText,
+    prompts: PromptCache,
+    turn: TurnHandler,
+    auth_token: str | None,
+    public_url: str,
+    path: str = "/twilio/media",
+    vad_config: VadConfig | None = None,
+    universal_words: Mapping[str, Sequence[str]] = UNIVERSAL_WORDS,
+) -> APIRouter:
+    """A router with the Media Streams WebSocket at `path`.
+
+    When `auth_token` is set, the upgrade request's `X-Twilio-Signature` must match the
+    stream URL (rebuilt from `public_url`, as Twilio signed it) or the socket is refused
+    with close code 1008. With no token (development) every connection is accepted.
+    """
+    router = APIRouter()
+    validator = RequestValidator(auth_token) if auth_token else None
+
+    @router.websocket(path)
+    async def media_stream(websocket: WebSocket) -> None:
+        if validator is not None:
+            url = stream_url(public_url, path, websocket.url.query)
+            signature = websocket.headers.get("x-twilio-signature", "")
+            if not signature or not validator.validate(url, {}, signature):
+                log.warning("media stream refused: bad X-Twilio-Signature for %s", url)
+                await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+                return
+        await websocket.accept()
+
+        async def send(message: dict[str, Any]) -> None:
+            await websocket.send_text(json.dumps(message, separators=(",", ":")))
+
+        call = MediaStreamCall(
+            stt=stt,
+            prompts=prompts,
+            turn=turn,
+            send=send,
+            vad_config=vad_config,
+            universal_words=universal_words,
+        )
+        try:
+            while not call.ended:
+                frame = await websocket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(frame.get("code", 1000))
+                raw = frame.get("text")
+                if raw is None:  # Twilio sends only text frames
+                    continue
+                try:
+                    message = json.loads(raw)
+                except json.JSONDecodeError:
+                    log.warning("ignoring a non-JSON frame on a media stream")
+                    continue
+                if isinstance(message, dict):
+                    await call.receive(message)
+        except WebSocketDisconnect:
+            await call.close()
+            return
+        await call.close()
+        await websocket.close()
+
+    return router

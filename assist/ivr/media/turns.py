@@ -1,0 +1,116 @@
+"""Self-hosted speech on the phone line: Media Streams turns through the same turn runner.
+
+With `ASSIST_VOICE_SPEECH=vosk` an incoming call is answered with `<Connect><Stream>`; the
+stream (assist/ivr/media/router.py) recognises speech with Vosk and speaks with pyttsx3, and
+each turn comes here, to the same `Conversations` as the TwiML path, keyed by the caller's
+number so resume, the queue and the transcript all behave the same. When the engine hands
+off or ends, the stream closes and Twilio requests the `<Connect>` action URL, which puts
+the caller in the queue or says goodbye.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
+
+from assist.conversations import TurnOutcome
+from assist.deps import RuntimeDep
+from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
+from assist.ivr.media.router import stream_url
+from assist.ivr.speech.turns import CallerInput, SpokenReply
+from assist.ivr.twilio.line import PREFIX, VoiceLine, option_sentence, xml
+from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document
+from assist.runtime import Runtime
+from assist.settings import Settings
+from assist.twilio.webhooks import TwilioForm
+
+MEDIA_PATH = "/twilio/media"
+ENTRY_TIMEOUT_S = 12.0
+"""Quiet time on entry steps: long enough for Relay UK callers (HUMANE.md 20)."""
+
+
+def connect_document(settings: Settings, sender: str) -> str:
+    """TwiML that hands the call's audio to our Media Streams WebSocket."""
+    response = VoiceResponse()
+    connect = Connect(action=f"{PREFIX}/after-stream")
+    stream = Stream(url=stream_url(settings.public_url, MEDIA_PATH))
+    stream.parameter(name="From", value=sender)
+    connect.append(stream)
+    response.append(connect)
+    return str(response)
+
+
+def reply_for(rt: Runtime, outcome: TurnOutcome) -> SpokenReply:
+    """What the stream should say and listen for after a turn."""
+    s = outcome.session
+    texts: list[str] = []
+    ask: Ask | None = None
+    stop = False
+    for action in outcome.actions:
+        if isinstance(action, Say):
+            texts.append(action.text)
+        elif isinstance(action, Ask):
+            texts.append(action.text)
+            ask = action
+        elif isinstance(action, HandOff | End):
+            stop = True
+    words: list[str] = []
+    if ask is not None:
+        texts += [option_sentence(rt.dialogue.prompts, s.language, o) for o in ask.options]
+        words = [w for o in ask.options for w in (o.label, o.short) if w]
+    return SpokenReply(
+        texts=texts,
+        options_words=words,
+        language=s.language,
+        slow=s.slow,
+        hangup=stop or s.status in (Status.QUEUED, Status.ENDED),
+        max_digits=1 if ask is not None and ask.options else 20,
+        input_timeout_s=ENTRY_TIMEOUT_S if ask is not None and ask.entry else 5.0,
+    )
+
+
+async def media_turn(rt: Runtime, call_sid: str, heard: CallerInput) -> SpokenReply:
+    """One self-hosted turn: the caller's input through the runner, the reply to speak."""
+    sender = heard.parameters.get("From") or f"call:{call_sid}"
+    if heard.kind == "start":
+        outcome = await rt.conversations.open(Channel.VOICE, sender, key=f"voice:{call_sid}:open")
+    else:
+        speech = heard.speech if heard.kind == "speech" and heard.understood else None
+        inbound = Inbound(
+            Channel.VOICE,
+            sender,
+            digits=heard.digits if heard.kind == "digits" else None,
+            speech=speech or None,
+            confidence=heard.confidence,
+            # Heard but not understood ([unk], out of grammar, unsure) counts like silence:
+            # the engine asks again, differently, then offers a person.
+            silence=heard.kind == "silence" or (heard.kind == "speech" and not speech),
+        )
+        outcome = await rt.conversations.handle(inbound)
+    return reply_for(rt, outcome)
+
+
+def create_media_voice_router() -> APIRouter:
+    """`POST /twilio/voice/after-stream`: what happens when the media stream closes."""
+    router = APIRouter(prefix=PREFIX, tags=["phone"])
+
+    @router.post("/after-stream", response_class=Response)
+    async def after_stream(form: TwilioForm, rt: RuntimeDep) -> Response:
+        """The stream ended: into the queue if the engine handed off, else goodbye."""
+        line = VoiceLine(rt)
+        call_sid = form.get("CallSid", "")
+        sender = form.get("From", "") or f"call:{call_sid}"
+        session = await rt.conversations.find(Channel.VOICE, sender)
+        if session is not None and session.status == Status.ENDED:
+            style = VoiceStyle(session.language, session.slow)
+            return xml(goodbye_document([], style=style))
+        if session is not None and session.status == Status.QUEUED:
+            return xml(await line.render(TurnOutcome(session, []), call_sid))
+        # The stream ended mid-conversation (speech failed, or never started): never hang up
+        # in silence. The caller goes to a person, as the person key would send them.
+        outcome = await rt.conversations.handle(
+            Inbound(Channel.VOICE, sender, digits="0"), key=f"voice:{call_sid}:after-stream"
+        )
+        return xml(await line.render(outcome, call_sid))
+
+    return router

@@ -1,0 +1,250 @@
+"""What the phone line shares between its webhooks: who is calling, the idempotency key,
+and `VoiceLine`, which renders a turn's actions as TwiML (a Gather, the queue, a goodbye)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+
+from fastapi import Response
+
+from assist.conversations import TurnOutcome
+from assist.dialogue.prompts import Prompts
+from assist.dialogue.types import Ask, End, HandOff, Option, Priority, Say, Session, Status
+from assist.ivr import calls as voice_store
+from assist.ivr.holidays import closed_dates_for
+from assist.ivr.queue import answering, entry_for_session, rejoin_if_dropped, reopens
+from assist.ivr.text import reopen_phrase, voice_text
+from assist.ivr.twilio.twiml import (
+    Choice,
+    VoiceStyle,
+    enqueue_document,
+    gather_document,
+    goodbye_document,
+)
+from assist.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/twilio/voice"
+COUNTRY_LANGUAGE = {"PL": "pl", "LT": "lt", "RO": "ro", "PT": "pt"}
+_PHONE = re.compile(r"^\+?\d{6,15}$")
+
+
+def xml(document: str) -> Response:
+    """A TwiML response: `text/xml`, nothing before the XML prolog."""
+    return Response(content=document, media_type="text/xml")
+
+
+def sender_of(form: dict[str, str]) -> str:
+    """Who is calling: their number, or a per-call id when the number is withheld.
+
+    A withheld number ("anonymous", "+266696687"...) must not share a conversation
+    with every other withheld caller, and cannot be called or texted back.
+    """
+    number = form.get("From", "").strip()
+    if _PHONE.match(number) and number not in ("+266696687", "+7378742833", "+2562533"):
+        return number
+    return f"call:{form.get('CallSid', '')}"
+
+
+def can_call_back(sender: str) -> bool:
+    """True when we have a number to ring back."""
+    return not sender.startswith("call:")
+
+
+def option_sentence(prompts: Prompts, lang: str, option: Option) -> str:
+    language = lang if prompts.has(lang, "render.press") else "en"
+    label = option.label[:1].upper() + option.label[1:]
+    return prompts.get(language, "render.press", label=label, key=option.key)
+
+
+def read_input(form: dict[str, str]) -> tuple[str | None, str | None, float | None]:
+    digits = form.get("Digits", "").strip() or None
+    speech = form.get("SpeechResult", "").strip() or None
+    confidence: float | None = None
+    if speech is not None and form.get("Confidence"):
+        try:
+            confidence = float(form["Confidence"])
+        except ValueError:
+            confidence = None
+    return digits, speech, confidence
+
+
+def turn_key(call_sid: str, step: str, n: str, digits: str | None, speech: str | None) -> str:
+    """The idempotency key of one gathered input: a Twilio retry produces the same key."""
+    heard = hashlib.sha256((speech or "").encode()).hexdigest()[:16] if speech else ""
+    return f"voice:{call_sid}:{step}:{n}:{digits or ''}:{heard}"
+
+
+def turn_url(session: Session) -> str:
+    """The `<Gather action>` for the session's step and turn (relative, as Twilio allows)."""
+    return f"{PREFIX}/turn?step={session.position}&n={session.turns}"
+
+
+class VoiceLine:
+    """Renders turns and runs the queue side of the phone line for one runtime."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.prompts = rt.dialogue.prompts
+
+    def now(self) -> float:
+        """The runner's clock (tests move it)."""
+        return self.rt.conversations.clock()
+
+    def text(self, lang: str, key: str, **values: object) -> str:
+        """A phone-line prompt in the caller's language (English fallback)."""
+        return voice_text(self.prompts, lang, key, **values)
+
+    async def render(self, outcome: TurnOutcome, call_sid: str) -> str:
+        """TwiML for a turn's actions: a Gather, the queue, or a goodbye."""
+        s = outcome.session
+        style = VoiceStyle(s.language, s.slow)
+        says: list[str] = []
+        ask: Ask | None = None
+        handoff = ended = urgent = False
+        for action in outcome.actions:
+            if isinstance(action, Say):
+                says.append(action.text)
+            elif isinstance(action, Ask):
+                if ask is not None:
+                    says.append(ask.text)
+                ask = action
+            elif isinstance(action, HandOff):
+                handoff = True
+                urgent = urgent or action.priority >= Priority.URGENT
+            elif isinstance(action, End):
+                ended = True
+        if ended:
+            return goodbye_document(says, style=style)
+        if handoff or (s.status == Status.QUEUED and ask is None):
+            return await self.queue_document(s, says, call_sid, urgent=urgent)
+        if ask is None:
+            return gather_document(
+                says,
+                "",
+                (),
+                style=style,
+                action_url=turn_url(s),
+                entry=True,
+                hint_words=self.hint_words(s.language),
+            )
+        choices = [
+            Choice(o.key, option_sentence(self.prompts, s.language, o), o.label)
+            for o in ask.options
+        ]
+        person: str | None = None
+        spoken = [*says, ask.text, *(c.sentence for c in choices)]
+        if choices and not ask.entry and not any(re.search(r"\b0\b", t) for t in spoken):
+            person = self.text(s.language, "render.person_key")
+        return gather_document(
+            says,
+            ask.text,
+            choices,
+            style=style,
+            action_url=turn_url(s),
+            entry=ask.entry,
+            person_line=person,
+            hint_words=self.hint_words(s.language),
+        )
+
+    def hint_words(self, lang: str) -> list[str]:
+        """Prompt phrases worth hinting at every step: "talk to a person" in `lang`."""
+        key = "common.opt.person"
+        return [self.prompts.get(lang, key)] if self.prompts.has(lang, key) else []
+
+    async def queue_document(
+        self, s: Session, says: list[str], call_sid: str, urgent: bool = False
+    ) -> str:
+        """Into the Twilio queue (our wait URL) when people are answering; else the
+        out-of-hours offer of a callback when we reopen (safety numbers first if urgent)."""
+        style = VoiceStyle(s.language, s.slow)
+        now = self.now()
+        entry = await entry_for_session(self.rt.store, s.id)
+        if entry is not None:
+            entry = await rejoin_if_dropped(self.rt.store, entry, now)
+            async with self.rt.store.transaction() as tx:
+                await voice_store.update_call(tx, call_sid, now, entry_id=entry.id)
+            urgent = urgent or entry.priority >= Priority.URGENT
+        closed = await self.closed_dates()
+        if not await answering(self.rt.store, self.rt.settings, now, closed):
+            return await self.closed_document(s, says, attempt=0, urgent=urgent)
+        return enqueue_document(
+            says, style=style, wait_url=f"{PREFIX}/wait", action_url=f"{PREFIX}/queued"
+        )
+
+    async def closed_dates(self) -> frozenset[dt.date]:
+        """Days nobody answers (bank holidays), from the council; none if it can't say."""
+        return await closed_dates_for(self.rt.services).get(self.rt.services)
+
+    async def reopen(self, lang: str) -> str:
+        """When we reopen, in words ("tomorrow at 8am"), skipping bank holidays."""
+        now = self.now()
+        return reopen_phrase(
+            self.prompts,
+            lang,
+            reopens(self.rt.settings, now, await self.closed_dates()),
+            dt.datetime.fromtimestamp(now, tz=dt.UTC),
+        )
+
+    def safety_lines(self, lang: str, says: list[str]) -> list[str]:
+        """For an urgent (safeguarding) hand-off when closed: 999, then the emergency duty
+        team when configured (999 left out if it was said a moment ago in `says`)."""
+        lines: list[str] = []
+        danger = self.text(lang, "voice.closed_danger")
+        if not any(danger in said for said in says):
+            lines.append(danger)
+        number = (self.rt.settings.emergency_duty_number or "").strip()
+        if number:
+            lines.append(self.text(lang, "voice.closed_duty_team", number=number))
+        return lines
+
+    async def closed_document(
+        self, s: Session, says: list[str], attempt: int, urgent: bool = False
+    ) -> str:
+        """Out of hours: when we reopen, and a callback then (or end the call).
+
+        Urgent (safeguarding) callers hear 999 and the emergency duty team first, on every
+        repeat, and are never hung up on: without a number to ring back they are offered the
+        numbers again instead of a callback.
+        """
+        style = VoiceStyle(s.language, s.slow)
+        lang = s.language
+        reopen = await self.reopen(lang)
+        if urgent and self.prompts.has(lang, "care.safeguarding"):
+            # "...I'm putting you through to a person straight away" is not true when closed:
+            # the 999 line below replaces it.
+            promise = self.prompts.get(lang, "care.safeguarding")
+            says = [said for said in says if said != promise]
+        safety = self.safety_lines(lang, says) if urgent else []
+        closed_line = self.text(lang, "handoff.closed", reopen=reopen)
+        said = [*says, *safety, closed_line] if attempt == 0 else safety
+        if not can_call_back(s.sender):
+            if not urgent:
+                return goodbye_document(
+                    [*says, self.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
+                )
+            offer = self.text(lang, "voice.closed_repeat_offer")
+        else:
+            offer = self.text(lang, "voice.closed_offer")
+        return gather_document(
+            said,
+            offer,
+            (),
+            style=style,
+            action_url=f"{PREFIX}/closed?n={attempt}",
+            entry=False,
+            num_digits=1,
+            hint_words=self.hint_words(lang),
+        )
+
+    async def session_of_call(self, call_sid: str) -> Session | None:
+        """The conversation this call belongs to, or None."""
+        async with self.rt.store.transaction() as tx:
+            row = await voice_store.get_call(tx, call_sid)
+        if row is None or not row["session_id"]:
+            return None
+        return await self.rt.conversations.get(row["session_id"])

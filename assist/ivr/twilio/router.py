@@ -1,0 +1,158 @@
+"""The phone line on Twilio Voice: signed webhooks in, the same conversations, TwiML out.
+
+Routes (all POST, all signature-checked with `TwilioForm`, all answering `text/xml`):
+
+- `/twilio/voice`            a call arrives: greet, or welcome back within 30 minutes
+- `/twilio/voice/turn`       what the caller pressed or said (`?step=<flow.step>&n=<turn>`)
+- `/twilio/voice/status`     the call's status callback (a queued caller who hangs up keeps
+                             their place for 30 minutes)
+- `/twilio/voice/wait`       the `<Enqueue>` wait URL: the hold loop
+- `/twilio/voice/wait/key`   a key pressed on hold (1 callback, 9 place, 5 music off)
+- `/twilio/voice/queued`     the `<Enqueue>` action: after leaving the queue
+- `/twilio/voice/closed`     out of hours: callback when we reopen, or end the call
+- `/twilio/voice/dial-done`  the `<Dial>` action after staff were rung
+
+The adapter parses, asks `rt.conversations`, and renders (`assist.ivr.twilio.twiml`); the queue
+and estimates come from `assist.handoff`. A Twilio retry carries the same CallSid, step,
+turn and input, so the runner's idempotency key returns the same TwiML and does nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+
+from assist.deps import RuntimeDep
+from assist.dialogue.types import Channel, Inbound
+from assist.handoff import queue as hq
+from assist.handoff.entries import WAITING
+from assist.ivr import calls as voice_store
+from assist.ivr.media.turns import connect_document
+from assist.ivr.queue import drop, entry_for_session
+from assist.ivr.twilio.hold import create_hold_router
+from assist.ivr.twilio.line import (
+    COUNTRY_LANGUAGE,
+    PREFIX,
+    VoiceLine,
+    read_input,
+    sender_of,
+    turn_key,
+    xml,
+)
+from assist.ivr.twilio.twiml import VoiceStyle, say_document
+from assist.twilio.webhooks import TwilioForm
+
+log = logging.getLogger(__name__)
+
+
+def create_voice_router() -> APIRouter:
+    """The phone line's webhooks, mounted under `/twilio/voice`."""
+    router = APIRouter(prefix=PREFIX, tags=["phone"])
+
+    @router.post("", response_class=Response)
+    async def incoming(form: TwilioForm, rt: RuntimeDep) -> Response:
+        """A call arrives: who you've reached, the cost, languages, the menu (or welcome back)."""
+        line = VoiceLine(rt)
+        call_sid = form.get("CallSid", "")
+        sender = sender_of(form)
+        if rt.settings.voice_speech == "vosk":
+            async with rt.store.transaction() as tx:
+                await voice_store.record_call(tx, call_sid, sender, line.now())
+            return xml(connect_document(rt.settings, sender))
+        hint = COUNTRY_LANGUAGE.get(form.get("FromCountry", "").upper())
+        if hint and not rt.dialogue.prompts.has(hint, "greeting.hello"):
+            hint = None
+        outcome = await rt.conversations.open(
+            Channel.VOICE, sender, language_hint=hint, key=f"voice:{call_sid}:open"
+        )
+        async with rt.store.transaction() as tx:
+            await voice_store.record_call(
+                tx, call_sid, sender, line.now(), session_id=outcome.session.id
+            )
+        rt.metrics.inc(
+            "assist_voice_calls_total",
+            "Calls answered by the phone line",
+            labels={"resumed": str(outcome.resumed).lower()},
+        )
+        return xml(await line.render(outcome, call_sid))
+
+    @router.post("/turn", response_class=Response)
+    async def turn(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+        """What the caller pressed or said (or silence) at a step: one engine turn."""
+        line = VoiceLine(rt)
+        call_sid = form.get("CallSid", "")
+        sender = sender_of(form)
+        if rt.settings.voice_speech == "vosk":
+            async with rt.store.transaction() as tx:
+                await voice_store.record_call(tx, call_sid, sender, line.now())
+            return xml(connect_document(rt.settings, sender))
+        digits, speech, confidence = read_input(form)
+        key = turn_key(
+            call_sid,
+            request.query_params.get("step", ""),
+            request.query_params.get("n", ""),
+            digits,
+            speech,
+        )
+        inbound = Inbound(
+            Channel.VOICE,
+            sender,
+            digits=digits,
+            speech=speech,
+            confidence=confidence,
+            silence=digits is None and speech is None,
+        )
+        outcome = await rt.conversations.handle(inbound, key=key)
+        async with rt.store.transaction() as tx:
+            await voice_store.record_call(
+                tx, call_sid, sender, line.now(), session_id=outcome.session.id
+            )
+        rt.metrics.inc(
+            "assist_voice_turns_total",
+            "Phone turns handled",
+            labels={
+                "input": "silence" if inbound.silence else ("keys" if digits else "speech"),
+                "replayed": str(outcome.replayed).lower(),
+            },
+        )
+        return xml(await line.render(outcome, call_sid))
+
+    @router.post("/status", response_class=Response)
+    async def status(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+        """Twilio's status callback: record the outcome; a queued caller keeps their place."""
+        line = VoiceLine(rt)
+        now = line.now()
+        call_sid = form.get("CallSid", "")
+        call_status = form.get("CallStatus", "")
+        q = request.query_params
+        rt.metrics.inc(
+            "assist_voice_call_status_total",
+            "Call status callbacks",
+            labels={"status": call_status or "unknown"},
+        )
+        if q.get("leg") == "agent":
+            if call_status in ("busy", "no-answer", "failed", "canceled"):
+                async with rt.store.transaction() as tx:
+                    try:
+                        await hq.release(tx, q.get("entry", ""), q.get("agent", ""), now)
+                    except Exception:
+                        log.info("agent leg ended; entry no longer held")
+            return xml(say_document([], style=VoiceStyle()))
+        async with rt.store.transaction() as tx:
+            row = await voice_store.get_call(tx, call_sid)
+            if row is not None and call_status:
+                fields: dict[str, object] = {"status": call_status}
+                if call_status in voice_store.ENDED:
+                    fields["ended_at"] = now
+                    if form.get("CallDuration", "").isdigit():
+                        fields["duration_s"] = float(form["CallDuration"])
+                await voice_store.update_call(tx, call_sid, now, **fields)
+        if row is not None and call_status in voice_store.ENDED and row["session_id"]:
+            entry = await entry_for_session(rt.store, row["session_id"])
+            if entry is not None and entry.status == WAITING and entry.kind == "live":
+                await drop(rt.store, entry.id, now)
+        return xml(say_document([], style=VoiceStyle()))
+
+    router.include_router(create_hold_router())
+    return router

@@ -1,0 +1,298 @@
+"""`RasaClassifier`: a Rasa server's `/model/parse` behind a circuit breaker, with a fallback.
+
+Failure handling, from the caller's point of view:
+
+    classify(text)
+      ├── breaker closed / probing → POST /model/parse within `timeout_s`
+      │     ├── answer            → Classification(classifier="rasa"); breaker closes
+      │     └── error or timeout  → fallback's answer; breaker counts a failure
+      └── breaker open (cooling down) → fallback's answer at once, no network call
+
+After `failure_threshold` consecutive failures the breaker opens for `cooldown_s`; then one
+turn probes Rasa again, so a restarted Rasa is noticed without restarting Assist.
+
+Cross-check (on by default): the in-process classifier (a few ms) also reads every sentence.
+When the two agree, the higher confidence stands; when they disagree, Rasa's intent stands
+with half its confidence, so a disagreement usually means asking again rather than sending
+the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
+more out-of-scope sentences caught).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import httpx
+
+from assist.dialogue.entities import extract_entities, risk_cues
+from assist.dialogue.language import detect_language
+from assist.dialogue.nlu import Classification, IntentClassifier
+
+if TYPE_CHECKING:
+    from assist.settings import Settings
+
+log = logging.getLogger("assist.nlu")
+
+RASA_FALLBACK_INTENT = "nlu_fallback"
+DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
+SAFEGUARDING = "safeguarding"
+RISK_CONFUSABLE = frozenset({"human", "adult_social_care", "out_of_scope"})
+"""Intents Rasa confuses safeguarding with; with words of harm in the text, safeguarding wins
+(an urgent person by mistake costs far less than a missed safeguarding call)."""
+
+
+class BreakerState(enum.StrEnum):
+    """Where the circuit breaker stands."""
+
+    CLOSED = "closed"
+    """Rasa is believed healthy: every turn asks it."""
+    OPEN = "open"
+    """Rasa failed repeatedly: turns go straight to the fallback until the cool-down ends."""
+    HALF_OPEN = "half_open"
+    """Cool-down over: one turn is probing Rasa; the others use the fallback meanwhile."""
+
+
+class CircuitBreaker:
+    """Counts consecutive failures; opens after `failure_threshold`, probes after `cooldown_s`."""
+
+    def __init__(
+        self,
+        failure_threshold: int = 3,
+        cooldown_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Create a closed breaker."""
+        self.failure_threshold = failure_threshold
+        self.cooldown_s = cooldown_s
+        self._clock = clock
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> BreakerState:
+        """The current state (an open breaker whose cool-down is over reads as half-open)."""
+        if self._opened_at is None:
+            return BreakerState.CLOSED
+        if self._probing or self._clock() - self._opened_at >= self.cooldown_s:
+            return BreakerState.HALF_OPEN
+        return BreakerState.OPEN
+
+    def allow(self) -> bool:
+        """Return True when this call may go to Rasa (claims the probe when half-open)."""
+        state = self.state
+        if state is BreakerState.CLOSED:
+            return True
+        if state is BreakerState.HALF_OPEN and not self._probing:
+            self._probing = True
+            return True
+        return False
+
+    def record_success(self) -> None:
+        """Rasa answered: close the breaker."""
+        self._failures = 0
+        self._opened_at = None
+        self._probing = False
+
+    def record_failure(self) -> None:
+        """Rasa failed: count it, and (re)open the breaker once the threshold is reached."""
+        self._failures += 1
+        if self._probing or self._failures >= self.failure_threshold:
+            self._opened_at = self._clock()
+        self._probing = False
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not give a usable answer (connection, timeout, HTTP status or body)."""
+
+
+class RasaClassifier:
+    """An `IntentClassifier` asking a Rasa server, answering from `fallback` when it cannot."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout_s: float,
+        fallback: IntentClassifier,
+        *,
+        failure_threshold: int = 3,
+        cooldown_s: float = 10.0,
+        supported_languages: Sequence[str] = ("en", "pl", "lt", "ro", "pt"),
+        client: httpx.AsyncClient | None = None,
+        cross_check: bool = True,
+    ) -> None:
+        """Ask the Rasa server at `base_url`; `timeout_s` bounds a whole parse request."""
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.fallback = fallback
+        self.breaker = CircuitBreaker(failure_threshold, cooldown_s)
+        self.supported_languages = tuple(supported_languages)
+        self.cross_check = cross_check
+        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+        self.rasa_turns = 0
+        """Turns Rasa answered."""
+        self.degraded_turns = 0
+        """Turns the fallback answered because Rasa could not."""
+        self.last_error: str | None = None
+        """Why Rasa last failed (no citizen text in it)."""
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._client.aclose()
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        """Classify `text` with Rasa, or with the fallback when Rasa is down, slow or cooling
+        off; never raises for ordinary input."""
+        if self.breaker.allow():
+            started = time.perf_counter()
+            try:
+                body = await self._parse(text)
+                result = self._to_classification(text, body)
+            except RasaUnavailable as exc:
+                self.breaker.record_failure()
+                self.last_error = str(exc)
+                return await self._degraded(text, language, str(exc), started)
+            self.breaker.record_success()
+            self.last_error = None
+            self.rasa_turns += 1
+            if self.cross_check:
+                result = self._agree(result, await self.fallback.classify(text, language))
+            return result
+        return await self._degraded(text, language, "circuit open", time.perf_counter())
+
+    @staticmethod
+    def _agree(rasa: Classification, other: Classification) -> Classification:
+        if rasa.intent == other.intent:
+            confidence = max(rasa.confidence, other.confidence)
+        else:
+            confidence = round(rasa.confidence / 2, 4)
+        return Classification(
+            intent=rasa.intent,
+            confidence=confidence,
+            entities=rasa.entities,
+            ranking=rasa.ranking,
+            classifier="rasa",
+            language=rasa.language or other.language,
+        )
+
+    async def health(self) -> dict[str, Any]:
+        """Return Rasa's status for /healthz: reachable, loaded model, breaker state."""
+        info: dict[str, Any] = {
+            "url": self.base_url,
+            "breaker": self.breaker.state.value,
+            "rasa_turns": self.rasa_turns,
+            "degraded_turns": self.degraded_turns,
+            "last_error": self.last_error,
+        }
+        try:
+            with anyio.fail_after(self.timeout_s):
+                response = await self._client.get(f"{self.base_url}/status")
+            response.raise_for_status()
+            status = response.json()
+            info["reachable"] = True
+            info["model"] = Path(str(status.get("model_file") or "")).name or None
+        except (httpx.HTTPError, TimeoutError, ValueError) as exc:
+            info["reachable"] = False
+            info["error"] = type(exc).__name__
+        return info
+
+    async def _parse(self, text: str) -> dict[str, Any]:
+        try:
+            with anyio.fail_after(self.timeout_s):
+                response = await self._client.post(
+                    f"{self.base_url}/model/parse", json={"text": text}
+                )
+        except TimeoutError as exc:
+            raise RasaUnavailable(f"timed out after {self.timeout_s:g}s") from exc
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"{type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RasaUnavailable("response is not JSON") from exc
+        if not isinstance(body, dict) or not isinstance(body.get("intent"), dict):
+            raise RasaUnavailable("response has no intent")
+        return body
+
+    def _to_classification(self, text: str, body: dict[str, Any]) -> Classification:
+        try:
+            ranking = [
+                (str(item["name"]), float(item["confidence"]))
+                for item in body.get("intent_ranking") or []
+                if item.get("name") and item["name"] != RASA_FALLBACK_INTENT
+            ]
+            name = body["intent"].get("name")
+            confidence = float(body["intent"].get("confidence") or 0.0)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise RasaUnavailable("malformed intent") from exc
+        if not name or name == RASA_FALLBACK_INTENT:
+            # Rasa's FallbackClassifier fired: keep its best real guess with its low score
+            name, confidence = ranking[0] if ranking else ("out_of_scope", 0.0)
+        ranking.sort(key=lambda pair: pair[1], reverse=True)
+        if name in RISK_CONFUSABLE and risk_cues(text):
+            log.info("nlu safety net: %s promoted to safeguarding on words of harm", name)
+            ranking = [(SAFEGUARDING, confidence)] + [p for p in ranking if p[0] != SAFEGUARDING]
+            name = SAFEGUARDING
+        entities: dict[str, Any] = {}
+        for entity in body.get("entities") or []:
+            if isinstance(entity, dict) and entity.get("entity"):
+                entities[str(entity["entity"])] = entity.get("value")
+        entities.update(extract_entities(text))
+        return Classification(
+            intent=str(name),
+            confidence=round(confidence, 4),
+            entities=entities,
+            ranking=tuple((n, round(c, 4)) for n, c in ranking[:5]),
+            classifier="rasa",
+            # with the cross-check the in-process classifier detects the language once for both
+            language=None if self.cross_check else detect_language(text, self.supported_languages),
+        )
+
+    async def _degraded(
+        self, text: str, language: str | None, reason: str, started: float
+    ) -> Classification:
+        self.degraded_turns += 1
+        result = await self.fallback.classify(text, language)
+        log.warning(
+            "nlu degraded: rasa unavailable (%s), fallback answered intent=%s in %.0f ms",
+            reason,
+            result.intent,
+            (time.perf_counter() - started) * 1000,
+            extra={"nlu_degraded": True, "breaker": self.breaker.state.value},
+        )
+        if result.classifier != "fallback":
+            result = Classification(
+                intent=result.intent,
+                confidence=result.confidence,
+                entities=result.entities,
+                ranking=result.ranking,
+                classifier="fallback",
+                language=result.language,
+            )
+        return result
+
+
+def classifier_from_settings(
+    settings: Settings, rasa_dir: Path = DEFAULT_RASA_DIR
+) -> IntentClassifier:
+    """Return the classifier a turn should use: Rasa with the in-process fallback when
+    `settings.rasa_url` is set, else the fallback alone (trained now from `rasa_dir`)."""
+    from assist.nlu.fallback import TfidfClassifier
+
+    fallback = TfidfClassifier.from_rasa_dir(rasa_dir, supported_languages=settings.languages)
+    if not settings.rasa_url:
+        return fallback
+    return RasaClassifier(
+        settings.rasa_url,
+        settings.rasa_timeout_s,
+        fallback,
+        supported_languages=settings.languages,
+    )

@@ -1,0 +1,112 @@
+"""The outbox's text sender: idempotent, per-number limit, global pace, wiring."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from assist.chat.sms import store as sms_store
+from assist.chat.sms.send import SmsSender, status_callback_url
+from assist.chat.sms.wiring import install_sms, sms_background, sms_migrations
+from assist.outbox import PermanentFailure, RetryLater
+from assist.settings import Settings
+from assist.store import SQLiteStore, core
+from tests.chat.sms.helpers import fast_config
+
+NUMBER = "+447700900555"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    s = SQLiteStore(tmp_path / "assist.db")
+    await s.open([*core.MIGRATIONS, *sms_migrations()])
+    yield s
+    await s.close()
+
+
+def sender_for(store: SQLiteStore, tmp_path: Path, **config: object) -> SmsSender:
+    settings = Settings(data_dir=tmp_path, rasa_url=None)
+    return SmsSender(store, settings, config=fast_config(settings, **config))
+
+
+async def test_same_outbox_key_is_sent_once(store: SQLiteStore, tmp_path: Path) -> None:
+    """A handler re-run for a row already sent (crash before marking done) sends nothing new."""
+    sender = sender_for(store, tmp_path)
+    first = await sender.send("k1", NUMBER, "Hello", "info")
+    again = await sender.send("k1", NUMBER, "Hello", "info")
+    assert first == {"via": "dev"} and again["repeat"] is True
+    async with store.transaction() as tx:
+        assert await sms_store.sent_since(tx, NUMBER, 0) == 1
+
+
+async def test_per_number_hourly_limit(store: SQLiteStore, tmp_path: Path) -> None:
+    """Past the hourly limit a text waits (RetryLater); staff replies are not held back."""
+    sender = sender_for(store, tmp_path, per_number_per_hour=2)
+    await sender.send("a", NUMBER, "1", "info")
+    await sender.send("b", NUMBER, "2", "menu")
+    with pytest.raises(RetryLater) as held:
+        await sender.send("c", NUMBER, "3", "info")
+    assert held.value.after_s is not None and 3500 < held.value.after_s <= 3601
+    await sender.send("d", NUMBER, "from a person", "staff")
+    await sender.send("e", "+447700900556", "another number", "info")
+
+
+async def test_global_pace(store: SQLiteStore, tmp_path: Path) -> None:
+    """Sends are spaced by 1/rate seconds: three at once go at t, t+0.1 and t+0.2."""
+    settings = Settings(data_dir=tmp_path, rasa_url=None)
+    slept: list[float] = []
+
+    async def sleep(s: float) -> None:
+        slept.append(s)
+
+    sender = SmsSender(
+        store, settings, config=fast_config(settings, send_rate_per_s=10.0), sleep=sleep
+    )
+    for _ in range(3):
+        await sender._pace()
+    assert slept == [pytest.approx(0.1, abs=0.01), pytest.approx(0.2, abs=0.01)]
+
+
+async def test_missing_fields_fail_for_good(store: SQLiteStore, tmp_path: Path) -> None:
+    """A text without a number or words can never be sent."""
+    sender = sender_for(store, tmp_path)
+    with pytest.raises(PermanentFailure):
+        await sender.handle_sms({"key": "x"}, {"to": "", "text": "hi"})
+    with pytest.raises(PermanentFailure):
+        await sender.handle_staff_reply({"key": "y"}, {"channel": "voice", "text": "hi"})
+
+
+@pytest.mark.parametrize(
+    ("public", "expected"),
+    [
+        ("http://127.0.0.1:8000", None),
+        ("http://localhost:8000", None),
+        ("https://assist.example.org", "https://assist.example.org/twilio/sms/status"),
+    ],
+)
+def test_status_callback_only_for_public_hosts(public: str, expected: str | None) -> None:
+    """Twilio is only given a status callback URL it could reach."""
+    assert status_callback_url(Settings(public_url=public)) == expected
+
+
+async def test_install_and_background_tasks(tmp_path: Path) -> None:
+    """install_sms registers every outbox kind; the background loops stop when told."""
+    from assist.runtime import open_runtime
+    from tests.chat.sms.helpers import make_settings, premigrate
+
+    settings = make_settings(tmp_path)
+    await premigrate(settings)
+    rt = await open_runtime(settings)
+    try:
+        install_sms(rt)
+        assert {"sms", "staff_reply", "subscribe", "unsubscribe"} <= set(rt.outbox.handlers)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(c) for c in sms_background(rt, stop)]
+        await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
+    finally:
+        await rt.close()

@@ -1,1 +1,0 @@
-"""Fakes of the cloud services Assist talks to, faithful at the HTTP level."""
