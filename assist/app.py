@@ -1,7 +1,14 @@
-"""`create_app(settings)`: the FastAPI application with every channel mounted."""
+"""The top: composes every component and channel into one service and one FastAPI app.
+
+`open_service(settings)` opens the core (`assist.service`) with every component's tables,
+then adds the channels' outbox handlers, retention hooks and background jobs; `create_app`
+mounts every channel's router and hands each adapter its `Parts` through `Depends`. This
+module and `assist.cli` are the only places that import channel packages.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,30 +16,152 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.backend_client import reports as reports_table
+from assist.backend_client.protocol import CouncilServices
+from assist.chat.sms import store as sms_store
+from assist.chat.sms.handoff import run_queue_updates
 from assist.chat.sms.router import create_sms_router
+from assist.chat.sms.send import SmsSender
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
+from assist.chat.web.site import create_site_router
+from assist.conversations import HandoffQueue
+from assist.dialogue.nlu import IntentClassifier
 from assist.handoff.console import create_console_router
+from assist.handoff.retention import erase_handoff, purge_handoff
+from assist.handoff.schema import MIGRATIONS as HANDOFF_MIGRATIONS
+from assist.handoff.web import Console
+from assist.ivr import calls as voice_calls
+from assist.ivr.twilio.connect import run_claim_listener
 from assist.ivr.twilio.router import create_voice_router
 from assist.ivr.twilio.simulator import create_simulator_router
-from assist.runtime import Runtime, embedded_council, open_runtime
+from assist.notify.config import NotifyConfig
+from assist.notify.privacy import erase_notify, purge_notify
+from assist.notify.reminders import subscription_handlers
+from assist.notify.scheduler import Notifier
+from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
+from assist.outbox import Handler
+from assist.service import Service, embedded_council
+from assist.service import open_service as open_core
 from assist.settings import Settings
-from assist.site import create_site_router
+from assist.store import Migration
+from assist.store import core as core_store
+from assist.twilio.rest import TwilioRest
 from assist.twilio.webhooks import auth_token
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
-    """Build the app; the lifespan opens the store and starts background work."""
+def all_migrations() -> list[Migration]:
+    """Every component's tables, applied by the store at start-up."""
+    return [
+        *core_store.MIGRATIONS,
+        *HANDOFF_MIGRATIONS,
+        *reports_table.MIGRATIONS,
+        *voice_calls.MIGRATIONS,
+        *sms_store.MIGRATIONS,
+        *NOTIFY_MIGRATIONS,
+    ]
+
+
+async def open_service(
+    settings: Settings,
+    services: CouncilServices | None = None,
+    classifier: IntentClassifier | None = None,
+    queue: HandoffQueue | None = None,
+    handlers: dict[str, Handler] | None = None,
+    council_app: FastAPI | None = None,
+) -> Service:
+    """The whole service: the core with every component's tables, retention hooks, outbox
+    handlers and background jobs (texts, notifications, connecting claimed callers)."""
+    service = await open_core(
+        settings,
+        all_migrations(),
+        # Components first: they find the citizen's rows through the sessions that the
+        # core's own eraser deletes last.
+        purgers=[
+            core_store.purge_core,
+            purge_handoff,
+            reports_table.purge_reports,
+            voice_calls.purge_voice,
+            purge_notify,
+            sms_store.purge_sms,
+        ],
+        erasers=[
+            reports_table.erase_reports,
+            erase_handoff,
+            voice_calls.erase_voice,
+            erase_notify,
+            sms_store.erase_sms,
+            core_store.erase_core,
+        ],
+        services=services,
+        classifier=classifier,
+        queue=queue,
+        handlers=handlers,
+        council_app=council_app,
+    )
+    _add_texts(service)
+    rest = TwilioRest(settings)
+    if rest.configured:
+        parts = service.parts
+        service.jobs.append(("voice-claims", lambda stop: run_claim_listener(parts, rest)))
+    return service
+
+
+def _add_texts(service: Service) -> None:
+    """Texts and notifications: the SMS sender's and subscriptions' outbox handlers, the
+    notifier, and queue updates for people waiting by text."""
+    settings, store, clock = service.settings, service.store, service.conversations.clock
+    prompts = service.dialogue.prompts
+    sender = SmsSender(store, settings, bus=service.bus, metrics=service.metrics, clock=clock)
+    service.outbox.handlers.update(sender.handlers())
+    service.outbox.handlers.update(subscription_handlers(store, clock))
+    notifier = Notifier(
+        store,
+        service.services,
+        prompts,
+        NotifyConfig.from_settings(settings),
+        clock=clock,
+        on_sent=service.wake_outbox,
+    )
+    service.jobs.append(("notifier", notifier.run))
+    service.jobs.append(
+        (
+            "sms-queue-updates",
+            lambda stop: run_queue_updates(
+                store,
+                prompts,
+                stop,
+                handle_s=settings.default_handle_time_s,
+                clock=clock,
+                on_sent=service.wake_outbox,
+            ),
+        )
+    )
+
+
+def bind(app: FastAPI, service: Service) -> None:
+    """Hand the app's routers their dependencies: the service (operations routes), the
+    adapters' `Parts` and the staff console's collaborators (read through `Depends`)."""
+    app.state.service = service
+    app.state.parts = service.parts
+    app.state.console = Console(
+        service.store, service.settings, service.services, time.time, service.bus.publish
+    )
+
+
+def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
+    """Build the app; the lifespan opens the service (unless given one) and starts its
+    background work, and hands the adapters their parts (`app.state.parts`, `.console`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = runtime or await open_runtime(settings, council_app=council_app)
-        app.state.runtime = rt
-        rt.start_background()
+        svc = service or await open_service(settings, council_app=council_app)
+        bind(app, svc)
+        svc.start_background()
         try:
             yield
         finally:
-            await rt.close()
+            await svc.close()
             speech = getattr(app.state, "speech", None)
             if speech is not None:
                 speech.close()
@@ -48,14 +177,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if settings.uses_embedded_council or settings.environment == "development":
         council_app = embedded_council(settings)
         app.mount("/council", council_app)
-    app.include_router(
-        create_console_router(
-            lambda: app.state.runtime.store,
-            settings,
-            lambda: app.state.runtime.services,
-            publish=lambda topic, event: app.state.runtime.bus.publish(topic, event),
-        )
-    )
+    app.include_router(create_console_router())
     app.include_router(create_site_router())
     app.include_router(
         create_web_chat_router(
@@ -75,10 +197,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> JSONResponse:
         """Whether the store, the council back end and understanding are answering."""
-        rt: Runtime = request.app.state.runtime
-        store_ok = await rt.store.ping()
+        svc: Service = request.app.state.service
+        store_ok = await svc.store.ping()
         checks: dict[str, object] = {"store": "ok" if store_ok else "down"}
-        checks.update(await _component_health(rt))
+        checks.update(await _component_health(svc))
         status = 200 if store_ok else 503
         return JSONResponse(
             {
@@ -92,38 +214,33 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     async def metrics(request: Request) -> PlainTextResponse:
         """Prometheus metrics."""
-        rt: Runtime = request.app.state.runtime
-        async with rt.store.transaction() as tx:
-            pending = await tx.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")
-            failed = await tx.fetchone("SELECT COUNT(*) AS n FROM outbox WHERE status = 'failed'")
-            active = await tx.fetchone(
-                "SELECT COUNT(*) AS n FROM sessions WHERE status IN ('active','queued',"
-                "'with_agent') AND updated_at > ?",
-                (rt.conversations.clock() - 1800,),
-            )
+        svc: Service = request.app.state.service
+        async with svc.store.transaction() as tx:
+            outbox = await core_store.outbox_counts(tx)
+            active = await core_store.count_active_sessions(tx, svc.conversations.clock() - 1800)
         extra = {
             "assist_outbox_pending": (
                 "Side effects waiting to be delivered",
-                float(pending["n"] if pending else 0),
+                float(outbox.get("pending", 0)),
             ),
             "assist_outbox_failed": (
                 "Side effects that failed for good",
-                float(failed["n"] if failed else 0),
+                float(outbox.get("failed", 0)),
             ),
             "assist_sessions_active": (
                 "Conversations active in the last 30 minutes",
-                float(active["n"] if active else 0),
+                float(active),
             ),
         }
-        return PlainTextResponse(rt.metrics.render(extra), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(svc.metrics.render(extra), media_type="text/plain; version=0.0.4")
 
     return app
 
 
-async def _component_health(rt: Runtime) -> dict[str, object]:
+async def _component_health(svc: Service) -> dict[str, object]:
     """Health of the back end and NLU, as each component reports it."""
     out: dict[str, object] = {}
-    for name, part in (("backend", rt.services), ("nlu", rt.classifier)):
+    for name, part in (("backend", svc.services), ("nlu", svc.classifier)):
         check = getattr(part, "health", None)
         if check is None:
             out[name] = "ok (in-process)"
@@ -147,7 +264,7 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
     app.state.speech = speech
 
     async def turn(call_sid: str, heard: CallerInput) -> SpokenReply:
-        return await media_turn(app.state.runtime, call_sid, heard)
+        return await media_turn(app.state.parts, call_sid, heard)
 
     token = settings.twilio_auth_token
     app.include_router(

@@ -67,12 +67,24 @@ def chat(
     language: Annotated[str | None, typer.Option(help="Start in this language.")] = None,
 ) -> None:
     """Talk to the assistant in the terminal; reads one message per line when piped."""
+    from assist.app import open_service
     from assist.chat.terminal import run_terminal_chat
 
     who = sender or f"terminal-{secrets.token_hex(4)}"
-    code = asyncio.run(
-        run_terminal_chat(Settings(), who, language, sys.stdin, interactive=sys.stdin.isatty())
-    )
+
+    async def run() -> int:
+        service = await open_service(Settings())
+        service.start_background()
+        try:
+            code = await run_terminal_chat(
+                service.parts, who, language, sys.stdin, interactive=sys.stdin.isatty()
+            )
+            await service.outbox.run_once()
+            return code
+        finally:
+            await service.close()
+
+    code = asyncio.run(run())
     raise typer.Exit(code)
 
 
@@ -98,7 +110,7 @@ def erase(
     chat_id: Annotated[str | None, typer.Option(help="A web chat id.")] = None,
 ) -> None:
     """Erase everything held about one citizen; leaves an audit line without the data."""
-    from assist.runtime import open_runtime
+    from assist.app import open_service
 
     who = number or chat_id
     if not who:
@@ -108,11 +120,11 @@ def erase(
     async def run() -> int:
         from assist.privacy import erase as erase_data
 
-        rt = await open_runtime(Settings())
+        service = await open_service(Settings())
         try:
-            return await erase_data(rt.store, who, rt.erasers)
+            return await erase_data(service.store, who, service.erasers)
         finally:
-            await rt.close()
+            await service.close()
 
     typer.echo(f"erased {asyncio.run(run())} record(s)")
 
@@ -125,9 +137,29 @@ def call(
     speak: Annotated[bool, typer.Option(help="Speak prompts with espeak-ng.")] = False,
 ) -> None:
     """Ring the phone line in the terminal: keys, words, empty line for silence, /hold, /hangup."""
-    from assist.ivr.twilio.cli import call as run
+    from assist.app import create_app, open_service
+    from assist.ivr.twilio.terminal import run_call
 
-    run(caller, speak)
+    settings = Settings()
+    number = caller or "+447700900" + f"{secrets.randbelow(1000):03d}"
+
+    async def run() -> int:
+        service = await open_service(settings)
+        try:
+            return await run_call(
+                create_app(settings, service=service),
+                service.store,
+                settings,
+                number,
+                sys.stdin,
+                sys.stdout,
+                speak=speak,
+                echo=not sys.stdin.isatty(),
+            )
+        finally:
+            await service.close()
+
+    raise typer.Exit(asyncio.run(run()))
 
 
 def _register_subcommands() -> None:

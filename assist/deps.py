@@ -1,26 +1,32 @@
-"""FastAPI dependencies shared by the routers: `RuntimeDep`, `SettingsDep`."""
+"""FastAPI dependencies shared by the routers: `PartsDep`, `SettingsDep`.
+
+The top (`assist.app`) puts the adapters' `Parts` on `app.state.parts` when the lifespan
+opens the service; routers ask for them with `Depends`, so a test can build an app around
+any router and set `app.state.parts` itself.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from starlette.requests import HTTPConnection
 
-from assist.runtime import Runtime
+from assist.parts import Parts
 from assist.settings import Settings
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The running service's parts (opened by the app's lifespan)."""
-    rt: Runtime = request.app.state.runtime
-    return rt
+def get_parts(conn: HTTPConnection) -> Parts:
+    """The pieces an adapter may use (set by the app's lifespan); HTTP and WebSocket."""
+    parts: Parts = conn.app.state.parts
+    return parts
 
 
-def get_app_settings(request: Request) -> Settings:
+def get_app_settings(conn: HTTPConnection) -> Settings:
     """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = conn.app.state.settings
     return settings
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+PartsDep = Annotated[Parts, Depends(get_parts)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -82,38 +82,6 @@ Eraser = Callable[[Tx, str], Awaitable[int]]
 """Deletes a component's personal data for one citizen (number or chat id)."""
 
 
-async def purge_core(tx: Tx, cutoff: float) -> int:
-    """Core tables: sessions, transcripts, processed inputs, finished outbox rows."""
-    n = await tx.execute(
-        "DELETE FROM transcripts WHERE session_id IN"
-        " (SELECT id FROM sessions WHERE updated_at < ?)",
-        (cutoff,),
-    )
-    n += await tx.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
-    n += await tx.execute("DELETE FROM processed_inputs WHERE at < ?", (cutoff,))
-    n += await tx.execute(
-        "DELETE FROM outbox WHERE status != 'pending' AND updated_at < ?", (cutoff,)
-    )
-    n += await tx.execute("DELETE FROM citizen_prefs WHERE updated_at < ?", (cutoff,))
-    return n
-
-
-async def erase_core(tx: Tx, who: str) -> int:
-    """Core tables for one citizen: their sessions, transcripts and outbox rows."""
-    ids = [r["id"] for r in await tx.fetchall("SELECT id FROM sessions WHERE sender = ?", (who,))]
-    n = 0
-    for sid in ids:
-        n += await tx.execute("DELETE FROM transcripts WHERE session_id = ?", (sid,))
-        n += await tx.execute("DELETE FROM processed_inputs WHERE session_id = ?", (sid,))
-        n += await tx.execute(
-            "DELETE FROM outbox WHERE session_id = ? AND status != 'pending'", (sid,)
-        )
-    n += await tx.execute("DELETE FROM sessions WHERE sender = ?", (who,))
-    n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
-    n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
-    return n
-
-
 async def purge_older_than(
     store: Store, days: float, purgers: list[Purger], now: float | None = None
 ) -> int:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from assist.app import all_migrations
 from assist.backend_client.memory import InMemoryCouncilServices
 from assist.conversations import Conversations, RecordingQueue
 from assist.dialogue.engine import Engine, EngineConfig
+from assist.service import Dialogue, load_dialogue
 from assist.settings import Settings
 from assist.store import SQLiteStore
-from assist.wiring import Dialogue, all_migrations, load_dialogue
 
 REPO = Path(__file__).resolve().parent.parent
 

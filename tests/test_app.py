@@ -23,7 +23,7 @@ def test_metrics_are_prometheus_text(settings: Settings) -> None:
     from assist.dialogue.types import Channel, Inbound
 
     with TestClient(create_app(settings)) as client:
-        conversations = client.app.state.runtime.conversations  # type: ignore[attr-defined]
+        conversations = client.app.state.service.conversations  # type: ignore[attr-defined]
         client.portal.call(conversations.handle, Inbound(Channel.WEB, "m1", text="person"))  # type: ignore[union-attr]
         res = client.get("/metrics")
     assert 'assist_turns_total{channel="web"} 1.0' in res.text

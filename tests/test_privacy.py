@@ -8,8 +8,9 @@ import pytest
 
 from assist.conversations import Conversations
 from assist.dialogue.types import Channel, Inbound
-from assist.privacy import RedactingFilter, erase, erase_core, purge_core, purge_older_than, redact
+from assist.privacy import RedactingFilter, erase, purge_older_than, redact
 from assist.store import SQLiteStore
+from assist.store.core import erase_core, purge_core
 
 
 @pytest.mark.parametrize(
@@ -76,10 +77,10 @@ async def test_erase_one_citizen_leaves_audit_without_data(
 async def test_erase_forgets_language_choice_and_web_report_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Erasing a chat id removes their remembered language and the words of reports they
     made in the web chat (which carry no phone number)."""
-    from assist.runtime import open_runtime
+    from assist.app import open_service
     from assist.settings import Settings
 
-    rt = await open_runtime(Settings(data_dir=tmp_path, rasa_url="", _env_file=None))  # type: ignore[call-arg]
+    rt = await open_service(Settings(data_dir=tmp_path, rasa_url="", _env_file=None))  # type: ignore[call-arg]
     try:
         who = "chat-erase-1"
         for text in ["Polski", "2", "3", "Mill Road, Cambridge", "Dużo śmieci pod mostem", "1"]:

@@ -23,7 +23,7 @@ from assist.handoff import agents as agents_mod
 from assist.handoff import auth, for_citizen, replies, stats
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
-from assist.handoff.web import OUTCOMES, Console, security_headers
+from assist.handoff.web import OUTCOMES, Console, ConsoleDep, security_headers
 
 T = TypeVar("T")
 EVENTS_MAX_S = 300.0
@@ -117,11 +117,11 @@ def entry_json(entry: Entry, now: float) -> dict[str, Any]:
     return entry.to_json(now)
 
 
-def create_api_router(console: Console) -> APIRouter:
-    """The `/api/handoff` router bound to a console."""
+def create_api_router() -> APIRouter:
+    """The `/api/handoff` router; routes get the `Console` through `Depends`."""
     router = APIRouter(prefix="/api/handoff", tags=["handoff"])
 
-    async def staff(request: Request, response: Response) -> auth.Staff:
+    async def staff(console: ConsoleDep, request: Request, response: Response) -> auth.Staff:
         security_headers(response)
         who = await console.staff(request)
         if who is None:
@@ -146,7 +146,9 @@ def create_api_router(console: Console) -> APIRouter:
     Supervisor = Annotated[auth.Staff, Depends(supervisor)]
 
     @router.post("/session", summary="Sign in (sets the session cookie, returns the CSRF token)")
-    async def sign_in(body: LoginBody, request: Request, response: Response) -> dict[str, str]:
+    async def sign_in(
+        console: ConsoleDep, body: LoginBody, request: Request, response: Response
+    ) -> dict[str, str]:
         security_headers(response)
         address = request.client.host if request.client else "?"
         await console.logout(request)
@@ -163,21 +165,23 @@ def create_api_router(console: Console) -> APIRouter:
         return {"username": who.username, "role": who.role, "csrf": who.csrf}
 
     @router.get("/session", summary="Who is signed in, with the CSRF token")
-    async def whoami(who: Staff) -> dict[str, str]:
+    async def whoami(console: ConsoleDep, who: Staff) -> dict[str, str]:
         return {"username": who.username, "role": who.role, "csrf": who.csrf}
 
     @router.delete("/session", summary="Sign out")
-    async def sign_out(request: Request, response: Response, who: Acting) -> dict[str, bool]:
+    async def sign_out(
+        console: ConsoleDep, request: Request, response: Response, who: Acting
+    ) -> dict[str, bool]:
         await console.logout(request)
         console.clear_session_cookie(response)
         return {"signed_out": True}
 
     @router.get("/queue", summary="Open conversations in serving order, and staffing")
-    async def queue(who: Staff) -> dict[str, Any]:
+    async def queue(console: ConsoleDep, who: Staff) -> dict[str, Any]:
         return await console.queue_view()
 
     @router.post("/presence", summary="Make yourself available (or not) to the queue")
-    async def presence(body: PresenceBody, who: Acting) -> dict[str, Any]:
+    async def presence(console: ConsoleDep, body: PresenceBody, who: Acting) -> dict[str, Any]:
         async with console.store.transaction() as tx:
             if body.available:
                 await agents_mod.sign_in(tx, who.username, body.skills, console.clock())
@@ -186,7 +190,9 @@ def create_api_router(console: Console) -> APIRouter:
         return {"available": body.available, "skills": sorted(set(body.skills))}
 
     @router.post("/claim-next", summary="Claim the next conversation you can serve")
-    async def claim_next(who: Acting, response: Response) -> dict[str, Any] | None:
+    async def claim_next(
+        console: ConsoleDep, who: Acting, response: Response
+    ) -> dict[str, Any] | None:
         entry = await console.queue.claim_next(who.username, await console.skills_of(who.username))
         if entry is None:
             response.status_code = 204
@@ -194,17 +200,19 @@ def create_api_router(console: Console) -> APIRouter:
         return entry_json(entry, console.clock())
 
     @router.get("/entries/{entry_id}", summary="A conversation: context packet and transcript")
-    async def get_entry(entry_id: str, who: Staff) -> dict[str, Any]:
+    async def get_entry(console: ConsoleDep, entry_id: str, who: Staff) -> dict[str, Any]:
         entry, lines = await guarded(console.conversation(entry_id))
         return {"entry": entry_json(entry, console.clock()), "transcript": lines}
 
     @router.post("/entries/{entry_id}/claim", summary="Claim this conversation")
-    async def claim(entry_id: str, who: Acting) -> dict[str, Any]:
+    async def claim(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
         entry = await guarded(console.queue.claim(entry_id, who.username))
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/reply", summary="Reply on a text channel")
-    async def reply(entry_id: str, body: TextBody, who: Acting) -> dict[str, bool]:
+    async def reply(
+        console: ConsoleDep, entry_id: str, body: TextBody, who: Acting
+    ) -> dict[str, bool]:
         async with console.store.transaction() as tx:
             await guarded(
                 replies.staff_reply(tx, entry_id, who.username, body.text, console.clock())
@@ -212,30 +220,38 @@ def create_api_router(console: Console) -> APIRouter:
         return {"sent": True}
 
     @router.post("/entries/{entry_id}/notes", summary="Add a note")
-    async def note(entry_id: str, body: TextBody, who: Acting) -> dict[str, Any]:
+    async def note(
+        console: ConsoleDep, entry_id: str, body: TextBody, who: Acting
+    ) -> dict[str, Any]:
         async with console.store.transaction() as tx:
             entry = await guarded(add_note(tx, entry_id, who.username, body.text, console.clock()))
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/close", summary="Close with an outcome code")
-    async def close(entry_id: str, body: CloseBody, who: Acting) -> dict[str, Any]:
+    async def close(
+        console: ConsoleDep, entry_id: str, body: CloseBody, who: Acting
+    ) -> dict[str, Any]:
         if body.outcome not in OUTCOMES:
             raise HTTPException(422, f"outcome must be one of {OUTCOMES}")
         entry = await guarded(console.queue.close(entry_id, who.username, body.outcome, body.notes))
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/hand-back", summary="Hand back to the assistant")
-    async def hand_back(entry_id: str, body: HandBackBody, who: Acting) -> dict[str, Any]:
+    async def hand_back(
+        console: ConsoleDep, entry_id: str, body: HandBackBody, who: Acting
+    ) -> dict[str, Any]:
         entry = await guarded(console.queue.hand_back(entry_id, who.username, body.notes))
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/release", summary="Put back in the queue, place kept")
-    async def release(entry_id: str, who: Acting) -> dict[str, Any]:
+    async def release(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
         entry = await guarded(console.queue.release(entry_id, who.username))
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/transfer", summary="Transfer to an agent or a skill")
-    async def transfer(entry_id: str, body: TransferBody, who: Acting) -> dict[str, Any]:
+    async def transfer(
+        console: ConsoleDep, entry_id: str, body: TransferBody, who: Acting
+    ) -> dict[str, Any]:
         entry = await guarded(
             console.queue.transfer(
                 entry_id, who.username, to_agent=body.to_agent, to_skill=body.to_skill
@@ -244,11 +260,11 @@ def create_api_router(console: Console) -> APIRouter:
         return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/callback-failed", summary="Nobody answered the callback")
-    async def callback_failed(entry_id: str, who: Acting) -> dict[str, Any]:
+    async def callback_failed(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
         entry = await guarded(console.queue.callback_failed(entry_id, who.username))
         return entry_json(entry, console.clock())
 
-    async def address_of(choice: AddressChoice | None) -> dict[str, Any] | None:
+    async def address_of(console: Console, choice: AddressChoice | None) -> dict[str, Any] | None:
         if choice is None:
             return None
         services = console.services
@@ -261,7 +277,10 @@ def create_api_router(console: Console) -> APIRouter:
         summary="Addresses at a postcode, to choose one for a report or reminders",
     )
     async def addresses(
-        entry_id: str, who: Staff, postcode: Annotated[str, Query(min_length=5, max_length=10)]
+        console: ConsoleDep,
+        entry_id: str,
+        who: Staff,
+        postcode: Annotated[str, Query(min_length=5, max_length=10)],
     ) -> list[dict[str, Any]]:
         async with console.store.transaction() as tx:
             await guarded(for_citizen.held(tx, entry_id, who.username))
@@ -276,8 +295,10 @@ def create_api_router(console: Console) -> APIRouter:
         status_code=201,
         summary="File a problem report for the citizen; returns the reference to tell them",
     )
-    async def file_report(entry_id: str, body: ReportBody, who: Acting) -> dict[str, str]:
-        address = await address_of(body.address)
+    async def file_report(
+        console: ConsoleDep, entry_id: str, body: ReportBody, who: Acting
+    ) -> dict[str, str]:
+        address = await address_of(console, body.address)
         details = for_citizen.ReportDetails(
             service=body.service,
             description=body.description,
@@ -295,8 +316,10 @@ def create_api_router(console: Console) -> APIRouter:
         "/entries/{entry_id}/reminders",
         summary="Start or stop bin-day reminders texted to the citizen (phone channels only)",
     )
-    async def reminders(entry_id: str, body: RemindersBody, who: Acting) -> dict[str, Any]:
-        address = await address_of(body.address) if body.start else None
+    async def reminders(
+        console: ConsoleDep, entry_id: str, body: RemindersBody, who: Acting
+    ) -> dict[str, Any]:
+        address = await address_of(console, body.address) if body.start else None
         async with console.store.transaction() as tx:
             number = await guarded(
                 for_citizen.set_reminders(
@@ -307,7 +330,9 @@ def create_api_router(console: Console) -> APIRouter:
 
     @router.get("/stats", summary="Supervisor figures for the last `hours`")
     async def figures(
-        who: Supervisor, hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24.0
+        console: ConsoleDep,
+        who: Supervisor,
+        hours: Annotated[float, Query(gt=0, le=24 * 31)] = 24.0,
     ) -> dict[str, Any]:
         now = console.clock()
         async with console.store.transaction() as tx:
@@ -316,6 +341,7 @@ def create_api_router(console: Console) -> APIRouter:
 
     @router.get("/erlang", summary="Erlang C staffing calculator")
     async def erlang_calc(
+        console: ConsoleDep,
         who: Supervisor,
         contacts_per_hour: Annotated[float, Query(ge=0, le=100000)],
         handle_time_s: Annotated[float, Query(gt=0, le=36000)],
@@ -328,7 +354,7 @@ def create_api_router(console: Console) -> APIRouter:
         ]
 
     @router.get("/events", summary="Server-sent events: one `queue` event per change")
-    async def events(request: Request, who: Staff) -> StreamingResponse:
+    async def events(console: ConsoleDep, request: Request, who: Staff) -> StreamingResponse:
         return StreamingResponse(
             _stream(console, request),
             media_type="text/event-stream",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,38 +21,26 @@ from assist.handoff.web import (
     HERE,
     OUTCOMES,
     Console,
-    DeferredStore,
-    ServicesSource,
+    ConsoleDep,
     minutes,
     security_headers,
 )
-from assist.settings import Settings
 from assist.store import core
-from assist.store.base import Store
 
 LOGIN_CSRF_COOKIE = "assist_login_csrf"
 REF = re.compile(r"AS-[A-Z0-9]{4,8}")
 STATIC = {"console.css": "text/css", "console.js": "text/javascript"}
 
 
-def create_console_router(
-    store: Store | Callable[[], Store],
-    settings: Settings,
-    services: ServicesSource = None,
-    clock: Callable[[], float] = time.time,
-    publish: Callable[[str, dict[str, Any]], object] | None = None,
-) -> APIRouter:
+def create_console_router() -> APIRouter:
     """The staff console (`/console`) and its JSON API (`/api/handoff`) as one router.
 
-    `store` and `services` may be given as functions returning them at request time, for
-    apps that open the store in their lifespan (`lambda: app.state.runtime.store`).
+    Routes get the `Console` (store, settings, council services, clock, where to announce)
+    through `Depends` from `app.state.console`, which the app sets when it opens.
     """
-    if not hasattr(store, "transaction"):
-        store = DeferredStore(store)
-    console = Console(store, settings, services, clock, publish)  # type: ignore[arg-type]
     router = APIRouter()
-    router.include_router(create_api_router(console))
-    router.include_router(_pages(console))
+    router.include_router(create_api_router())
+    router.include_router(_pages())
     return router
 
 
@@ -84,10 +71,12 @@ def _see_other(url: str) -> RedirectResponse:
     return response
 
 
-def _pages(console: Console) -> APIRouter:
+def _pages() -> APIRouter:
     router = APIRouter(prefix="/console", include_in_schema=False)
 
-    async def signed_in(request: Request, supervisor: bool = False) -> auth.Staff | Response:
+    async def signed_in(
+        console: Console, request: Request, supervisor: bool = False
+    ) -> auth.Staff | Response:
         who = await console.staff(request)
         if who is None:
             return _see_other("/console/login")
@@ -103,8 +92,10 @@ def _pages(console: Console) -> APIRouter:
             )
         return who
 
-    async def acting(request: Request) -> tuple[auth.Staff, dict[str, str]] | Response:
-        who = await signed_in(request)
+    async def acting(
+        console: Console, request: Request
+    ) -> tuple[auth.Staff, dict[str, str]] | Response:
+        who = await signed_in(console, request)
         if isinstance(who, Response):
             return who
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -121,7 +112,7 @@ def _pages(console: Console) -> APIRouter:
         return who, form
 
     @router.get("/static/{name}")
-    async def static(name: str) -> FileResponse:
+    async def static(console: ConsoleDep, name: str) -> FileResponse:
         if name not in STATIC:
             raise HTTPException(404)
         return FileResponse(
@@ -129,7 +120,7 @@ def _pages(console: Console) -> APIRouter:
         )
 
     @router.get("/login")
-    async def login_form(request: Request) -> Response:
+    async def login_form(console: ConsoleDep, request: Request) -> Response:
         token = secrets.token_urlsafe(24)
         response = _page(console, request, "login.html", title="Sign in", csrf=token, error=None)
         response.set_cookie(
@@ -144,7 +135,7 @@ def _pages(console: Console) -> APIRouter:
         return response
 
     @router.post("/login")
-    async def login(request: Request) -> Response:
+    async def login(console: ConsoleDep, request: Request) -> Response:
         form = await request.form()
         sent, expected = str(form.get("csrf", "")), request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(sent, expected):
@@ -189,8 +180,8 @@ def _pages(console: Console) -> APIRouter:
         return response
 
     @router.post("/logout")
-    async def logout(request: Request) -> Response:
-        got = await acting(request)
+    async def logout(console: ConsoleDep, request: Request) -> Response:
+        got = await acting(console, request)
         if isinstance(got, Response):
             return got
         await console.logout(request)
@@ -199,8 +190,8 @@ def _pages(console: Console) -> APIRouter:
         return response
 
     @router.get("", response_class=HTMLResponse)
-    async def queue_page(request: Request) -> Response:
-        who = await signed_in(request)
+    async def queue_page(console: ConsoleDep, request: Request) -> Response:
+        who = await signed_in(console, request)
         if isinstance(who, Response):
             return who
         view = await console.queue_view()
@@ -220,8 +211,8 @@ def _pages(console: Console) -> APIRouter:
         )
 
     @router.post("/presence")
-    async def presence(request: Request) -> Response:
-        got = await acting(request)
+    async def presence(console: ConsoleDep, request: Request) -> Response:
+        got = await acting(console, request)
         if isinstance(got, Response):
             return got
         who, form = got
@@ -234,8 +225,8 @@ def _pages(console: Console) -> APIRouter:
         return _see_other("/console")
 
     @router.post("/claim-next")
-    async def claim_next(request: Request) -> Response:
-        got = await acting(request)
+    async def claim_next(console: ConsoleDep, request: Request) -> Response:
+        got = await acting(console, request)
         if isinstance(got, Response):
             return got
         who, _ = got
@@ -245,8 +236,8 @@ def _pages(console: Console) -> APIRouter:
         return _see_other(f"/console/entries/{entry.id}")
 
     @router.get("/entries/{entry_id}", response_class=HTMLResponse)
-    async def entry_page(request: Request, entry_id: str) -> Response:
-        who = await signed_in(request)
+    async def entry_page(console: ConsoleDep, request: Request, entry_id: str) -> Response:
+        who = await signed_in(console, request)
         if isinstance(who, Response):
             return who
         try:
@@ -281,11 +272,12 @@ def _pages(console: Console) -> APIRouter:
         )
 
     async def act(
+        console: Console,
         request: Request,
         entry_id: str,
         do: Callable[[auth.Staff, dict[str, str]], Awaitable[str | None]],
     ) -> Response:
-        got = await acting(request)
+        got = await acting(console, request)
         if isinstance(got, Response):
             return got
         who, form = got
@@ -307,7 +299,9 @@ def _pages(console: Console) -> APIRouter:
         return _see_other(where or f"/console/entries/{entry_id}")
 
     @router.post("/entries/{entry_id}/{action}")
-    async def entry_action(request: Request, entry_id: str, action: str) -> Response:
+    async def entry_action(
+        console: ConsoleDep, request: Request, entry_id: str, action: str
+    ) -> Response:
         q, now = console.queue, console.clock
 
         async def do(who: auth.Staff, form: dict[str, str]) -> str | None:
@@ -360,11 +354,11 @@ def _pages(console: Console) -> APIRouter:
                 raise HTTPException(404)
             return None
 
-        return await act(request, entry_id, do)
+        return await act(console, request, entry_id, do)
 
     @router.get("/supervisor", response_class=HTMLResponse)
-    async def supervisor(request: Request) -> Response:
-        who = await signed_in(request, supervisor=True)
+    async def supervisor(console: ConsoleDep, request: Request) -> Response:
+        who = await signed_in(console, request, supervisor=True)
         if isinstance(who, Response):
             return who
         now = console.clock()

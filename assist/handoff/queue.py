@@ -54,14 +54,10 @@ def one_line_summary(reason: str, intent: str | None, slots: Mapping[str, Any]) 
 
 
 async def _earlier_contacts(tx: Tx, sender: str, session_id: str) -> list[dict[str, Any]]:
-    rows = await tx.fetchall(
-        "SELECT id, channel, state, created_at FROM sessions WHERE sender = ? AND id != ?"
-        " ORDER BY updated_at DESC LIMIT 5",
-        (sender, session_id),
-    )
+    rows = await core.earlier_sessions(tx, sender, session_id)
     contacts: list[dict[str, Any]] = []
     for r in rows:
-        state = json.loads(r["state"])
+        state = r["state"]
         contacts.append(
             {
                 "session_id": r["id"],

@@ -13,6 +13,7 @@ from assist.handoff import erlang, history
 from assist.handoff.entries import ABANDONED, WAITING
 from assist.handoff.estimator import robust_handle_time
 from assist.handoff.queue import finalize_dropped
+from assist.store import core
 from assist.store.base import Tx
 
 SERVICE_LEVEL_TARGET_S = 60.0
@@ -68,9 +69,7 @@ async def figures(tx: Tx, since: float, now: float) -> Figures:
         steps[step] += 1
         if r["status"] == ABANDONED:
             gave_up[f"queue after {step}"] += 1
-    sessions = await tx.fetchall(
-        "SELECT id, status, state FROM sessions WHERE created_at >= ?", (since,)
-    )
+    sessions = await core.sessions_since(tx, since)
     queued_sessions = {
         r["session_id"]
         for r in await tx.fetchall(
@@ -79,7 +78,7 @@ async def figures(tx: Tx, since: float, now: float) -> Figures:
     }
     intents: Counter[str] = Counter()
     for s in sessions:
-        state = json.loads(s["state"])
+        state = s["state"]
         if state.get("intent"):
             intents[state["intent"]] += 1
         if s["status"] == "active" and s["id"] not in queued_sessions:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from assist.backend_client.protocol import CouncilServices
@@ -19,7 +18,7 @@ from assist.handoff.entries import Entry, ahead_of, get_entry
 from assist.handoff.queue import HandoffQueue, open_entries
 from assist.settings import Settings
 from assist.store import core
-from assist.store.base import Migration, Store, Tx
+from assist.store.base import Store
 
 HERE = Path(__file__).parent
 OUTCOMES = (
@@ -47,53 +46,19 @@ def security_headers(response: Response) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
-class DeferredStore:
-    """A `Store` found at call time (e.g. `lambda: app.state.runtime.store`, opened later)."""
-
-    def __init__(self, find: Callable[[], Store]) -> None:
-        self._find = find
-
-    async def open(self, migrations: Iterable[Migration]) -> None:
-        """Open the store found now."""
-        await self._find().open(migrations)
-
-    async def close(self) -> None:
-        """Close the store found now."""
-        await self._find().close()
-
-    def transaction(self) -> AbstractAsyncContextManager[Tx]:
-        """A transaction on the store found now."""
-        return self._find().transaction()
-
-    async def ping(self) -> bool:
-        """Whether the store found now answers."""
-        return await self._find().ping()
-
-
-ServicesSource = CouncilServices | Callable[[], CouncilServices | None] | None
-
-
 @dataclass
 class Console:
     """The console's collaborators, shared by page and API routes."""
 
     store: Store
     settings: Settings
-    services_source: ServicesSource = None
-    """Council services, or a function finding them at call time (None: no lookups)."""
+    services: CouncilServices | None = None
+    """The council services staff act through (None: no look-ups)."""
     clock: Callable[[], float] = time.time
     publish: Callable[[str, dict[str, Any]], object] | None = None
     """Where staff actions are announced (the app's event bus)."""
     queue: HandoffQueue = field(init=False)
     templates: Jinja2Templates = field(init=False)
-
-    @property
-    def services(self) -> CouncilServices | None:
-        """The council services staff act through, or None."""
-        src = self.services_source
-        if src is None or hasattr(src, "find_addresses"):
-            return src  # type: ignore[return-value]
-        return src()
 
     def __post_init__(self) -> None:
         self.queue = HandoffQueue(
@@ -233,3 +198,12 @@ def minutes(seconds: float | None) -> str:
         return "–"
     s = round(seconds)
     return f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
+
+
+def get_console(request: Request) -> Console:
+    """The console's collaborators, set on `app.state.console` when the app opens."""
+    console: Console = request.app.state.console
+    return console
+
+
+ConsoleDep = Annotated[Console, Depends(get_console)]

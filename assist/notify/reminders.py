@@ -67,6 +67,15 @@ async def unsubscribe(tx: Tx, number: str, topic: str, now: float) -> int:
     return n
 
 
+async def is_subscribed(tx: Tx, number: str, topic: str) -> bool:
+    """True when the number has an active subscription of `topic`."""
+    row = await tx.fetchone(
+        "SELECT 1 AS x FROM notify_subscriptions WHERE number = ? AND topic = ? AND active = 1",
+        (number, topic),
+    )
+    return row is not None
+
+
 async def resubscribe(tx: Tx, number: str, topic: str, now: float) -> Row | None:
     """Turn back on the number's most recent subscription of `topic`; None if there is none."""
     row = await tx.fetchone(

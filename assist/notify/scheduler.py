@@ -2,7 +2,7 @@
 
 All its state is in the store (jobs with unique keys, what each citizen was last told), so it
 survives restarts and a pass that runs twice sends nothing twice. Start it with
-`run_notifier(rt, stop_event)` next to the outbox worker.
+`Notifier(...).run` as one of the service's jobs (the top adds it).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from assist.notify.jobs import DispatchResult, dispatch_due
 from assist.notify.reminders import plan_bin_reminders
 from assist.notify.reports import poll_reports
 from assist.notify.timing import replan_wanted
-from assist.runtime import Runtime
 from assist.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -84,22 +83,3 @@ class Notifier:
                 log.exception("notify pass failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self.config.tick_s)
-
-
-def notifier_for(rt: Runtime, config: NotifyConfig | None = None) -> Notifier:
-    """A notifier over the runtime's store, council services and prompts."""
-    return Notifier(
-        rt.store,
-        rt.services,
-        rt.dialogue.prompts,
-        config or NotifyConfig.from_settings(rt.settings),
-        clock=rt.conversations.clock,
-        on_sent=rt.wake_outbox,
-    )
-
-
-async def run_notifier(
-    rt: Runtime, stop_event: asyncio.Event, config: NotifyConfig | None = None
-) -> None:
-    """Run the notifier for this runtime until `stop_event` is set."""
-    await notifier_for(rt, config).run(stop_event)

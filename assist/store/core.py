@@ -227,3 +227,147 @@ async def remember_language(tx: Tx, who: str, language: str, now: float) -> None
         " updated_at=excluded.updated_at",
         (who, language, now),
     )
+
+
+# --------------------------------------------------------------- reads other components use
+
+
+async def sessions_of(tx: Tx, sender: str, channel: str | None = None) -> list[Row]:
+    """Every session of a sender (on one channel, or all), oldest first, state decoded."""
+    sql = "SELECT id, channel, status, state, created_at, updated_at FROM sessions WHERE sender = ?"
+    params: list[Any] = [sender]
+    if channel is not None:
+        sql += " AND channel = ?"
+        params.append(channel)
+    rows = await tx.fetchall(sql + " ORDER BY created_at, id", params)
+    for r in rows:
+        r["state"] = json.loads(r["state"])
+    return rows
+
+
+async def earlier_sessions(tx: Tx, sender: str, not_id: str, limit: int = 5) -> list[Row]:
+    """A sender's other sessions, most recently active first, state decoded."""
+    rows = await tx.fetchall(
+        "SELECT id, channel, state, created_at FROM sessions WHERE sender = ? AND id != ?"
+        " ORDER BY updated_at DESC LIMIT ?",
+        (sender, not_id, limit),
+    )
+    for r in rows:
+        r["state"] = json.loads(r["state"])
+    return rows
+
+
+async def latest_language(tx: Tx, sender: str) -> str | None:
+    """The language of this sender's most recently active session on any channel, or None."""
+    row = await tx.fetchone(
+        "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC LIMIT 1", (sender,)
+    )
+    if row is None:
+        return None
+    lang = json.loads(row["state"]).get("language")
+    return str(lang) if lang else None
+
+
+async def sessions_since(tx: Tx, since: float) -> list[Row]:
+    """Sessions created at or after `since` (id, status, state decoded), for statistics."""
+    rows = await tx.fetchall(
+        "SELECT id, status, state FROM sessions WHERE created_at >= ?", (since,)
+    )
+    for r in rows:
+        r["state"] = json.loads(r["state"])
+    return rows
+
+
+async def count_active_sessions(tx: Tx, since: float) -> int:
+    """Conversations still open (active, queued or with staff) and touched after `since`."""
+    row = await tx.fetchone(
+        "SELECT COUNT(*) AS n FROM sessions WHERE status IN ('active','queued','with_agent')"
+        " AND updated_at > ?",
+        (since,),
+    )
+    return int(row["n"]) if row else 0
+
+
+async def staff_lines_after(tx: Tx, session_id: str, after_id: int) -> list[Row]:
+    """Staff lines of a transcript newer than row `after_id` (id, text, agent), oldest first."""
+    rows = await tx.fetchall(
+        "SELECT id, text, meta FROM transcripts WHERE session_id = ? AND role = 'staff'"
+        " AND id > ? ORDER BY id",
+        (session_id, after_id),
+    )
+    for r in rows:
+        r["agent"] = str(json.loads(r.pop("meta") or "{}").get("agent", ""))
+    return rows
+
+
+async def last_line_id(tx: Tx, session_id: str) -> int:
+    """The id of a session's newest transcript line (0 when there is none)."""
+    row = await tx.fetchone(
+        "SELECT MAX(id) AS n FROM transcripts WHERE session_id = ?", (session_id,)
+    )
+    return int(row["n"] or 0) if row else 0
+
+
+async def relabel_last_citizen_line(tx: Tx, session_id: str, was: str, now_text: str) -> None:
+    """Replace the text of the citizen's newest transcript line when it is still `was`."""
+    await tx.execute(
+        "UPDATE transcripts SET text = ? WHERE id = (SELECT MAX(id) FROM transcripts"
+        " WHERE session_id = ? AND role = 'citizen') AND text = ?",
+        (now_text, session_id, was),
+    )
+
+
+async def outbox_counts(tx: Tx) -> dict[str, int]:
+    """How many outbox rows are in each status (pending, sent, failed, ...)."""
+    rows = await tx.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+    return {str(r["status"]): int(r["n"]) for r in rows}
+
+
+async def last_outbox_id(tx: Tx) -> int:
+    """The id of the newest outbox row (0 when there is none)."""
+    row = await tx.fetchone("SELECT COALESCE(MAX(id), 0) AS n FROM outbox")
+    return int(row["n"]) if row else 0
+
+
+async def texts_queued_for(tx: Tx, number: str, after_id: int = 0) -> list[str]:
+    """The texts queued in the outbox for a number after row `after_id`, oldest first."""
+    rows = await tx.fetchall(
+        "SELECT payload FROM outbox WHERE kind = 'sms' AND recipient = ? AND id > ? ORDER BY id",
+        (number, after_id),
+    )
+    return [str(json.loads(r["payload"]).get("text", "")) for r in rows]
+
+
+# --------------------------------------------------------------- retention and erasure
+
+
+async def purge_core(tx: Tx, cutoff: float) -> int:
+    """Core tables: sessions, transcripts, processed inputs, finished outbox rows."""
+    n = await tx.execute(
+        "DELETE FROM transcripts WHERE session_id IN"
+        " (SELECT id FROM sessions WHERE updated_at < ?)",
+        (cutoff,),
+    )
+    n += await tx.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
+    n += await tx.execute("DELETE FROM processed_inputs WHERE at < ?", (cutoff,))
+    n += await tx.execute(
+        "DELETE FROM outbox WHERE status != 'pending' AND updated_at < ?", (cutoff,)
+    )
+    n += await tx.execute("DELETE FROM citizen_prefs WHERE updated_at < ?", (cutoff,))
+    return n
+
+
+async def erase_core(tx: Tx, who: str) -> int:
+    """Core tables for one citizen: their sessions, transcripts and outbox rows."""
+    ids = [r["id"] for r in await tx.fetchall("SELECT id FROM sessions WHERE sender = ?", (who,))]
+    n = 0
+    for sid in ids:
+        n += await tx.execute("DELETE FROM transcripts WHERE session_id = ?", (sid,))
+        n += await tx.execute("DELETE FROM processed_inputs WHERE session_id = ?", (sid,))
+        n += await tx.execute(
+            "DELETE FROM outbox WHERE session_id = ? AND status != 'pending'", (sid,)
+        )
+    n += await tx.execute("DELETE FROM sessions WHERE sender = ?", (who,))
+    n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
+    n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
+    return n

@@ -11,7 +11,7 @@ import pytest
 from assist.backend_client import reports
 from assist.backend_client.http import RetryPolicy
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from assist.settings import Settings
 from assist.store import SQLiteStore
 from assist.store.core import MIGRATIONS as CORE

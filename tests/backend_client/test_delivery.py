@@ -15,7 +15,7 @@ from assist.backend_client import reports
 from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.protocol import Address, ReportRequest
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from assist.outbox import OutboxWorker
 from assist.store import SQLiteStore
 from assist.store.core import MIGRATIONS as CORE

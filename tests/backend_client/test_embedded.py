@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from assist.backend_client import reports
 from assist.backend_client.protocol import ReportRequest
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from assist.settings import Settings
 from assist.store import SQLiteStore
 from assist.store.core import enqueue_outbox

@@ -10,7 +10,7 @@ import pytest
 
 from assist.backend_client.open311 import Format, Open311Client
 from assist.backend_client.protocol import InvalidRequest, NotFound
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from tests.backend_client.conftest import API_KEY, FAST
 from tests.council.live import LiveServer
 

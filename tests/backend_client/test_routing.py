@@ -18,7 +18,7 @@ from assist.backend_client.protocol import (
 )
 from assist.backend_client.report_form import MAX_DESCRIPTION, reference_marker
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from assist.store import SQLiteStore
 from tests.backend_client.conftest import API_KEY, FAST, client_settings
 from tests.backend_client.faults import FaultyApp

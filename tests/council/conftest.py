@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assist.council import create_council_app
+from assist.council.app import create_council_app
 from tests.council.live import LiveServer, wipe_council
 
 API_KEY = "test-council-key"

@@ -19,7 +19,7 @@ from assist.dialogue.flows import (
     load_flow_file,
 )
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Session, Status
-from assist.wiring import Dialogue
+from assist.service import Dialogue
 
 from ..strategies import CHANNELS, INPUT
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assist.handoff import MIGRATIONS
+from assist.handoff.schema import MIGRATIONS
 from assist.store import SQLiteStore, core
 
 

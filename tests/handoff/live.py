@@ -16,10 +16,11 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from assist.backend_client.memory import InMemoryCouncilServices
-from assist.handoff import MIGRATIONS
 from assist.handoff.auth import hash_password
 from assist.handoff.console import create_console_router
 from assist.handoff.queue import enqueue_in_tx
+from assist.handoff.schema import MIGRATIONS
+from assist.handoff.web import Console
 from assist.settings import Settings
 from assist.store import SQLiteStore, core
 
@@ -31,27 +32,21 @@ def settings_for(tmp: Path) -> Settings:
     return Settings(data_dir=tmp, secret_key=SecretStr("test-secret-key-for-console"))
 
 
-def make_app(settings: Settings, deferred: bool = True) -> FastAPI:
-    """An app with the console mounted; `deferred` finds the store as the real app does,
-    from `app.state` after the lifespan has opened it."""
-    direct = SQLiteStore(settings.db_path)
+def make_app(settings: Settings) -> FastAPI:
+    """An app with the console mounted; like the real app, the lifespan opens the store and
+    puts the console's collaborators on `app.state.console`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = SQLiteStore(settings.db_path) if deferred else direct
+        store = SQLiteStore(settings.db_path)
         await store.open([*core.MIGRATIONS, *MIGRATIONS])
-        app.state.store, app.state.services = store, InMemoryCouncilServices()
+        app.state.store = store
+        app.state.console = Console(store, settings, InMemoryCouncilServices())
         yield
         await store.close()
 
     app = FastAPI(lifespan=lifespan)
-    if deferred:
-        router = create_console_router(
-            lambda: app.state.store, settings, lambda: app.state.services
-        )
-    else:
-        router = create_console_router(direct, settings, InMemoryCouncilServices())
-    app.include_router(router)
+    app.include_router(create_console_router())
     return app
 
 

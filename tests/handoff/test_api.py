@@ -194,17 +194,3 @@ def test_staff_lookups_are_recorded_on_the_conversation(site: tuple[LiveServer, 
         t.startswith("Staff looked up bin days for 12 Mill Road, Cambridge: black") for t in lines
     )
     assert "Staff status check for AS-404 failed: NotFound" in lines
-
-
-def test_router_also_takes_an_open_store_directly(tmp_path: Path) -> None:
-    """The router works with a store object as well as with a function finding one."""
-    settings = settings_for(tmp_path)
-    add_people(settings.db_path, ("ann", "agent"))
-    add_citizen(settings.db_path, 1)
-    with LiveServer(make_app(settings, deferred=False)) as server:
-        ann, _ = sign_in(server, "ann")
-        try:
-            assert ann.get("/api/handoff/queue").json()["waiting"] == 1
-        finally:
-            _clients.remove(ann)
-            ann.close()

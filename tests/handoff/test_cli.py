@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assist.handoff import MIGRATIONS
 from assist.handoff.cli import staff_app
+from assist.handoff.schema import MIGRATIONS
 from assist.settings import get_settings
 from assist.store import SQLiteStore, core
 
@@ -70,8 +70,8 @@ def test_add_prompts_and_refuses_weak_input(data_dir: Path) -> None:
 
 async def test_a_new_password_ends_existing_sessions(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Resetting a staff password signs that person out everywhere."""
-    from assist.handoff import MIGRATIONS
     from assist.handoff.auth import add_staff
+    from assist.handoff.schema import MIGRATIONS
     from assist.store import SQLiteStore, core
 
     store = SQLiteStore(tmp_path / "s.db")

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from assist.backend_client.reports import report_from_payload
-from assist.notify import MIGRATIONS as NOTIFY_MIGRATIONS
 from assist.notify.reminders import subscription_handlers
+from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
 from assist.store import SQLiteStore, core
 
 from .live import PASSWORD, LiveServer, add_citizen, add_people, make_app, outbox_rows, settings_for

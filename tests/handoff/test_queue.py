@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from assist.dialogue.types import Priority
-from assist.handoff import MIGRATIONS
 from assist.handoff.agents import sign_in
 from assist.handoff.entries import Conflict
 from assist.handoff.queue import HandoffQueue, enqueue_in_tx
+from assist.handoff.schema import MIGRATIONS
 from assist.store import SQLiteStore, core
 
 from .conftest import Clock

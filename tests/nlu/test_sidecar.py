@@ -50,7 +50,7 @@ def test_train_reuses_the_cached_model(root: Path) -> None:
 
 def test_train_without_rasa_says_how_to_install(root: Path) -> None:
     """Training with no model and no Rasa installed fails with the command to run."""
-    with pytest.raises(sidecar.SidecarError, match="nlu.sidecar setup"):
+    with pytest.raises(sidecar.SidecarError, match=r"nlu\.sidecar setup"):
         sidecar.train(sidecar.SidecarPaths(root), echo=lambda _: None)
 
 

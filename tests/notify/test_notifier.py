@@ -14,7 +14,7 @@ from assist.backend_client.memory import InMemoryCouncilServices
 from assist.backend_client.protocol import ReportStatus
 from assist.notify import optouts, reminders
 from assist.notify.scheduler import Notifier
-from assist.runtime import Runtime
+from assist.service import Service
 from assist.store import core
 from tests.chat.sms.helpers import drain, fast_config, make_settings, open_assist, sent_texts
 
@@ -40,7 +40,7 @@ def london(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=LONDON)
 
 
-OPEN: list[Runtime] = []
+OPEN: list[Service] = []
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +51,7 @@ async def close_runtimes() -> AsyncIterator[None]:
         await OPEN.pop().close()
 
 
-async def start(tmp_path: Path, clock: Clock, **config: Any) -> tuple[Runtime, Notifier]:
+async def start(tmp_path: Path, clock: Clock, **config: Any) -> tuple[Service, Notifier]:
     settings = make_settings(tmp_path)
     cfg = fast_config(settings, **config)
     rt, _ = await open_assist(settings, InMemoryCouncilServices(today=MONDAY), cfg, clock=clock)
@@ -59,7 +59,7 @@ async def start(tmp_path: Path, clock: Clock, **config: Any) -> tuple[Runtime, N
     return rt, Notifier(rt.store, rt.services, rt.dialogue.prompts, cfg, clock=clock)
 
 
-async def subscribe(rt: Runtime, number: str = NUMBER) -> None:
+async def subscribe(rt: Service, number: str = NUMBER) -> None:
     """What the engine writes when a citizen asks for reminders, delivered by the outbox."""
     async with rt.store.transaction() as tx:
         await core.enqueue_outbox(
@@ -79,7 +79,7 @@ async def subscribe(rt: Runtime, number: str = NUMBER) -> None:
     await drain(rt)
 
 
-async def jobs(rt: Runtime, day: str = "2026-11-26") -> list[dict[str, Any]]:
+async def jobs(rt: Service, day: str = "2026-11-26") -> list[dict[str, Any]]:
     """The jobs for one collection day (later days may be planned too)."""
     async with rt.store.transaction() as tx:
         return await tx.fetchall(

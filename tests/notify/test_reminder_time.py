@@ -11,7 +11,7 @@ import pytest
 from assist.chat.sms.inbound import handle_text
 from assist.notify import timing
 from assist.notify.config import NotifyConfig
-from assist.runtime import Runtime
+from assist.service import Service
 from tests.chat.sms.helpers import drain, sent_texts
 from tests.notify.test_notifier import LONDON, NUMBER, OPEN, Clock, jobs, london, start, subscribe
 
@@ -24,9 +24,9 @@ async def close_runtimes() -> AsyncIterator[None]:
         await OPEN.pop().close()
 
 
-async def choose(rt: Runtime, body: str) -> list[str]:
+async def choose(rt: Service, body: str) -> list[str]:
     """The citizen texts a time keyword (no conversation in progress)."""
-    return await handle_text(rt, "SM" + body.replace(" ", ""), NUMBER, body)
+    return await handle_text(rt.parts, "SM" + body.replace(" ", ""), NUMBER, body)
 
 
 async def test_morning_reminder_across_a_restart_sent_once_after_quiet_hours(

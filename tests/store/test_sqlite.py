@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from assist.app import all_migrations
 from assist.store import Migration, SQLiteStore, core
-from assist.wiring import all_migrations
 
 
 async def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ WRITER = textwrap.dedent("""
     import asyncio, sys, time
     from assist.store import SQLiteStore
     from assist.store import core
-    from assist.wiring import all_migrations
+    from assist.app import all_migrations
 
     async def main(path):
         s = SQLiteStore(path)

@@ -10,7 +10,6 @@ messages: the first goes back in the webhook's TwiML, any others through the out
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 
 from assist.chat.sms import handoff as sms_handoff
@@ -21,7 +20,7 @@ from assist.notify import optouts, reminders, timing
 from assist.notify.config import NotifyConfig
 from assist.notify.reports import TOPIC as REPORT_TOPIC
 from assist.notify.texts import text
-from assist.runtime import Runtime
+from assist.parts import Parts
 from assist.store import core
 
 log = logging.getLogger(__name__)
@@ -31,103 +30,94 @@ BINS_FLOW_TEXT = "bin reminders"
 """What a BINS keyword with no address on record tells the engine (starts that flow)."""
 
 
-async def remembered_language(rt: Runtime, sender: str) -> str | None:
+async def remembered_language(parts: Parts, sender: str) -> str | None:
     """The language of this number's most recent conversation on any channel, or None."""
-    async with rt.store.transaction() as tx:
-        row = await tx.fetchone(
-            "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC LIMIT 1",
-            (sender,),
-        )
-    if row is None:
-        return None
-    lang = json.loads(row["state"]).get("language")
-    return str(lang) if lang in rt.settings.languages else None
+    async with parts.store.transaction() as tx:
+        lang = await core.latest_language(tx, sender)
+    return lang if lang in parts.settings.languages else None
 
 
-async def handle_text(rt: Runtime, sid: str, sender: str, body: str) -> list[str]:
+async def handle_text(parts: Parts, sid: str, sender: str, body: str) -> list[str]:
     """Handle one inbound text; returns the reply messages (possibly none)."""
-    now = rt.conversations.clock()
-    async with rt.store.transaction() as tx:
+    now = parts.conversations.clock()
+    async with parts.store.transaction() as tx:
         suppressed = await optouts.is_suppressed(tx, sender)
-    session = await rt.conversations.find(Channel.SMS, sender)
+    session = await parts.conversations.find(Channel.SMS, sender)
     queued = session is not None and session.status in (Status.QUEUED, Status.WITH_AGENT)
     conversing = session is not None and session.turns > 0
     match = match_keyword(body, opted_out=suppressed, conversing=conversing, queued=queued)
     _count(
-        rt,
+        parts,
         match.keyword.value
         if match
         else ("opted_out" if suppressed else "queued" if queued else "turn"),
     )
     lang = (
         (match.language if match and match.language else None)
-        or (session.language if session else await remembered_language(rt, sender))
+        or (session.language if session else await remembered_language(parts, sender))
         or "en"
     )
     if match is not None and match.keyword == Keyword.BINS_TIME:
-        return await _bins_time(rt, match, sender, lang, now, suppressed)
+        return await _bins_time(parts, match, sender, lang, now, suppressed)
     if match is not None and match.keyword != Keyword.BINS_ON:
-        return await _keyword(rt, match, sender, session, lang, now)
+        return await _keyword(parts, match, sender, session, lang, now)
     if suppressed:
         log.info("sms: ignored a text from an opted-out number")
         return []
     if session is not None and queued:
-        await sms_handoff.relay(rt.store, rt.bus, session.id, body, f"sms:{sid}", now)
+        await sms_handoff.relay(parts.store, parts.bus, session.id, body, f"sms:{sid}", now)
         return []
     if match is not None:  # BINS
-        async with rt.store.transaction() as tx:
+        async with parts.store.transaction() as tx:
             row = await reminders.resubscribe(tx, sender, reminders.TOPIC, now)
             chosen = await timing.chosen_time(tx, sender, reminders.TOPIC)
         if row is not None:
-            return [_bins_on(rt, lang, str(row["address"] or ""), chosen)]
+            return [_bins_on(parts, lang, str(row["address"] or ""), chosen)]
         body = BINS_FLOW_TEXT
-    return await _turn(rt, sid, sender, body, lang if session is None else None)
+    return await _turn(parts, sid, sender, body, lang if session is None else None)
 
 
-def when_text(rt: Runtime, lang: str, chosen: timing.Slot) -> str:
+def when_text(parts: Parts, lang: str, chosen: timing.Slot) -> str:
     """ "at 8am on each collection day" / "at 6pm the evening before each collection"."""
     key = "notify.when_morning" if chosen.morning else "notify.when_evening"
-    return text(rt.dialogue.prompts, lang, key, time=timing.clock_text(chosen.at))
+    return text(parts.prompts, lang, key, time=timing.clock_text(chosen.at))
 
 
-def _bins_on(rt: Runtime, lang: str, address: str, chosen: dt.time | None) -> str:
+def _bins_on(parts: Parts, lang: str, address: str, chosen: dt.time | None) -> str:
     """The "reminders are on" text: the default wording plus the MORNING hint if that still
     fits one segment as sent; with the time the number chose when it chose one."""
-    prompts = rt.dialogue.prompts
+    prompts = parts.prompts
     if chosen is not None:
-        when = when_text(rt, lang, _slot(rt, chosen))
+        when = when_text(parts, lang, _slot(parts, chosen))
         return text(prompts, lang, "notify.bins_on_at", address=address, when=when)
     plain = text(prompts, lang, "notify.bins_on", address=address)
     hinted = f"{plain} {text(prompts, lang, 'notify.bins_time_hint')}"
     return hinted if sent_segments(hinted) == 1 else plain
 
 
-def _slot(rt: Runtime, chosen: dt.time | None) -> timing.Slot:
-    return timing.slot(chosen, NotifyConfig.from_settings(rt.settings))
+def _slot(parts: Parts, chosen: dt.time | None) -> timing.Slot:
+    return timing.slot(chosen, NotifyConfig.from_settings(parts.settings))
 
 
 async def _bins_time(
-    rt: Runtime, match: Match, sender: str, lang: str, now: float, suppressed: bool
+    parts: Parts, match: Match, sender: str, lang: str, now: float, suppressed: bool
 ) -> list[str]:
     """BINS MORNING / EVENING / <time>: store the time, move pending reminders, confirm."""
-    async with rt.store.transaction() as tx:
+    async with parts.store.transaction() as tx:
         await timing.set_time(tx, sender, reminders.TOPIC, match.at, now)
-        active = await tx.fetchone(
-            "SELECT 1 AS x FROM notify_subscriptions WHERE number = ? AND topic = ? AND active = 1",
-            (sender, reminders.TOPIC),
-        )
+        active = await reminders.is_subscribed(tx, sender, reminders.TOPIC)
     if suppressed:  # kept for when they opt back in; an opted-out number is not texted
         return []
-    when = when_text(rt, lang, _slot(rt, match.at))
-    key = "notify.bins_time" if active is not None else "notify.bins_time_unsubscribed"
-    return [text(rt.dialogue.prompts, lang, key, when=when)]
+    when = when_text(parts, lang, _slot(parts, match.at))
+    key = "notify.bins_time" if active else "notify.bins_time_unsubscribed"
+    return [text(parts.prompts, lang, key, when=when)]
 
 
 async def _keyword(
-    rt: Runtime, match: Match, sender: str, session: Session | None, lang: str, now: float
+    parts: Parts, match: Match, sender: str, session: Session | None, lang: str, now: float
 ) -> list[str]:
-    prompts, k = rt.dialogue.prompts, match.keyword
-    async with rt.store.transaction() as tx:
+    prompts, k = parts.prompts, match.keyword
+    async with parts.store.transaction() as tx:
         if k == Keyword.STOP:
             await optouts.suppress(tx, sender, "keyword", match.keyword.value, now)
             await core.audit(tx, "citizen", "sms.opt_out", None, {}, now)
@@ -145,11 +135,11 @@ async def _keyword(
             return [text(prompts, lang, "notify.updates_on" if on else "notify.updates_off")]
     if k == Keyword.CALL and session is not None:
         await sms_handoff.call_back(
-            rt.store, session.id, sender, now, rt.settings.default_handle_time_s
+            parts.store, session.id, sender, now, parts.settings.default_handle_time_s
         )
-        rt.wake_outbox()  # the confirmation text is in the outbox
+        parts.wake_outbox()  # the confirmation text is in the outbox
         return []
-    s = rt.settings
+    s = parts.settings
     return [
         text(
             prompts,
@@ -162,35 +152,35 @@ async def _keyword(
     ]
 
 
-async def _turn(rt: Runtime, sid: str, sender: str, body: str, hint: str | None) -> list[str]:
+async def _turn(parts: Parts, sid: str, sender: str, body: str, hint: str | None) -> list[str]:
     choice = body.strip().rstrip(".)")
     if len(choice) == 1 and choice.isdigit():  # "Reply 1 ...": a key, as on the phone
         inbound = Inbound(Channel.SMS, sender, digits=choice, language_hint=hint)
     else:
         inbound = Inbound(Channel.SMS, sender, text=body, language_hint=hint)
-    outcome = await rt.conversations.handle(inbound, key=f"sms:{sid}")
+    outcome = await parts.conversations.handle(inbound, key=f"sms:{sid}")
     session = outcome.session
-    reply = actions_text(rt.dialogue.prompts, session.language, outcome.actions)
+    reply = actions_text(parts.prompts, session.language, outcome.actions)
     if any(isinstance(a, HandOff) for a in outcome.actions) and session.status == Status.QUEUED:
         queue_line = await sms_handoff.on_entering(
-            rt.store,
-            rt.dialogue.prompts,
+            parts.store,
+            parts.prompts,
             session.id,
             session.language,
-            rt.conversations.clock(),
-            rt.settings.default_handle_time_s,
+            parts.conversations.clock(),
+            parts.settings.default_handle_time_s,
             announce=not outcome.replayed,
         )
         if queue_line:
             full = f"{reply} {queue_line}".strip()
             short = full.replace(
-                text(rt.dialogue.prompts, session.language, "sms.call_offer"),
-                text(rt.dialogue.prompts, session.language, "sms.call_offer_short"),
+                text(parts.prompts, session.language, "sms.call_offer"),
+                text(parts.prompts, session.language, "sms.call_offer_short"),
             )
             reply = choose_call_offer(full, short)
     messages = fit(reply)
     if len(messages) > 1:
-        await _send_rest(rt, sid, sender, session.id, messages[1:])
+        await _send_rest(parts, sid, sender, session.id, messages[1:])
     return messages[:1]
 
 
@@ -202,9 +192,9 @@ def choose_call_offer(full: str, short: str) -> str:
     return short
 
 
-async def _send_rest(rt: Runtime, sid: str, sender: str, session_id: str, rest: list[str]) -> None:
-    now = rt.conversations.clock()
-    async with rt.store.transaction() as tx:
+async def _send_rest(parts: Parts, sid: str, sender: str, session_id: str, rest: list[str]) -> None:
+    now = parts.conversations.clock()
+    async with parts.store.transaction() as tx:
         for i, part in enumerate(rest, start=1):
             await core.enqueue_outbox(
                 tx,
@@ -216,10 +206,10 @@ async def _send_rest(rt: Runtime, sid: str, sender: str, session_id: str, rest: 
                 now=now,
                 not_before=now + REST_GAP_S * i,
             )
-    rt.wake_outbox()
+    parts.wake_outbox()
 
 
-def _count(rt: Runtime, kind: str) -> None:
-    rt.metrics.inc(
+def _count(parts: Parts, kind: str) -> None:
+    parts.metrics.inc(
         "assist_sms_inbound_total", "Inbound texts, by how they were handled", labels={"kind": kind}
     )

@@ -71,12 +71,12 @@ class ChatConnection(LiveChat):
             if self.hub.open_chats[self.chat_id] <= 0:
                 del self.hub.open_chats[self.chat_id]
                 if self.session_id and self.status == Status.QUEUED:
-                    await web_queue.dropped(self.rt.store, self.session_id, self.clock())
+                    await web_queue.dropped(self.parts.store, self.session_id, self.clock())
 
     # ------------------------------------------------------------------ frames
     async def on_frame(self, raw: str) -> None:
         if not self.rate.allow():
-            self.rt.metrics.inc(
+            self.parts.metrics.inc(
                 "assist_webchat_rate_limited_total", "Web chat messages refused by the rate limit"
             )
             await self.error("web.too_fast")
@@ -96,7 +96,7 @@ class ChatConnection(LiveChat):
             await self.dispatch(msg)
         except Exception:
             log.exception("web chat turn failed")
-            await self.error("web.unavailable", phone=self.rt.settings.phone_number_display)
+            await self.error("web.unavailable", phone=self.parts.settings.phone_number_display)
 
     async def dispatch(self, msg: ClientMessage) -> None:
         if msg.type == "hello":
@@ -119,7 +119,7 @@ class ChatConnection(LiveChat):
             return
         self.lang = page_language(msg.language)
         chat_id = msg.chat_id
-        session = await self.rt.conversations.find(Channel.WEB, chat_id) if chat_id else None
+        session = await self.parts.conversations.find(Channel.WEB, chat_id) if chat_id else None
         self.chat_id = chat_id or new_chat_id()
         self.hub.open_chats[self.chat_id] += 1
         if session is None:
@@ -131,8 +131,8 @@ class ChatConnection(LiveChat):
                     "language": self.lang,
                 }
             )
-            hint = self.lang if self.rt.dialogue.prompts.has(self.lang, "greeting.hello") else None
-            await self.show(await self.rt.conversations.open(Channel.WEB, self.chat_id, hint))
+            hint = self.lang if self.parts.prompts.has(self.lang, "greeting.hello") else None
+            await self.show(await self.parts.conversations.open(Channel.WEB, self.chat_id, hint))
             return
         self.session_lang = session.language
         await self.send(
@@ -141,7 +141,7 @@ class ChatConnection(LiveChat):
         await self.replay(session.id, msg.since, session.language)
         await self.follow(session)
         if session.status == Status.QUEUED:
-            await web_queue.returned(self.rt.store, session.id, self.clock())
+            await web_queue.returned(self.parts.store, session.id, self.clock())
             await self.announce_queue(force=True)
         elif session.status == Status.WITH_AGENT:
             await self.sync(force=True)
@@ -152,7 +152,7 @@ class ChatConnection(LiveChat):
                 await self.send(ask)
 
     async def replay(self, session_id: str, since: float | None, lang: str) -> None:
-        async with self.rt.store.transaction() as tx:
+        async with self.parts.store.transaction() as tx:
             rows = await core.transcript(tx, session_id)
         items = []
         for r in rows:
@@ -196,19 +196,19 @@ class ChatConnection(LiveChat):
                 language_hint=self.lang,
             )
         before, label = self.session_id, self.options.get(key) if key is not None else None
-        out = await self.rt.conversations.handle(inbound, key=self._key(msg))
+        out = await self.parts.conversations.handle(inbound, key=self._key(msg))
         if label and key is not None and not out.replayed and out.session.id == before:
-            await web_queue.label_choice(self.rt.store, out.session.id, key, label)
+            await web_queue.label_choice(self.parts.store, out.session.id, key, label)
         await self.show(out)
 
     async def to_staff(self, session: Session, words: str) -> None:
         if not words:
             return
-        async with self.rt.store.transaction() as tx:
+        async with self.parts.store.transaction() as tx:
             await core.append_transcript(
                 tx, session.id, "citizen", words, {"channel": "web"}, self.clock()
             )
-        self.rt.bus.publish(
+        self.parts.bus.publish(
             f"session:{session.id}", {"type": "citizen", "text": words, "session_id": session.id}
         )
         if session.status == Status.QUEUED and not self.noted:
@@ -225,7 +225,7 @@ class ChatConnection(LiveChat):
             return
         assert self.chat_id is not None
         inbound = Inbound(Channel.WEB, self.chat_id, digits="0", language_hint=self.lang)
-        await self.show(await self.rt.conversations.handle(inbound))
+        await self.show(await self.parts.conversations.handle(inbound))
 
     async def callback(self, raw: str) -> None:
         number = uk_number(raw)
@@ -238,17 +238,22 @@ class ChatConnection(LiveChat):
         state = None
         if self.session_id is not None:
             state = await web_queue.queue_state(
-                self.rt.store, self.session_id, self.lang, self.clock(), self._handle_time()
+                self.parts.store, self.session_id, self.lang, self.clock(), self._handle_time()
             )
         wait = None
         if state is not None and state.status in ("waiting", "dropped"):
             wait = await web_queue.to_callback(
-                self.rt.store, state.entry_id, number, self.lang, self.clock(), self._handle_time()
+                self.parts.store,
+                state.entry_id,
+                number,
+                self.lang,
+                self.clock(),
+                self._handle_time(),
             )
         if wait is None:
             await self.error("web.callback_unavailable")
             return
-        self.rt.wake_outbox()
+        self.parts.wake_outbox()
         await self.send(
             {
                 "type": "callback",
@@ -262,14 +267,14 @@ class ChatConnection(LiveChat):
     async def language(self, requested: str | None) -> None:
         lang = page_language(requested)
         session = await self.current()
-        engine_has = lang in self.rt.engine.config.languages
+        engine_has = lang in self.parts.settings.languages
         if not engine_has or (session is not None and session.status in WITH_PERSON):
             self.lang = lang
             await self.send({"type": "language", "language": lang})
             return
         assert self.chat_id is not None
         inbound = Inbound(Channel.WEB, self.chat_id, text=LANGUAGE_NAMES[lang])
-        out = await self.rt.conversations.handle(inbound)
+        out = await self.parts.conversations.handle(inbound)
         self.lang = lang
         self.session_lang = out.session.language
         await self.show(out)

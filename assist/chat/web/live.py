@@ -22,7 +22,7 @@ from assist.chat.web.protocol import first_name, last_ask
 from assist.chat.web.text import server_line
 from assist.dialogue.types import Session, Status
 from assist.handoff.callbacks import OFFER_OVER_S
-from assist.runtime import Runtime
+from assist.parts import Parts
 from assist.store import core
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,9 @@ TOUCH_EVERY_S = 600.0
 class LiveChat:
     """One chat socket's state, how it talks to the page, and its live updates."""
 
-    def __init__(self, ws: WebSocket, rt: Runtime, hub: ChatHub) -> None:
+    def __init__(self, ws: WebSocket, parts: Parts, hub: ChatHub) -> None:
         self.ws = ws
-        self.rt = rt
+        self.parts = parts
         self.hub = hub
         self.limits = hub.limits
         self.rate = SlidingWindow(self.limits.messages, self.limits.window_s)
@@ -60,11 +60,11 @@ class LiveChat:
 
     # ------------------------------------------------------------------ plumbing
     def clock(self) -> float:
-        return self.rt.conversations.clock()
+        return self.parts.conversations.clock()
 
     def line(self, key: str, **values: Any) -> dict[str, str]:
         """`{"text", "lang"}` of a server line in the page's language (or English)."""
-        text, lang = server_line(self.rt.dialogue.prompts, self.lang, key, **values)
+        text, lang = server_line(self.parts.prompts, self.lang, key, **values)
         return {"text": text, "lang": lang}
 
     async def send(self, message: dict[str, Any]) -> None:
@@ -83,13 +83,13 @@ class LiveChat:
         """The session this socket follows, freshly read, or None."""
         if self.session_id is None:
             return None
-        return await self.rt.conversations.get(self.session_id)
+        return await self.parts.conversations.get(self.session_id)
 
     async def touch(self) -> None:
         """Keep the conversation inside the resume window (the citizen said they're here)."""
         if self.session_id is None:
             return
-        async with self.rt.store.transaction() as tx:
+        async with self.parts.store.transaction() as tx:
             row = await core.load_session(tx, self.session_id)
             if row is not None:
                 await core.save_session(
@@ -106,7 +106,7 @@ class LiveChat:
 
     # ------------------------------------------------------------------ live updates
     def _handle_time(self) -> float:
-        return float(self.rt.settings.default_handle_time_s)
+        return float(self.parts.settings.default_handle_time_s)
 
     async def announce_queue(self, force: bool, quiet: bool = False) -> None:
         """Tell the citizen their place and wait (only on change unless `force`)."""
@@ -114,7 +114,7 @@ class LiveChat:
             return
         now = self.clock()
         state = await web_queue.queue_state(
-            self.rt.store, self.session_id, self.lang, now, self._handle_time()
+            self.parts.store, self.session_id, self.lang, now, self._handle_time()
         )
         if state is None or state.status in ("closed", "abandoned", "handed_back"):
             if force:
@@ -147,7 +147,7 @@ class LiveChat:
         if quiet:
             message["quiet"] = True
         await self.send(message)
-        await web_queue.log_announced(self.rt.store, state.entry_id, now, self._handle_time())
+        await web_queue.log_announced(self.parts.store, state.entry_id, now, self._handle_time())
         if first and state.kind == "live" and state.upper_s > OFFER_OVER_S:
             await self.send({"type": "say", **self.line("web.callback_offer")})
 
@@ -169,12 +169,12 @@ class LiveChat:
             self._watch.cancel()
         self._watching = session.id
         self.shown_queue, self.agent, self.noted = None, None, False
-        self.staff_seen = await web_queue.last_line_id(self.rt.store, session.id)
+        self.staff_seen = await web_queue.last_line_id(self.parts.store, session.id)
         self._watch = asyncio.create_task(self._watch_loop(session.id), name="webchat-watch")
 
     async def _watch_loop(self, session_id: str) -> None:
         touched = checked = self.clock()
-        async with self.rt.bus.subscribe(f"session:{session_id}") as events:
+        async with self.parts.bus.subscribe(f"session:{session_id}") as events:
             while True:
                 waiting = self.status in WITH_PERSON
                 timeout = self.limits.staff_poll_s if waiting else self.limits.queue_poll_s
@@ -219,7 +219,9 @@ class LiveChat:
         if session is None:
             return
         before = self.status
-        for line in await web_queue.staff_lines_after(self.rt.store, session.id, self.staff_seen):
+        for line in await web_queue.staff_lines_after(
+            self.parts.store, session.id, self.staff_seen
+        ):
             self.staff_seen = int(line["id"])
             await self.joined(line["agent"])
             await self.send(
@@ -233,7 +235,7 @@ class LiveChat:
                 self.agent = None
             if self.agent is None or force:
                 state = await web_queue.queue_state(
-                    self.rt.store, session.id, self.lang, self.clock(), self._handle_time()
+                    self.parts.store, session.id, self.lang, self.clock(), self._handle_time()
                 )
                 await self.joined(state.agent if state and state.agent else "")
         elif session.status == Status.ENDED and before in WITH_PERSON:

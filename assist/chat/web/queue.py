@@ -7,7 +7,6 @@ answers "unknown" instead of failing the chat.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, DROPPED, WAITING, HandoffError
+from assist.store import core
 from assist.store.base import Row, Store
 
 log = logging.getLogger(__name__)
@@ -128,23 +128,13 @@ async def returned(store: Store, session_id: str, now: float) -> None:
 async def staff_lines_after(store: Store, session_id: str, after_id: int) -> list[Row]:
     """Staff lines of the transcript newer than row `after_id` (id, text, agent), oldest first."""
     async with store.transaction() as tx:
-        rows = await tx.fetchall(
-            "SELECT id, text, meta FROM transcripts WHERE session_id = ? AND role = 'staff'"
-            " AND id > ? ORDER BY id",
-            (session_id, after_id),
-        )
-    for r in rows:
-        r["agent"] = str(json.loads(r.pop("meta") or "{}").get("agent", ""))
-    return rows
+        return await core.staff_lines_after(tx, session_id, after_id)
 
 
 async def last_line_id(store: Store, session_id: str) -> int:
     """The id of the session's newest transcript line (0 when there is none)."""
     async with store.transaction() as tx:
-        row = await tx.fetchone(
-            "SELECT MAX(id) AS n FROM transcripts WHERE session_id = ?", (session_id,)
-        )
-    return int(row["n"] or 0) if row else 0
+        return await core.last_line_id(tx, session_id)
 
 
 async def label_choice(store: Store, session_id: str, key: str, label: str) -> None:
@@ -154,8 +144,4 @@ async def label_choice(store: Store, session_id: str, key: str, label: str) -> N
     label, and staff reading the transcript should see the same.
     """
     async with store.transaction() as tx:
-        await tx.execute(
-            "UPDATE transcripts SET text = ? WHERE id = (SELECT MAX(id) FROM transcripts"
-            " WHERE session_id = ? AND role = 'citizen') AND text = ?",
-            (label, session_id, key),
-        )
+        await core.relabel_last_citizen_line(tx, session_id, key, label)

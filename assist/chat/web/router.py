@@ -15,8 +15,9 @@ from assist.chat.web.connection import ChatConnection
 from assist.chat.web.limits import ChatHub, WebChatLimits, origin_allowed
 from assist.chat.web.protocol import MAX_TEXT, first_name, valid_chat_id
 from assist.chat.web.text import LANGUAGE_NAMES, PAGE, PAGE_LANGUAGES, page_language, page_strings
-from assist.deps import RuntimeDep
-from assist.runtime import Runtime
+from assist.deps import PartsDep
+from assist.parts import Parts
+from assist.store import core
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -68,7 +69,7 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
 
     @router.get("/chat", response_class=HTMLResponse)
     async def chat_page(
-        request: Request, rt: RuntimeDep, embed: bool = False, lang: str | None = None
+        request: Request, parts: PartsDep, embed: bool = False, lang: str | None = None
     ) -> HTMLResponse:
         """The accessible chat page (also shown inside the widget's frame with `embed=1`)."""
         page_lang = (
@@ -80,7 +81,7 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             "maxText": MAX_TEXT,
             "idleWarningS": hub.limits.idle_warning_s,
             "keptMinutes": max(
-                1, round(rt.settings.session_resume_minutes - hub.limits.idle_warning_s / 60)
+                1, round(parts.settings.session_resume_minutes - hub.limits.idle_warning_s / 60)
             ),
             "ws": "/chat/ws",
         }
@@ -88,7 +89,7 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             lang=page_lang,
             s=PAGE[page_lang],
             embed=embed,
-            council=rt.settings.council_name,
+            council=parts.settings.council_name,
             languages=[(code, LANGUAGE_NAMES[code]) for code in PAGE_LANGUAGES],
             config_json=_script_json(config),
             max_text=MAX_TEXT,
@@ -123,14 +124,14 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
         )
 
     @router.get("/chat/transcript/{chat_id}.txt", response_class=PlainTextResponse)
-    async def transcript(chat_id: str, rt: RuntimeDep) -> PlainTextResponse:
+    async def transcript(chat_id: str, parts: PartsDep) -> PlainTextResponse:
         """The conversation as plain text; the chat id (kept in the browser) is the key."""
         if not valid_chat_id(chat_id):
             raise HTTPException(404)
-        text = await transcript_text(rt, chat_id)
+        text = await transcript_text(parts, chat_id)
         if text is None:
             raise HTTPException(404)
-        day = dt.datetime.now(ZoneInfo(rt.settings.timezone)).strftime("%Y-%m-%d")
+        day = dt.datetime.now(ZoneInfo(parts.settings.timezone)).strftime("%Y-%m-%d")
         return PlainTextResponse(
             text,
             headers={
@@ -142,13 +143,14 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
         )
 
     @router.websocket("/chat/ws")
-    async def chat_socket(websocket: WebSocket) -> None:
+    async def chat_socket(websocket: WebSocket, parts: PartsDep) -> None:
         """The conversation (protocol in `assist.chat.web.protocol`)."""
-        rt: Runtime = websocket.app.state.runtime
         if not origin_allowed(
-            websocket.headers.get("origin"), websocket.headers.get("host"), rt.settings.public_url
+            websocket.headers.get("origin"),
+            websocket.headers.get("host"),
+            parts.settings.public_url,
         ):
-            rt.metrics.inc(
+            parts.metrics.inc(
                 "assist_webchat_refused_total",
                 "Web chat sockets refused",
                 labels={"reason": "origin"},
@@ -158,7 +160,7 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             return
         address = websocket.client.host if websocket.client else "unknown"
         if not hub.addresses.acquire(address):
-            rt.metrics.inc(
+            parts.metrics.inc(
                 "assist_webchat_refused_total",
                 "Web chat sockets refused",
                 labels={"reason": "connections"},
@@ -168,45 +170,34 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             return
         try:
             await websocket.accept()
-            rt.metrics.inc("assist_webchat_connections_total", "Web chat sockets opened")
-            await ChatConnection(websocket, rt, hub).run()
+            parts.metrics.inc("assist_webchat_connections_total", "Web chat sockets opened")
+            await ChatConnection(websocket, parts, hub).run()
         finally:
             hub.addresses.release(address)
 
     return router
 
 
-async def transcript_text(rt: Runtime, chat_id: str) -> str | None:
+async def transcript_text(parts: Parts, chat_id: str) -> str | None:
     """Every conversation of this chat id as plain text, or None when there is none."""
-    zone = ZoneInfo(rt.settings.timezone)
-    async with rt.store.transaction() as tx:
-        sessions = await tx.fetchall(
-            "SELECT id, state FROM sessions WHERE channel = 'web' AND sender = ?"
-            " ORDER BY created_at",
-            (chat_id,),
-        )
-        rows = []
-        for s in sessions:
-            rows.extend(
-                await tx.fetchall(
-                    "SELECT at, role, text, meta FROM transcripts WHERE session_id = ? ORDER BY id",
-                    (s["id"],),
-                )
-            )
+    zone = ZoneInfo(parts.settings.timezone)
+    async with parts.store.transaction() as tx:
+        sessions = await core.sessions_of(tx, chat_id, channel="web")
+        rows = [line for s in sessions for line in await core.transcript(tx, s["id"])]
     if not sessions:
         return None
     # In the language of the latest conversation, like everything else the citizen saw.
-    words = page_strings(json.loads(sessions[-1]["state"]).get("language", "en"))
+    words = page_strings(sessions[-1]["state"].get("language", "en"))
     lines = [
-        f"{words['title']}: {rt.settings.council_name}",
-        f"☎ {rt.settings.phone_number_display}",
+        f"{words['title']}: {parts.settings.council_name}",
+        f"☎ {parts.settings.phone_number_display}",
         "",
     ]
     for r in rows:
         when = dt.datetime.fromtimestamp(float(r["at"]), zone).strftime("%d %b %Y %H:%M")
         who = words[ROLES.get(r["role"], "system")]
         if r["role"] == "staff":
-            agent = json.loads(r["meta"] or "{}").get("agent", "")
+            agent = r["meta"].get("agent", "")
             who = f"{first_name(str(agent))} ({words['staff'].lower()})"
         lines.append(f"[{when}] {who}: {r['text']}")
     return "\n".join(lines) + "\n"

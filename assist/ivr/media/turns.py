@@ -14,13 +14,13 @@ from fastapi import APIRouter, Response
 from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from assist.conversations import TurnOutcome
-from assist.deps import RuntimeDep
+from assist.deps import PartsDep
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
 from assist.ivr.twilio.line import PREFIX, VoiceLine, option_sentence, xml
 from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document
-from assist.runtime import Runtime
+from assist.parts import Parts
 from assist.settings import Settings
 from assist.twilio.webhooks import TwilioForm
 
@@ -40,7 +40,7 @@ def connect_document(settings: Settings, sender: str) -> str:
     return str(response)
 
 
-def reply_for(rt: Runtime, outcome: TurnOutcome) -> SpokenReply:
+def reply_for(parts: Parts, outcome: TurnOutcome) -> SpokenReply:
     """What the stream should say and listen for after a turn."""
     s = outcome.session
     texts: list[str] = []
@@ -56,7 +56,7 @@ def reply_for(rt: Runtime, outcome: TurnOutcome) -> SpokenReply:
             stop = True
     words: list[str] = []
     if ask is not None:
-        texts += [option_sentence(rt.dialogue.prompts, s.language, o) for o in ask.options]
+        texts += [option_sentence(parts.prompts, s.language, o) for o in ask.options]
         words = [w for o in ask.options for w in (o.label, o.short) if w]
     return SpokenReply(
         texts=texts,
@@ -69,11 +69,13 @@ def reply_for(rt: Runtime, outcome: TurnOutcome) -> SpokenReply:
     )
 
 
-async def media_turn(rt: Runtime, call_sid: str, heard: CallerInput) -> SpokenReply:
+async def media_turn(parts: Parts, call_sid: str, heard: CallerInput) -> SpokenReply:
     """One self-hosted turn: the caller's input through the runner, the reply to speak."""
     sender = heard.parameters.get("From") or f"call:{call_sid}"
     if heard.kind == "start":
-        outcome = await rt.conversations.open(Channel.VOICE, sender, key=f"voice:{call_sid}:open")
+        outcome = await parts.conversations.open(
+            Channel.VOICE, sender, key=f"voice:{call_sid}:open"
+        )
     else:
         speech = heard.speech if heard.kind == "speech" and heard.understood else None
         inbound = Inbound(
@@ -86,8 +88,8 @@ async def media_turn(rt: Runtime, call_sid: str, heard: CallerInput) -> SpokenRe
             # the engine asks again, differently, then offers a person.
             silence=heard.kind == "silence" or (heard.kind == "speech" and not speech),
         )
-        outcome = await rt.conversations.handle(inbound)
-    return reply_for(rt, outcome)
+        outcome = await parts.conversations.handle(inbound)
+    return reply_for(parts, outcome)
 
 
 def create_media_voice_router() -> APIRouter:
@@ -95,12 +97,12 @@ def create_media_voice_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["phone"])
 
     @router.post("/after-stream", response_class=Response)
-    async def after_stream(form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def after_stream(form: TwilioForm, parts: PartsDep) -> Response:
         """The stream ended: into the queue if the engine handed off, else goodbye."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         call_sid = form.get("CallSid", "")
         sender = form.get("From", "") or f"call:{call_sid}"
-        session = await rt.conversations.find(Channel.VOICE, sender)
+        session = await parts.conversations.find(Channel.VOICE, sender)
         if session is not None and session.status == Status.ENDED:
             style = VoiceStyle(session.language, session.slow)
             return xml(goodbye_document([], style=style))
@@ -108,7 +110,7 @@ def create_media_voice_router() -> APIRouter:
             return xml(await line.render(TurnOutcome(session, []), call_sid))
         # The stream ended mid-conversation (speech failed, or never started): never hang up
         # in silence. The caller goes to a person, as the person key would send them.
-        outcome = await rt.conversations.handle(
+        outcome = await parts.conversations.handle(
             Inbound(Channel.VOICE, sender, digits="0"), key=f"voice:{call_sid}:after-stream"
         )
         return xml(await line.render(outcome, call_sid))

@@ -1,7 +1,7 @@
 """Connecting callers to staff: a claimed caller is dialled through to the agent, and a
 claimed callback rings the agent first, then the citizen (Twilio REST).
 
-The staff console publishes on `rt.bus` topic `queue` when someone claims an entry:
+The staff console publishes on `parts.bus` topic `queue` when someone claims an entry:
 `{"type": "claimed", "entry_id": "h_…", "session_id": "…", "agent": "<agent id>",
 "channel": "voice"}`. `run_claim_listener` turns each such event into `connect_agent`
 (a caller waiting in the Twilio queue: their call is updated to `<Dial>` the agent) or
@@ -20,7 +20,7 @@ from assist.handoff.entries import Entry, EntryNotFound, get_entry
 from assist.ivr import calls as voice_store
 from assist.ivr.text import voice_text
 from assist.ivr.twilio.twiml import VoiceStyle, dial_document
-from assist.runtime import Runtime
+from assist.parts import Parts
 from assist.store.base import Tx
 
 log = logging.getLogger(__name__)
@@ -46,20 +46,20 @@ class CallControl(Protocol):
         ...
 
 
-def agent_target(rt: Runtime, agent: str) -> str:
+def agent_target(parts: Parts, agent: str) -> str:
     """How to reach this agent: their configured number or Client identity, else `client:<id>`."""
-    targets: dict[str, str] = dict(getattr(rt.settings, "voice_agent_targets", None) or {})
+    targets: dict[str, str] = dict(getattr(parts.settings, "voice_agent_targets", None) or {})
     return targets.get(agent) or f"client:{agent}"
 
 
-def public(rt: Runtime, path: str, **query: str) -> str:
+def public(parts: Parts, path: str, **query: str) -> str:
     """An absolute public URL for one of our webhooks (TwiML sent by REST has no base URL)."""
-    url = rt.settings.public_url + PREFIX + path
+    url = parts.settings.public_url + PREFIX + path
     return url + ("?" + urlencode(query) if query else "")
 
 
 async def connect_agent(
-    rt: Runtime,
+    parts: Parts,
     call_sid: str,
     agent: str,
     rest: CallControl,
@@ -75,60 +75,60 @@ async def connect_agent(
     if entry_id:
         query["entry"] = entry_id
     twiml = dial_document(
-        [voice_text(rt.dialogue.prompts, language, "voice.connecting")],
+        [voice_text(parts.prompts, language, "voice.connecting")],
         style=style,
-        target=agent_target(rt, agent),
-        action_url=public(rt, "/dial-done", **query),
+        target=agent_target(parts, agent),
+        action_url=public(parts, "/dial-done", **query),
     )
     try:
         await rest.update_call(call_sid, twiml)
     except Exception as exc:
         log.warning("could not connect call to agent: %s", type(exc).__name__)
         return False
-    async with rt.store.transaction() as tx:
-        await voice_store.update_call(tx, call_sid, rt.conversations.clock(), agent=agent)
-    rt.metrics.inc("assist_voice_connected_total", "Callers dialled through to staff")
+    async with parts.store.transaction() as tx:
+        await voice_store.update_call(tx, call_sid, parts.conversations.clock(), agent=agent)
+    parts.metrics.inc("assist_voice_connected_total", "Callers dialled through to staff")
     return True
 
 
-async def place_callback(rt: Runtime, entry_id: str, agent: str, rest: CallControl) -> str | None:
+async def place_callback(parts: Parts, entry_id: str, agent: str, rest: CallControl) -> str | None:
     """Ring the agent first; when they answer, their call dials the citizen. Returns the SID."""
-    async with rt.store.transaction() as tx:
+    async with parts.store.transaction() as tx:
         entry = await _entry(tx, entry_id)
     if entry is None or entry.kind != "callback":
         return None
     number = entry.callback_number or entry.sender
-    caller_id = rt.settings.twilio_phone_number
-    whisper = voice_text(rt.dialogue.prompts, "en", "voice.whisper", summary=entry.summary)
+    caller_id = parts.settings.twilio_phone_number
+    whisper = voice_text(parts.prompts, "en", "voice.whisper", summary=entry.summary)
     twiml = dial_document(
         [whisper],
         style=VoiceStyle("en"),
         target=number,
         caller_id=caller_id,
-        action_url=public(rt, "/dial-done", entry=entry_id, agent=agent, kind="callback"),
+        action_url=public(parts, "/dial-done", entry=entry_id, agent=agent, kind="callback"),
     )
     try:
         sid = await rest.create_call(
-            agent_target(rt, agent),
+            agent_target(parts, agent),
             caller_id or "",
             twiml=twiml,
-            status_callback=public(rt, "/status", entry=entry_id, agent=agent, leg="agent"),
+            status_callback=public(parts, "/status", entry=entry_id, agent=agent, leg="agent"),
         )
     except Exception as exc:
         log.warning("could not place callback: %s", type(exc).__name__)
         return None
-    async with rt.store.transaction() as tx:
+    async with parts.store.transaction() as tx:
         await voice_store.record_call(
             tx,
             sid,
             number,
-            rt.conversations.clock(),
+            parts.conversations.clock(),
             session_id=entry.session_id,
             direction="callback",
             entry_id=entry_id,
             agent=agent,
         )
-    rt.metrics.inc("assist_voice_callbacks_placed_total", "Callbacks placed, agent first")
+    parts.metrics.inc("assist_voice_callbacks_placed_total", "Callbacks placed, agent first")
     return sid
 
 
@@ -139,32 +139,32 @@ async def _entry(tx: Tx, entry_id: str) -> Entry | None:
         return None
 
 
-async def handle_claim(rt: Runtime, rest: CallControl, event: dict[str, Any]) -> str | None:
+async def handle_claim(parts: Parts, rest: CallControl, event: dict[str, Any]) -> str | None:
     """Act on one `claimed` event: returns "connected", "callback", or None when nothing to do."""
     if event.get("type") != "claimed" or event.get("channel", "voice") != "voice":
         return None
     entry_id, agent = str(event.get("entry_id", "")), str(event.get("agent", ""))
-    async with rt.store.transaction() as tx:
+    async with parts.store.transaction() as tx:
         entry = await _entry(tx, entry_id)
         call = await voice_store.live_call_for_session(tx, entry.session_id) if entry else None
     if entry is None or not agent:
         return None
     if entry.kind == "callback":
-        return "callback" if await place_callback(rt, entry_id, agent, rest) else None
+        return "callback" if await place_callback(parts, entry_id, agent, rest) else None
     if call is None:
         return None
     ok = await connect_agent(
-        rt, call["call_sid"], agent, rest, entry_id=entry_id, language=entry.language
+        parts, call["call_sid"], agent, rest, entry_id=entry_id, language=entry.language
     )
     return "connected" if ok else None
 
 
-async def run_claim_listener(rt: Runtime, rest: CallControl) -> None:
+async def run_claim_listener(parts: Parts, rest: CallControl) -> None:
     """Background task: connect every voice entry staff claim (runs until cancelled)."""
-    async with rt.bus.subscribe("queue") as events:
+    async with parts.bus.subscribe("queue") as events:
         while True:
             event = await events.get()
             try:
-                await handle_claim(rt, rest, event)
+                await handle_claim(parts, rest, event)
             except Exception:
                 log.exception("claim event failed")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
-from assist.deps import RuntimeDep
+from assist.deps import PartsDep
 from assist.dialogue.commands import fold
 from assist.dialogue.types import Priority
 from assist.handoff import callbacks as cb
@@ -49,17 +49,17 @@ def create_hold_router() -> APIRouter:
     router = APIRouter()
 
     @router.post("/wait", response_class=Response)
-    async def wait(form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def wait(form: TwilioForm, parts: PartsDep) -> Response:
         """The hold loop: place and wait from OUR queue at least every 2 minutes, a short
         reassurance every ~30 s, silence (or the council's music), callback on 1."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
         try:
             queue_time = int(float(form.get("QueueTime", "0") or 0))
         except ValueError:
             queue_time = 0
-        async with rt.store.transaction() as tx:
+        async with parts.store.transaction() as tx:
             row = await voice_store.get_call(tx, call_sid)
         session = await line.session_of_call(call_sid)
         lang = session.language if session else "en"
@@ -72,12 +72,16 @@ def create_hold_router() -> APIRouter:
         )
         place = (
             await place_of(
-                rt.store, session.id, now, rt.settings.default_handle_time_s, announce=announce
+                parts.store,
+                session.id,
+                now,
+                parts.settings.default_handle_time_s,
+                announce=announce,
             )
             if session
             else None
         )
-        music = rt.settings.hold_music_url if row is None or not row["music_off"] else None
+        music = parts.settings.hold_music_url if row is None or not row["music_off"] else None
         says: list[str] = []
         offered = False
         if place is not None and place.entry.status == CLAIMED:
@@ -119,7 +123,7 @@ def create_hold_router() -> APIRouter:
                 fields["announced_at"] = queue_time
             if offered:
                 fields["offered_at"] = queue_time
-            async with rt.store.transaction() as tx:
+            async with parts.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, **fields)
         return xml(
             wait_document(
@@ -128,9 +132,9 @@ def create_hold_router() -> APIRouter:
         )
 
     @router.post("/wait/key", response_class=Response)
-    async def wait_key(form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def wait_key(form: TwilioForm, parts: PartsDep) -> Response:
         """A key (or words) on hold: 1 a callback keeping the place, 9 where am I, 5 music off."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
         digits, speech, _ = read_input(form)
@@ -138,7 +142,7 @@ def create_hold_router() -> APIRouter:
         session = await line.session_of_call(call_sid)
         lang = session.language if session else "en"
         style = VoiceStyle(lang, session.slow if session else False)
-        entry = await entry_for_session(rt.store, session.id) if session else None
+        entry = await entry_for_session(parts.store, session.id) if session else None
         if (
             said in CALLBACK_WORDS
             and entry is not None
@@ -147,24 +151,24 @@ def create_hold_router() -> APIRouter:
         ):
             try:
                 await to_callback(
-                    rt.store, entry, session.sender, now, rt.settings.default_handle_time_s
+                    parts.store, entry, session.sender, now, parts.settings.default_handle_time_s
                 )
             except Conflict:
                 return xml(say_document([line.text(lang, "voice.claimed")], style=style))
-            rt.metrics.inc(
+            parts.metrics.inc(
                 "assist_voice_callbacks_requested_total", "Callers on hold who chose a callback"
             )
             return xml(
                 say_document([line.text(lang, "voice.callback_booked")], style=style, leave=True)
             )
         if said == "5" or said == "music off":
-            async with rt.store.transaction() as tx:
+            async with parts.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, music_off=1)
             return xml(say_document([line.text(lang, "voice.music_off")], style=style))
         says = [] if said in REPEAT_WORDS else [line.text(lang, "voice.already_queued")]
         place = (
             await place_of(
-                rt.store, session.id, now, rt.settings.default_handle_time_s, announce=True
+                parts.store, session.id, now, parts.settings.default_handle_time_s, announce=True
             )
             if session
             else None
@@ -178,18 +182,18 @@ def create_hold_router() -> APIRouter:
         return xml(say_document(says, style=style))
 
     @router.post("/queued", response_class=Response)
-    async def queued(form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def queued(form: TwilioForm, parts: PartsDep) -> Response:
         """After the caller leaves the Twilio queue: goodbye after a callback or a person,
         keep the place after a hang-up, try again after a queue error."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
         result = form.get("QueueResult", "")
         session = await line.session_of_call(call_sid)
         lang = session.language if session else "en"
         style = VoiceStyle(lang, session.slow if session else False)
-        entry = await entry_for_session(rt.store, session.id) if session else None
-        rt.metrics.inc(
+        entry = await entry_for_session(parts.store, session.id) if session else None
+        parts.metrics.inc(
             "assist_voice_queue_results_total",
             "How callers left the queue",
             labels={"result": result or "unknown"},
@@ -201,14 +205,14 @@ def create_hold_router() -> APIRouter:
             and (entry.kind == "live" and entry.claimed_by)
         ):
             agent = entry.claimed_by
-            async with rt.store.transaction() as tx:
+            async with parts.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, agent=agent)
             query = urlencode({"entry": entry.id, "agent": agent, "kind": "live"})
             return xml(
                 dial_document(
                     [line.text(lang, "voice.connecting")],
                     style=style,
-                    target=agent_target(rt, agent),
+                    target=agent_target(parts, agent),
                     action_url=f"{PREFIX}/dial-done?{query}",
                 )
             )
@@ -218,7 +222,7 @@ def create_hold_router() -> APIRouter:
             return xml(goodbye_document([], style=style))
         if result == "hangup":
             if entry is not None and entry.status == WAITING and entry.kind == "live":
-                await drop(rt.store, entry.id, now)
+                await drop(parts.store, entry.id, now)
             return xml(say_document([], style=style))
         if result == "redirected":
             return xml(say_document([], style=style))
@@ -232,12 +236,12 @@ def create_hold_router() -> APIRouter:
         )
 
     @router.post("/closed", response_class=Response)
-    async def closed(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def closed(request: Request, form: TwilioForm, parts: PartsDep) -> Response:
         """Out of hours: 1 books a callback when we reopen, 2 ends the call; silence twice
         books the callback (HUMANE.md 2: the second failure goes to a callback when closed).
         An urgent caller with no number to ring back hears the safety numbers again instead
         (9 or silence), until they end the call or have heard them `URGENT_REPEATS` times."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
         digits, speech, _ = read_input(form)
@@ -248,7 +252,7 @@ def create_hold_router() -> APIRouter:
             return xml(goodbye_document([goodbye], style=VoiceStyle()))
         lang = session.language
         style = VoiceStyle(lang, session.slow)
-        entry = await entry_for_session(rt.store, session.id)
+        entry = await entry_for_session(parts.store, session.id)
         try:
             attempt = int(request.query_params.get("n", "0"))
         except ValueError:
@@ -260,11 +264,11 @@ def create_hold_router() -> APIRouter:
         if book and entry is not None:
             try:
                 await to_callback(
-                    rt.store,
+                    parts.store,
                     entry,
                     session.sender,
                     now,
-                    rt.settings.default_handle_time_s,
+                    parts.settings.default_handle_time_s,
                     when_text=reopen,
                 )
             except Conflict:
@@ -276,7 +280,7 @@ def create_hold_router() -> APIRouter:
             )
         if said in END_WORDS:
             if entry is not None and entry.status == WAITING and entry.kind == "live":
-                await drop(rt.store, entry.id, now)
+                await drop(parts.store, entry.id, now)
             return xml(
                 goodbye_document(
                     [line.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
@@ -289,10 +293,10 @@ def create_hold_router() -> APIRouter:
         return xml(await line.closed_document(session, [], attempt=attempt + 1, urgent=urgent))
 
     @router.post("/dial-done", response_class=Response)
-    async def dial_done(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def dial_done(request: Request, form: TwilioForm, parts: PartsDep) -> Response:
         """After staff were rung: done if answered; otherwise back in the queue (a live
         caller keeps their place) or a failed callback attempt (retried later)."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         q = request.query_params
         entry_id, agent, kind = q.get("entry", ""), q.get("agent", ""), q.get("kind", "live")
@@ -300,7 +304,7 @@ def create_hold_router() -> APIRouter:
         if answered:
             return xml(goodbye_document([], style=VoiceStyle()))
         if kind == "callback":
-            async with rt.store.transaction() as tx:
+            async with parts.store.transaction() as tx:
                 try:
                     await cb.callback_failed(tx, entry_id, agent, now)
                 except Exception:
@@ -310,7 +314,7 @@ def create_hold_router() -> APIRouter:
             )
         session = await line.session_of_call(form.get("CallSid", ""))
         lang = session.language if session else "en"
-        async with rt.store.transaction() as tx:
+        async with parts.store.transaction() as tx:
             try:
                 await hq.release(tx, entry_id, agent, now)
             except Exception:

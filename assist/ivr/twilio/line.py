@@ -24,7 +24,7 @@ from assist.ivr.twilio.twiml import (
     gather_document,
     goodbye_document,
 )
-from assist.runtime import Runtime
+from assist.parts import Parts
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +87,13 @@ def turn_url(session: Session) -> str:
 class VoiceLine:
     """Renders turns and runs the queue side of the phone line for one runtime."""
 
-    def __init__(self, rt: Runtime) -> None:
-        self.rt = rt
-        self.prompts = rt.dialogue.prompts
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
+        self.prompts = parts.prompts
 
     def now(self) -> float:
         """The runner's clock (tests move it)."""
-        return self.rt.conversations.clock()
+        return self.parts.conversations.clock()
 
     def text(self, lang: str, key: str, **values: object) -> str:
         """A phone-line prompt in the caller's language (English fallback)."""
@@ -163,14 +163,14 @@ class VoiceLine:
         out-of-hours offer of a callback when we reopen (safety numbers first if urgent)."""
         style = VoiceStyle(s.language, s.slow)
         now = self.now()
-        entry = await entry_for_session(self.rt.store, s.id)
+        entry = await entry_for_session(self.parts.store, s.id)
         if entry is not None:
-            entry = await rejoin_if_dropped(self.rt.store, entry, now)
-            async with self.rt.store.transaction() as tx:
+            entry = await rejoin_if_dropped(self.parts.store, entry, now)
+            async with self.parts.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, entry_id=entry.id)
             urgent = urgent or entry.priority >= Priority.URGENT
         closed = await self.closed_dates()
-        if not await answering(self.rt.store, self.rt.settings, now, closed):
+        if not await answering(self.parts.store, self.parts.settings, now, closed):
             return await self.closed_document(s, says, attempt=0, urgent=urgent)
         return enqueue_document(
             says, style=style, wait_url=f"{PREFIX}/wait", action_url=f"{PREFIX}/queued"
@@ -178,7 +178,7 @@ class VoiceLine:
 
     async def closed_dates(self) -> frozenset[dt.date]:
         """Days nobody answers (bank holidays), from the council; none if it can't say."""
-        return await closed_dates_for(self.rt.services).get(self.rt.services)
+        return await closed_dates_for(self.parts.services).get(self.parts.services)
 
     async def reopen(self, lang: str) -> str:
         """When we reopen, in words ("tomorrow at 8am"), skipping bank holidays."""
@@ -186,7 +186,7 @@ class VoiceLine:
         return reopen_phrase(
             self.prompts,
             lang,
-            reopens(self.rt.settings, now, await self.closed_dates()),
+            reopens(self.parts.settings, now, await self.closed_dates()),
             dt.datetime.fromtimestamp(now, tz=dt.UTC),
         )
 
@@ -197,7 +197,7 @@ class VoiceLine:
         danger = self.text(lang, "voice.closed_danger")
         if not any(danger in said for said in says):
             lines.append(danger)
-        number = (self.rt.settings.emergency_duty_number or "").strip()
+        number = (self.parts.settings.emergency_duty_number or "").strip()
         if number:
             lines.append(self.text(lang, "voice.closed_duty_team", number=number))
         return lines
@@ -243,8 +243,8 @@ class VoiceLine:
 
     async def session_of_call(self, call_sid: str) -> Session | None:
         """The conversation this call belongs to, or None."""
-        async with self.rt.store.transaction() as tx:
+        async with self.parts.store.transaction() as tx:
             row = await voice_store.get_call(tx, call_sid)
         if row is None or not row["session_id"]:
             return None
-        return await self.rt.conversations.get(row["session_id"])
+        return await self.parts.conversations.get(row["session_id"])

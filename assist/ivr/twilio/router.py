@@ -12,7 +12,7 @@ Routes (all POST, all signature-checked with `TwilioForm`, all answering `text/x
 - `/twilio/voice/closed`     out of hours: callback when we reopen, or end the call
 - `/twilio/voice/dial-done`  the `<Dial>` action after staff were rung
 
-The adapter parses, asks `rt.conversations`, and renders (`assist.ivr.twilio.twiml`); the queue
+The adapter parses, asks `parts.conversations`, and renders (`assist.ivr.twilio.twiml`); the queue
 and estimates come from `assist.handoff`. A Twilio retry carries the same CallSid, step,
 turn and input, so the runner's idempotency key returns the same TwiML and does nothing twice.
 """
@@ -23,7 +23,7 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from assist.deps import RuntimeDep
+from assist.deps import PartsDep
 from assist.dialogue.types import Channel, Inbound
 from assist.handoff import queue as hq
 from assist.handoff.entries import WAITING
@@ -51,26 +51,26 @@ def create_voice_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["phone"])
 
     @router.post("", response_class=Response)
-    async def incoming(form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def incoming(form: TwilioForm, parts: PartsDep) -> Response:
         """A call arrives: who you've reached, the cost, languages, the menu (or welcome back)."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         call_sid = form.get("CallSid", "")
         sender = sender_of(form)
-        if rt.settings.voice_speech == "vosk":
-            async with rt.store.transaction() as tx:
+        if parts.settings.voice_speech == "vosk":
+            async with parts.store.transaction() as tx:
                 await voice_store.record_call(tx, call_sid, sender, line.now())
-            return xml(connect_document(rt.settings, sender))
+            return xml(connect_document(parts.settings, sender))
         hint = COUNTRY_LANGUAGE.get(form.get("FromCountry", "").upper())
-        if hint and not rt.dialogue.prompts.has(hint, "greeting.hello"):
+        if hint and not parts.prompts.has(hint, "greeting.hello"):
             hint = None
-        outcome = await rt.conversations.open(
+        outcome = await parts.conversations.open(
             Channel.VOICE, sender, language_hint=hint, key=f"voice:{call_sid}:open"
         )
-        async with rt.store.transaction() as tx:
+        async with parts.store.transaction() as tx:
             await voice_store.record_call(
                 tx, call_sid, sender, line.now(), session_id=outcome.session.id
             )
-        rt.metrics.inc(
+        parts.metrics.inc(
             "assist_voice_calls_total",
             "Calls answered by the phone line",
             labels={"resumed": str(outcome.resumed).lower()},
@@ -78,15 +78,15 @@ def create_voice_router() -> APIRouter:
         return xml(await line.render(outcome, call_sid))
 
     @router.post("/turn", response_class=Response)
-    async def turn(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def turn(request: Request, form: TwilioForm, parts: PartsDep) -> Response:
         """What the caller pressed or said (or silence) at a step: one engine turn."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         call_sid = form.get("CallSid", "")
         sender = sender_of(form)
-        if rt.settings.voice_speech == "vosk":
-            async with rt.store.transaction() as tx:
+        if parts.settings.voice_speech == "vosk":
+            async with parts.store.transaction() as tx:
                 await voice_store.record_call(tx, call_sid, sender, line.now())
-            return xml(connect_document(rt.settings, sender))
+            return xml(connect_document(parts.settings, sender))
         digits, speech, confidence = read_input(form)
         key = turn_key(
             call_sid,
@@ -103,12 +103,12 @@ def create_voice_router() -> APIRouter:
             confidence=confidence,
             silence=digits is None and speech is None,
         )
-        outcome = await rt.conversations.handle(inbound, key=key)
-        async with rt.store.transaction() as tx:
+        outcome = await parts.conversations.handle(inbound, key=key)
+        async with parts.store.transaction() as tx:
             await voice_store.record_call(
                 tx, call_sid, sender, line.now(), session_id=outcome.session.id
             )
-        rt.metrics.inc(
+        parts.metrics.inc(
             "assist_voice_turns_total",
             "Phone turns handled",
             labels={
@@ -119,27 +119,27 @@ def create_voice_router() -> APIRouter:
         return xml(await line.render(outcome, call_sid))
 
     @router.post("/status", response_class=Response)
-    async def status(request: Request, form: TwilioForm, rt: RuntimeDep) -> Response:
+    async def status(request: Request, form: TwilioForm, parts: PartsDep) -> Response:
         """Twilio's status callback: record the outcome; a queued caller keeps their place."""
-        line = VoiceLine(rt)
+        line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
         call_status = form.get("CallStatus", "")
         q = request.query_params
-        rt.metrics.inc(
+        parts.metrics.inc(
             "assist_voice_call_status_total",
             "Call status callbacks",
             labels={"status": call_status or "unknown"},
         )
         if q.get("leg") == "agent":
             if call_status in ("busy", "no-answer", "failed", "canceled"):
-                async with rt.store.transaction() as tx:
+                async with parts.store.transaction() as tx:
                     try:
                         await hq.release(tx, q.get("entry", ""), q.get("agent", ""), now)
                     except Exception:
                         log.info("agent leg ended; entry no longer held")
             return xml(say_document([], style=VoiceStyle()))
-        async with rt.store.transaction() as tx:
+        async with parts.store.transaction() as tx:
             row = await voice_store.get_call(tx, call_sid)
             if row is not None and call_status:
                 fields: dict[str, object] = {"status": call_status}
@@ -149,9 +149,9 @@ def create_voice_router() -> APIRouter:
                         fields["duration_s"] = float(form["CallDuration"])
                 await voice_store.update_call(tx, call_sid, now, **fields)
         if row is not None and call_status in voice_store.ENDED and row["session_id"]:
-            entry = await entry_for_session(rt.store, row["session_id"])
+            entry = await entry_for_session(parts.store, row["session_id"])
             if entry is not None and entry.status == WAITING and entry.kind == "live":
-                await drop(rt.store, entry.id, now)
+                await drop(parts.store, entry.id, now)
         return xml(say_document([], style=VoiceStyle()))
 
     router.include_router(create_hold_router())

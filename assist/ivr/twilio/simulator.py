@@ -10,7 +10,6 @@ off when real Twilio credentials are set in production.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections import OrderedDict
 from pathlib import Path
@@ -21,9 +20,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
-from assist.deps import RuntimeDep
+from assist.deps import PartsDep
 from assist.ivr.twilio.phone import Heard, PhoneError, SimulatedPhone
 from assist.settings import Settings
+from assist.store import core
 from assist.store.base import Store
 
 ASSETS = Path(__file__).parent / "simulator_files"
@@ -71,7 +71,7 @@ def create_simulator_router() -> APIRouter:
         return FileResponse(ASSETS / name, media_type=STATIC[name])
 
     @router.post("/step")
-    async def step(body: Step, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+    async def step(body: Step, request: Request, parts: PartsDep) -> dict[str, Any]:
         """Play one caller action through the real webhooks; returns what was heard."""
         settings = check(request)
         client = httpx.AsyncClient(
@@ -83,7 +83,7 @@ def create_simulator_router() -> APIRouter:
             caller = "+447700900" + f"{secrets.randbelow(1000):03d}"
             sim_id = secrets.token_urlsafe(12)
             phone = SimulatedPhone(client, settings, caller)
-            calls[sim_id] = (phone, await _last_outbox_id(rt.store))
+            calls[sim_id] = (phone, await _last_outbox_id(parts.store))
         else:
             sim_id = body.sim
             if sim_id not in calls:
@@ -95,7 +95,7 @@ def create_simulator_router() -> APIRouter:
                 heard = await _act(phone, body)
         except PhoneError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
-        texts = await _texts(rt.store, phone.caller, calls[sim_id][1])
+        texts = await _texts(parts.store, phone.caller, calls[sim_id][1])
         if heard.state == "ended":
             calls.pop(sim_id, None)
         return {
@@ -136,16 +136,10 @@ async def _act(phone: SimulatedPhone, body: Step) -> Heard:
 
 async def _last_outbox_id(store: Store) -> int:
     async with store.transaction() as tx:
-        row = await tx.fetchone("SELECT COALESCE(MAX(id), 0) AS n FROM outbox")
-    return int(row["n"]) if row else 0
+        return await core.last_outbox_id(tx)
 
 
 async def _texts(store: Store, number: str, after_id: int) -> list[str]:
     """Texts the line has queued for this caller during the call (menus, links, callbacks)."""
     async with store.transaction() as tx:
-        rows = await tx.fetchall(
-            "SELECT payload FROM outbox WHERE kind = 'sms' AND recipient = ? AND id > ?"
-            " ORDER BY id",
-            (number, after_id),
-        )
-    return [str(json.loads(r["payload"]).get("text", "")) for r in rows]
+        return await core.texts_queued_for(tx, number, after_id)

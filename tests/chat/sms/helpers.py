@@ -19,7 +19,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from assist.app import create_app
+from assist.app import all_migrations, bind, create_app, open_service
 from assist.backend_client import reports as reports_table
 from assist.backend_client.memory import InMemoryCouncilServices
 from assist.backend_client.protocol import Address, ReportRequest
@@ -27,13 +27,12 @@ from assist.chat.sms.router import create_sms_router
 from assist.chat.sms.send import SmsSender
 from assist.notify.config import NotifyConfig
 from assist.notify.reminders import subscription_handlers
-from assist.runtime import Runtime, open_runtime
+from assist.service import Service, load_dialogue
 from assist.settings import Settings
 from assist.store import SQLiteStore
 from assist.store.base import Row
 from assist.twilio.rest import TwilioRest
 from assist.twilio.webhooks import sign
-from assist.wiring import all_migrations, load_dialogue
 
 PUBLIC = "https://assist.example.org"
 cached_dialogue = functools.cache(load_dialogue)
@@ -41,7 +40,7 @@ cached_dialogue = functools.cache(load_dialogue)
 ALL_MIGRATIONS = all_migrations()
 
 
-def report_handler(rt: Runtime) -> Any:
+def report_handler(rt: Service) -> Any:
     """Stands in for the back-end engineer's `report` outbox handler: record, file, store ref."""
 
     async def deliver(row: Row, payload: dict[str, Any]) -> dict[str, Any]:
@@ -93,14 +92,14 @@ async def open_assist(
     services: InMemoryCouncilServices | None = None,
     config: NotifyConfig | None = None,
     clock: Callable[[], float] | None = None,
-) -> tuple[Runtime, SmsSender]:
+) -> tuple[Service, SmsSender]:
     """A runtime wired the way the lead wires it: handlers for sms, staff replies, reports.
 
     `clock` (a test clock) drives the turn runner, the outbox and the sender alike.
     """
     services = services or InMemoryCouncilServices(today=dt.date(2026, 11, 23))
-    with mock.patch("assist.runtime.load_dialogue", cached_dialogue):
-        rt = await open_runtime(settings, services=services)  # the real handoff queue
+    with mock.patch("assist.service.load_dialogue", cached_dialogue):
+        rt = await open_service(settings, services=services)  # the real handoff queue
     if clock is not None:
         rt.conversations.clock = clock
         rt.outbox.clock = clock
@@ -188,7 +187,7 @@ def messages(twiml: str) -> list[str]:
 @contextlib.asynccontextmanager
 async def running_assist(
     tmp_path: Path, config: NotifyConfig | None = None, **settings_extra: Any
-) -> AsyncIterator[tuple[Runtime, SmsSender, httpx.AsyncClient]]:
+) -> AsyncIterator[tuple[Service, SmsSender, httpx.AsyncClient]]:
     """The app with the SMS router on a real server, its runtime, and an HTTP client.
 
     Quiet hours are off unless `config` says otherwise (these tests run at any hour).
@@ -198,9 +197,9 @@ async def running_assist(
         settings,
         config=config or fast_config(settings, quiet_start=dt.time(0, 0), quiet_end=dt.time(0, 0)),
     )
-    app = create_app(settings, runtime=rt)
+    app = create_app(settings, service=rt)
     app.include_router(create_sms_router())
-    app.state.runtime = rt
+    bind(app, rt)
     try:
         async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as client:
             yield rt, sender, client
@@ -208,14 +207,14 @@ async def running_assist(
         await rt.close()
 
 
-async def drain(rt: Runtime, rounds: int = 5) -> None:
+async def drain(rt: Service, rounds: int = 5) -> None:
     """Run the outbox until nothing is due."""
     for _ in range(rounds):
         if not await rt.outbox.run_once():
             return
 
 
-async def sent_texts(rt: Runtime, to: str | None = None) -> list[Row]:
+async def sent_texts(rt: Service, to: str | None = None) -> list[Row]:
     """Rows of the sent-texts table (the development sink and real sends)."""
     async with rt.store.transaction() as tx:
         if to is None:

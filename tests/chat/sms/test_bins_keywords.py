@@ -9,28 +9,28 @@ from pathlib import Path
 
 import pytest
 
-from assist.chat.sms.inbound import handle_text
 from assist.chat.sms import inbound as sms_inbound
+from assist.chat.sms.inbound import handle_text
 from assist.dialogue.render import sms_segments
 from assist.notify import optouts
-from assist.runtime import Runtime
+from assist.service import Service
 from tests.chat.sms.helpers import Phone, drain, running_assist
 
 CITIZEN = "+447700900666"
 
 
 @pytest.fixture
-async def assist(tmp_path: Path) -> AsyncIterator[tuple[Runtime, Phone]]:
+async def assist(tmp_path: Path) -> AsyncIterator[tuple[Service, Phone]]:
     async with running_assist(tmp_path) as (rt, _sender, client):
         yield rt, Phone(client, rt.settings, CITIZEN)
 
 
-async def subscriptions(rt: Runtime) -> list[dict[str, object]]:
+async def subscriptions(rt: Service) -> list[dict[str, object]]:
     async with rt.store.transaction() as tx:
         return await tx.fetchall("SELECT * FROM notify_subscriptions WHERE number = ?", (CITIZEN,))
 
 
-async def test_bins_starts_reminders_then_off_and_back_on(assist: tuple[Runtime, Phone]) -> None:
+async def test_bins_starts_reminders_then_off_and_back_on(assist: tuple[Service, Phone]) -> None:
     """BINS with no address on record starts the reminders flow; BINS OFF stops them; BINS
     later turns them back on for the address on record."""
     rt, phone = assist
@@ -51,7 +51,7 @@ async def test_bins_starts_reminders_then_off_and_back_on(assist: tuple[Runtime,
     assert sub["active"] == 1
 
 
-async def test_updates_off_and_on(assist: tuple[Runtime, Phone]) -> None:
+async def test_updates_off_and_on(assist: tuple[Service, Phone]) -> None:
     """UPDATES OFF turns report updates off for the number; UPDATES ON back on."""
     rt, phone = assist
     assert "won't text you about your reports" in await phone.reply("UPDATES OFF")
@@ -63,13 +63,13 @@ async def test_updates_off_and_on(assist: tuple[Runtime, Phone]) -> None:
 
 
 async def test_long_reply_is_split_through_the_outbox(
-    assist: tuple[Runtime, Phone], monkeypatch: pytest.MonkeyPatch
+    assist: tuple[Service, Phone], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A reply over 3 segments: the first part in TwiML, the rest queued in order."""
     rt, _ = assist
     long = " ".join(f"Sentence number {i} of a long answer." for i in range(40))
     monkeypatch.setattr(sms_inbound, "actions_text", lambda *_: long)
-    (first,) = await handle_text(rt, "SMlong", CITIZEN, "hello")
+    (first,) = await handle_text(rt.parts, "SMlong", CITIZEN, "hello")
     assert sms_segments(first) <= 3
     async with rt.store.transaction() as tx:
         rows = await tx.fetchall(

@@ -12,24 +12,24 @@ from assist.chat.sms.inbound import choose_call_offer
 from assist.chat.sms.render import as_sent
 from assist.dialogue.render import sms_encoding, sms_segments
 from assist.notify import optouts, texts, timing
-from assist.runtime import Runtime
+from assist.service import Service
 from tests.chat.sms.helpers import Phone, drain, running_assist
 
 CITIZEN = "+447700900777"
 
 
 @pytest.fixture
-async def assist(tmp_path: Path) -> AsyncIterator[tuple[Runtime, Phone]]:
+async def assist(tmp_path: Path) -> AsyncIterator[tuple[Service, Phone]]:
     async with running_assist(tmp_path) as (rt, _sender, client):
         yield rt, Phone(client, rt.settings, CITIZEN)
 
 
-async def chosen(rt: Runtime) -> dt.time | None:
+async def chosen(rt: Service) -> dt.time | None:
     async with rt.store.transaction() as tx:
         return await timing.chosen_time(tx, CITIZEN, "bin_day")
 
 
-async def subscribe_by_text(rt: Runtime, phone: Phone) -> None:
+async def subscribe_by_text(rt: Service, phone: Phone) -> None:
     await phone.reply("BINS")
     await phone.reply("1")
     await phone.reply("CB1 2AD")
@@ -37,7 +37,7 @@ async def subscribe_by_text(rt: Runtime, phone: Phone) -> None:
     await drain(rt)
 
 
-async def test_bins_morning_evening_and_a_time(assist: tuple[Runtime, Phone]) -> None:
+async def test_bins_morning_evening_and_a_time(assist: tuple[Service, Phone]) -> None:
     """A subscriber chooses the morning (moved to 8am, when quiet hours end), a clock time
     the evening before, and back to the default; each confirmed in one segment and stored."""
     rt, phone = assist
@@ -56,7 +56,7 @@ async def test_bins_morning_evening_and_a_time(assist: tuple[Runtime, Phone]) ->
     assert await chosen(rt) is None
 
 
-async def test_bins_time_without_a_subscription(assist: tuple[Runtime, Phone]) -> None:
+async def test_bins_time_without_a_subscription(assist: tuple[Service, Phone]) -> None:
     """A number with no reminders has its time saved and is told how to start them."""
     rt, phone = assist
     reply = await phone.reply("BINS MORNING")
@@ -64,14 +64,14 @@ async def test_bins_time_without_a_subscription(assist: tuple[Runtime, Phone]) -
     assert await chosen(rt) == dt.time(7, 0)
 
 
-async def test_bins_please_is_a_conversation(assist: tuple[Runtime, Phone]) -> None:
+async def test_bins_please_is_a_conversation(assist: tuple[Service, Phone]) -> None:
     """ "bins please" is not a time keyword: no time is stored."""
     rt, phone = assist
     await phone.reply("bins please")
     assert await chosen(rt) is None
 
 
-async def test_opted_out_number_gets_no_confirmation(assist: tuple[Runtime, Phone]) -> None:
+async def test_opted_out_number_gets_no_confirmation(assist: tuple[Service, Phone]) -> None:
     """An opted-out number's choice is kept for later but it is not texted."""
     rt, phone = assist
     async with rt.store.transaction() as tx:
@@ -80,7 +80,7 @@ async def test_opted_out_number_gets_no_confirmation(assist: tuple[Runtime, Phon
     assert await chosen(rt) == dt.time(7, 0)
 
 
-async def test_bins_back_on_names_the_chosen_time(assist: tuple[Runtime, Phone]) -> None:
+async def test_bins_back_on_names_the_chosen_time(assist: tuple[Service, Phone]) -> None:
     """BINS after BINS OFF says when reminders will come for a number that chose a time."""
     rt, phone = assist
     await subscribe_by_text(rt, phone)
@@ -128,7 +128,7 @@ def test_english_call_offer_unchanged() -> None:
     assert choose_call_offer(long_full, short) == short
 
 
-async def test_help_stays_one_text(assist: tuple[Runtime, Phone]) -> None:
+async def test_help_stays_one_text(assist: tuple[Service, Phone]) -> None:
     """HELP is answered in one segment with the default settings."""
     _, phone = assist
     reply = await phone.reply("HELP")

@@ -11,7 +11,7 @@ from assist.chat.sms.handoff import material, send_updates
 from assist.dialogue.render import sms_segments
 from assist.dialogue.types import Channel, Status
 from assist.handoff import queue as hq
-from assist.runtime import Runtime
+from assist.service import Service
 from assist.store import core
 from tests.chat.sms.helpers import Phone, drain, running_assist, sent_texts
 
@@ -20,12 +20,12 @@ OTHER = "+447700900444"
 
 
 @pytest.fixture
-async def assist(tmp_path: Path) -> AsyncIterator[tuple[Runtime, Phone]]:
+async def assist(tmp_path: Path) -> AsyncIterator[tuple[Service, Phone]]:
     async with running_assist(tmp_path) as (rt, _sender, client):
         yield rt, Phone(client, rt.settings, CITIZEN)
 
 
-async def test_queue_text_has_place_wait_and_call_offer(assist: tuple[Runtime, Phone]) -> None:
+async def test_queue_text_has_place_wait_and_call_offer(assist: tuple[Service, Phone]) -> None:
     """Asking for a person by text gets place, honest wait and the call-back offer in one text."""
     rt, phone = assist
     await phone.reply("hello")
@@ -43,7 +43,7 @@ async def test_queue_text_has_place_wait_and_call_offer(assist: tuple[Runtime, P
 
 
 async def test_texts_while_queued_reach_the_console_not_the_engine(
-    assist: tuple[Runtime, Phone],
+    assist: tuple[Service, Phone],
 ) -> None:
     """While queued, texts go to the transcript and live on the bus, once per MessageSid."""
     rt, phone = assist
@@ -64,7 +64,7 @@ async def test_texts_while_queued_reach_the_console_not_the_engine(
     assert after is not None and after.turns == turns
 
 
-async def test_call_converts_to_a_callback_keeping_the_place(assist: tuple[Runtime, Phone]) -> None:
+async def test_call_converts_to_a_callback_keeping_the_place(assist: tuple[Service, Phone]) -> None:
     """CALL while queued makes a callback with the original entry time, confirmed by text."""
     rt, phone = assist
     await phone.reply("hello")
@@ -83,7 +83,7 @@ async def test_call_converts_to_a_callback_keeping_the_place(assist: tuple[Runti
     assert "ring you" in confirmation["text"]
 
 
-async def test_call_outside_the_queue_is_a_conversation(assist: tuple[Runtime, Phone]) -> None:
+async def test_call_outside_the_queue_is_a_conversation(assist: tuple[Service, Phone]) -> None:
     """CALL from someone not queued goes to the conversation, not the callback machinery."""
     rt, phone = assist
     assert await phone.reply("CALL") != ""
@@ -91,7 +91,7 @@ async def test_call_outside_the_queue_is_a_conversation(assist: tuple[Runtime, P
         assert await tx.fetchall("SELECT * FROM handoff_entries WHERE kind = 'callback'") == []
 
 
-async def test_staff_replies_by_channel(assist: tuple[Runtime, Phone]) -> None:
+async def test_staff_replies_by_channel(assist: tuple[Service, Phone]) -> None:
     """A staff reply goes as a text on SMS, and on the bus for web chat."""
     rt, _ = assist
     async with rt.bus.subscribe("session:web-1") as events:
@@ -144,7 +144,7 @@ def test_material_change(
 
 
 async def test_updates_at_most_every_five_minutes_and_only_on_change(
-    assist: tuple[Runtime, Phone],
+    assist: tuple[Service, Phone],
 ) -> None:
     """A waiting texter gets an update when they move up, and never sooner than 5 minutes."""
     rt, phone = assist

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assist.app import open_service
 from assist.chat.sms.render import actions_text, fit, fold_to_gsm7
 from assist.dialogue.prompts import Prompts
 from assist.dialogue.render import sms_encoding, sms_length, sms_segments
 from assist.dialogue.types import Ask, Channel, Inbound, Option, Say
-from assist.runtime import open_runtime
+from assist.service import load_dialogue
 from assist.settings import Settings
-from assist.wiring import load_dialogue
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_actions_text_numbers_the_options(prompts: Prompts) -> None:
 
 async def test_top_menu_fits_three_segments(prompts: Prompts, tmp_path: Path) -> None:
     """The real greeting and top menu, rendered for SMS, fit in one message of <= 3 segments."""
-    rt = await open_runtime(Settings(data_dir=tmp_path, rasa_url=None))
+    rt = await open_service(Settings(data_dir=tmp_path, rasa_url=None))
     try:
         out = await rt.conversations.handle(Inbound(Channel.SMS, "+447700900123", text="hello"))
     finally:

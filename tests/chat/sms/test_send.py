@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from assist.app import all_migrations
 from assist.chat.sms import store as sms_store
 from assist.chat.sms.send import SmsSender, status_callback_url
-from assist.chat.sms.wiring import install_sms, sms_background, sms_migrations
 from assist.outbox import PermanentFailure, RetryLater
 from assist.settings import Settings
-from assist.store import SQLiteStore, core
+from assist.store import SQLiteStore
 from tests.chat.sms.helpers import fast_config
 
 NUMBER = "+447700900555"
@@ -22,7 +22,7 @@ NUMBER = "+447700900555"
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
     s = SQLiteStore(tmp_path / "assist.db")
-    await s.open([*core.MIGRATIONS, *sms_migrations()])
+    await s.open(all_migrations())
     yield s
     await s.close()
 
@@ -92,21 +92,20 @@ def test_status_callback_only_for_public_hosts(public: str, expected: str | None
     assert status_callback_url(Settings(public_url=public)) == expected
 
 
-async def test_install_and_background_tasks(tmp_path: Path) -> None:
-    """install_sms registers every outbox kind; the background loops stop when told."""
-    from assist.runtime import open_runtime
+async def test_the_service_wires_texts_and_its_background_jobs(tmp_path: Path) -> None:
+    """The whole service registers every text outbox kind and the texting jobs, and those
+    jobs stop when the service closes."""
+    from assist.app import open_service
     from tests.chat.sms.helpers import make_settings, premigrate
 
     settings = make_settings(tmp_path)
     await premigrate(settings)
-    rt = await open_runtime(settings)
+    service = await open_service(settings)
     try:
-        install_sms(rt)
-        assert {"sms", "staff_reply", "subscribe", "unsubscribe"} <= set(rt.outbox.handlers)
-        stop = asyncio.Event()
-        tasks = [asyncio.create_task(c) for c in sms_background(rt, stop)]
+        assert {"sms", "staff_reply", "subscribe", "unsubscribe"} <= set(service.outbox.handlers)
+        assert {"notifier", "sms-queue-updates"} <= {name for name, _ in service.jobs}
+        service.start_background()
         await asyncio.sleep(0.2)
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
     finally:
-        await rt.close()
+        await asyncio.wait_for(service.close(), timeout=5)
+    assert all(task.done() for task in service._tasks)

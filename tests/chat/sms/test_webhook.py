@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from assist.chat.sms.router import twiml_reply
 from assist.notify.scheduler import Notifier
 from assist.notify.texts import DEFAULTS
-from assist.runtime import Runtime
+from assist.service import Service
 from assist.twilio.fake import TwilioState, create_twilio_fake
 from assist.twilio.fake import serving as serving_in_thread
 from assist.twilio.webhooks import sign
@@ -34,7 +34,7 @@ def twilio() -> Iterator[tuple[str, TwilioState]]:
 @pytest.fixture
 async def assist(
     tmp_path: Path, twilio: tuple[str, TwilioState]
-) -> AsyncIterator[tuple[Runtime, Phone, TwilioState]]:
+) -> AsyncIterator[tuple[Service, Phone, TwilioState]]:
     url, state = twilio
     async with running_assist(
         tmp_path,
@@ -46,12 +46,12 @@ async def assist(
         yield rt, Phone(client, rt.settings, CITIZEN), state
 
 
-async def report_rows(rt: Runtime) -> list[dict[str, object]]:
+async def report_rows(rt: Service) -> list[dict[str, object]]:
     async with rt.store.transaction() as tx:
         return await tx.fetchall("SELECT * FROM outbox WHERE kind = 'report'")
 
 
-async def test_unsigned_webhook_is_refused(assist: tuple[Runtime, Phone, TwilioState]) -> None:
+async def test_unsigned_webhook_is_refused(assist: tuple[Service, Phone, TwilioState]) -> None:
     """A text without a valid X-Twilio-Signature gets 403 and does nothing."""
     rt, phone, _ = assist
     response = await phone.client.post(
@@ -64,7 +64,7 @@ async def test_unsigned_webhook_is_refused(assist: tuple[Runtime, Phone, TwilioS
         assert await tx.fetchall("SELECT * FROM notify_optouts") == []
 
 
-async def test_reply_is_twiml_message(assist: tuple[Runtime, Phone, TwilioState]) -> None:
+async def test_reply_is_twiml_message(assist: tuple[Service, Phone, TwilioState]) -> None:
     """The reply is Messaging TwiML: <Response><Message>...</Message></Response>, XML type."""
     _, phone, _ = assist
     response = await phone.text("hello")
@@ -88,7 +88,7 @@ async def missed_bin(phone: Phone, confirm_sid: str = "SMconfirm") -> str:
 
 
 async def test_missed_bin_by_sms_gets_reference_then_council_reference(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """A full report by text: Assist's reference at once, then the council's reference by text."""
     rt, phone, twilio = assist
@@ -114,7 +114,7 @@ async def test_missed_bin_by_sms_gets_reference_then_council_reference(
 
 
 async def test_message_sid_retry_makes_one_report(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """Twilio retrying the confirming text (same MessageSid) gets the same reply, one report."""
     rt, phone, _ = assist
@@ -124,7 +124,7 @@ async def test_message_sid_retry_makes_one_report(
     assert len(await report_rows(rt)) == 1
 
 
-async def test_stop_suppresses_every_later_text(assist: tuple[Runtime, Phone, TwilioState]) -> None:
+async def test_stop_suppresses_every_later_text(assist: tuple[Service, Phone, TwilioState]) -> None:
     """After STOP: a confirmation, no replies, and the outbox never texts the number."""
     rt, phone, twilio = assist
     assert "won't get any more texts" in await phone.reply(" Stop ")
@@ -161,7 +161,7 @@ async def test_stop_suppresses_every_later_text(assist: tuple[Runtime, Phone, Tw
 
 
 async def test_stop_please_is_a_conversation_not_an_opt_out(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """'stop please' goes to the conversation; the number is not suppressed."""
     rt, phone, _ = assist
@@ -171,7 +171,7 @@ async def test_stop_please_is_a_conversation_not_an_opt_out(
 
 
 async def test_polish_opt_out_confirmed_and_help(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """KONIEC opts out; HELP says what the number is, the phone number and the hours."""
     rt, phone, _ = assist
@@ -186,7 +186,7 @@ async def test_polish_opt_out_confirmed_and_help(
 
 
 async def test_status_callback_recorded_and_21610_flags(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """Delivery callbacks are stored with their history; an undelivered 21610 suppresses."""
     rt, phone, _ = assist
@@ -211,7 +211,7 @@ async def test_status_callback_recorded_and_21610_flags(
 
 
 async def test_twilio_21610_on_send_flags_the_number(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """Twilio refusing with 21610 marks the number suppressed and fails the row for good."""
     rt, _, twilio = assist
@@ -231,7 +231,7 @@ async def test_twilio_21610_on_send_flags_the_number(
 
 
 async def test_twilio_429_retries_after_retry_after(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """A 429 leaves the row pending until Retry-After; then it is sent once."""
     rt, _, twilio = assist
@@ -278,7 +278,7 @@ async def test_dev_sink_without_credentials(tmp_path: Path) -> None:
 
 
 async def test_dev_texts_hidden_when_twilio_is_configured(
-    assist: tuple[Runtime, Phone, TwilioState],
+    assist: tuple[Service, Phone, TwilioState],
 ) -> None:
     """With real credentials there is no development page of texts."""
     _, phone, _ = assist

@@ -20,13 +20,12 @@ import websockets
 from fastapi import APIRouter, FastAPI
 from pydantic import SecretStr
 
-from assist.app import create_app
+from assist.app import create_app, open_service
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
-from assist.runtime import Runtime, open_runtime
+from assist.chat.web.site import create_site_router
+from assist.service import Dialogue, Service, load_dialogue
 from assist.settings import Settings
-from assist.site import create_site_router
-from assist.wiring import Dialogue, load_dialogue
 
 PASSWORD = "correct horse battery staple"
 FAST = WebChatLimits(queue_poll_s=0.5, staff_poll_s=0.3)
@@ -43,7 +42,7 @@ class Served:
     """A running app: its base URL, runtime and settings."""
 
     url: str
-    rt: Runtime
+    rt: Service
     settings: Settings
     app: FastAPI
     console: bool
@@ -84,9 +83,9 @@ async def serve(
         secret_key=SecretStr("test-secret-key-webchat"),
         _env_file=None,
     )  # type: ignore[call-arg]
-    with mock.patch("assist.runtime.load_dialogue", lambda *a: shared_dialogue()):
-        rt = await open_runtime(settings)
-    app = create_app(settings, runtime=rt)
+    with mock.patch("assist.service.load_dialogue", lambda *a: shared_dialogue()):
+        rt = await open_service(settings)
+    app = create_app(settings, service=rt)
     first(app, create_site_router())
     first(app, create_web_chat_router(limits))
     config = uvicorn.Config(
@@ -159,7 +158,7 @@ async def chat(served: Served, origin: str | None = None) -> AsyncIterator[Chat]
         yield Chat(conn)
 
 
-async def add_staff(rt: Runtime, *names: str) -> None:
+async def add_staff(rt: Service, *names: str) -> None:
     """Create agent accounts with PASSWORD."""
     from assist.handoff.auth import add_staff as add
 

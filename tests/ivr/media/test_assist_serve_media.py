@@ -46,7 +46,7 @@ def _signed(path: str, form: dict[str, str]) -> dict[str, str]:
 
 
 async def _session(app: FastAPI) -> tuple[str, str]:
-    rt = app.state.runtime
+    rt = app.state.service
     async with rt.store.transaction() as tx:
         row = await tx.fetchone(
             "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC", (CALLER,)

@@ -11,11 +11,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from assist.app import create_app
+from assist.app import bind, create_app, open_service
 from assist.ivr.twilio.phone import SimulatedPhone
-from assist.runtime import Runtime, open_runtime
+from assist.service import Dialogue, Service
 from assist.settings import Settings
-from assist.wiring import Dialogue
 
 PUBLIC = "https://assist.example.org"
 ALWAYS_OPEN = "Mon-Sun 00:00-23:59"
@@ -60,10 +59,10 @@ def clock() -> Clock:
 @pytest.fixture
 async def rt(
     voice_settings: Settings, clock: Clock, dialogue: Dialogue, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Runtime]:
+) -> AsyncIterator[Service]:
     # The shipped dialogues, loaded once per test run (training the classifier takes ~1 s).
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
-    runtime = await open_runtime(voice_settings)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
+    runtime = await open_service(voice_settings)
     runtime.conversations.clock = clock
     runtime.engine.clock = clock
     yield runtime
@@ -71,9 +70,9 @@ async def rt(
 
 
 @pytest.fixture
-def app(voice_settings: Settings, rt: Runtime) -> FastAPI:
-    application = create_app(voice_settings, runtime=rt)
-    application.state.runtime = rt  # ASGITransport does not run the lifespan
+def app(voice_settings: Settings, rt: Service) -> FastAPI:
+    application = create_app(voice_settings, service=rt)
+    bind(application, rt)  # ASGITransport does not run the lifespan
     return application
 
 
@@ -98,7 +97,7 @@ def phone(client: httpx.AsyncClient, voice_settings: Settings) -> PhoneFactory:
     return make
 
 
-async def count(rt: Runtime, sql: str, *params: object) -> int:
+async def count(rt: Service, sql: str, *params: object) -> int:
     async with rt.store.transaction() as tx:
         row = await tx.fetchone(sql, params)
     return int(row["n"]) if row else 0

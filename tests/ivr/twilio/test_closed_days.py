@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from assist.app import create_app
+from assist.app import bind, create_app, open_service
 from assist.backend_client.protocol import BackendUnavailable, NotFound, ServiceInfo
 from assist.council.info import upcoming_holidays
 from assist.hours import is_open, next_opening
 from assist.ivr import holidays as voice_holidays
 from assist.ivr.holidays import ClosedDates, closed_dates_for, dates_in
 from assist.ivr.twilio.phone import SimulatedPhone
-from assist.runtime import Runtime, open_runtime
+from assist.service import Service
 from tests.ivr.twilio.conftest import Clock, make_settings
 from tests.ivr.twilio.rules import check_document
 
@@ -72,7 +72,7 @@ def test_closed_dates_are_read_from_the_service_information_extra() -> None:
     assert dates_in(extra) == {dt.date(2026, 12, 25), dt.date(2026, 12, 28)}
 
 
-async def test_the_reference_council_s_bank_holidays_reach_the_phone_line(rt: Runtime) -> None:
+async def test_the_reference_council_s_bank_holidays_reach_the_phone_line(rt: Service) -> None:
     """Through the real council client and the embedded council: all its upcoming closures
     (the bank_holidays topic, not only the next four listed on other topics)."""
     got = await closed_dates_for(rt.services).get(rt.services)
@@ -146,14 +146,14 @@ async def test_a_caller_on_a_bank_holiday_monday_hears_we_reopen_tomorrow(
 ) -> None:
     """Monday 10:00, inside the usual hours but a bank holiday with nobody signed in: the
     closed offer, reopening tomorrow (Tuesday) at 8am, and the callback booked for then."""
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     settings = make_settings(tmp_path, opening_hours=HOURS, timezone="Europe/London")
-    rt = await open_runtime(settings)
+    rt = await open_service(settings)
     services = CountingServices(["2026-08-31", "2026-12-25"])
     monkeypatch.setattr(rt.services, "service_info", services.service_info)
     rt.conversations.clock = Clock(BANK_HOLIDAY_10AM)
-    app = create_app(settings, runtime=rt)
-    app.state.runtime = rt
+    app = create_app(settings, service=rt)
+    bind(app, rt)
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"

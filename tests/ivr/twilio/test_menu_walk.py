@@ -177,10 +177,10 @@ async def test_universal_keys_repeat_back_slower_and_text_the_menu(
     assert slow.gather is not None and slow.gather.timeout > 8
     texted = await p.press("7")
     assert any("sent the menu" in s for s in texted.said)
-    from assist.runtime import Runtime
+    from assist.service import Service
     from tests.ivr.twilio.conftest import count
 
-    assert isinstance(rt, Runtime)
+    assert isinstance(rt, Service)
     assert (
         await count(
             rt, "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'sms' AND recipient = ?", p.caller

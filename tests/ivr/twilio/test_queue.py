@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assist.app import create_app
+from assist.app import bind, create_app, open_service
 from assist.handoff import queue as hq
 from assist.ivr.twilio.connect import handle_claim, run_claim_listener
 from assist.ivr.twilio.phone import SimulatedPhone
-from assist.runtime import Runtime, open_runtime
+from assist.service import Service
 from assist.twilio.fake import create_twilio_fake, serving
 from assist.twilio.rest import TwilioRest
 from tests.ivr.twilio.conftest import Clock, PhoneFactory, count, make_settings
@@ -29,7 +29,7 @@ async def queued_caller(phone: PhoneFactory, caller: str) -> SimulatedPhone:
     return p
 
 
-async def entry_of(rt: Runtime, caller: str) -> hq.Entry:
+async def entry_of(rt: Service, caller: str) -> hq.Entry:
     async with rt.store.transaction() as tx:
         row = await tx.fetchone(
             "SELECT id FROM handoff_entries WHERE sender = ? ORDER BY enqueued_at DESC LIMIT 1",
@@ -65,7 +65,7 @@ async def test_hold_announces_place_and_wait_from_our_queue_at_least_every_two_m
 
 
 async def test_a_callback_on_hold_keeps_the_place_and_says_goodbye_politely(
-    phone: PhoneFactory, rt: Runtime, clock: Clock
+    phone: PhoneFactory, rt: Service, clock: Clock
 ) -> None:
     """Pressing 1 on hold: confirmed, <Leave>, then goodbye and Hangup; the entry becomes a
     callback with its original joining time, and a confirmation text is queued."""
@@ -92,7 +92,7 @@ async def test_a_callback_on_hold_keeps_the_place_and_says_goodbye_politely(
 
 
 async def test_a_queued_caller_who_hangs_up_keeps_their_place_for_30_minutes(
-    phone: PhoneFactory, rt: Runtime, clock: Clock
+    phone: PhoneFactory, rt: Service, clock: Clock
 ) -> None:
     """Hang up on hold: the entry is kept (dropped, not abandoned); ring back within 30
     minutes, press 1 to carry on, and the same entry is back in the queue at its place."""
@@ -117,12 +117,12 @@ async def test_hold_music_plays_only_when_configured_and_5_turns_it_off(
     tmp_path: Path, clock: Clock, dialogue, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """With ASSIST_HOLD_MUSIC_URL set the hold loop plays it and says how to stop it; 5 stops it."""
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     settings = make_settings(tmp_path, hold_music_url="https://assist.example.org/hold.mp3")
-    rt = await open_runtime(settings)
+    rt = await open_service(settings)
     rt.conversations.clock = clock
-    app = create_app(settings, runtime=rt)
-    app.state.runtime = rt
+    app = create_app(settings, service=rt)
+    bind(app, rt)
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"
@@ -146,14 +146,14 @@ async def test_out_of_hours_says_when_we_reopen_and_books_a_callback(
 ) -> None:  # type: ignore[no-untyped-def]
     """Outside opening hours with nobody signed in: when we reopen, and a callback then;
     pressing 1 (or staying silent twice) books it; goodbye only after that."""
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     settings = make_settings(
         tmp_path, opening_hours="Mon-Fri 08:00-18:00", timezone="Europe/London"
     )
-    rt = await open_runtime(settings)
+    rt = await open_service(settings)
     rt.conversations.clock = Clock(1_783_710_000.0)  # Friday 10 July 2026, 20:00 in London
-    app = create_app(settings, runtime=rt)
-    app.state.runtime = rt
+    app = create_app(settings, service=rt)
+    bind(app, rt)
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"
@@ -192,7 +192,7 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
     """Staff claim a waiting caller: their live call is updated (REST) to <Dial> the agent's
     Twilio Client identity; a claimed callback rings the agent first, then the citizen."""
     url, state = fake_twilio
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     settings = make_settings(
         tmp_path,
         twilio_account_sid=state.account_sid,
@@ -200,9 +200,9 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
         twilio_api_base_url=url,
         twilio_phone_number="+441223000000",
     )
-    rt = await open_runtime(settings)
-    app = create_app(settings, runtime=rt)
-    app.state.runtime = rt
+    rt = await open_service(settings)
+    app = create_app(settings, service=rt)
+    bind(app, rt)
     rest = TwilioRest(settings)
     try:
         async with httpx.AsyncClient(
@@ -220,7 +220,7 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
             entry = await entry_of(rt, "+447700900308")
             async with rt.store.transaction() as tx:
                 await hq.claim(tx, entry.id, "alice", rt.conversations.clock())
-            listener = asyncio.create_task(run_claim_listener(rt, rest))
+            listener = asyncio.create_task(run_claim_listener(rt.parts, rest))
             await asyncio.sleep(0.05)
             rt.bus.publish(
                 "queue",
@@ -250,7 +250,7 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
             async with rt.store.transaction() as tx:
                 await hq.claim(tx, cb_entry.id, "bob", rt.conversations.clock())
             result = await handle_claim(
-                rt,
+                rt.parts,
                 rest,
                 {"type": "claimed", "entry_id": cb_entry.id, "agent": "bob", "channel": "voice"},
             )
@@ -266,7 +266,7 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
         await rt.close()
 
 
-async def test_status_callbacks_are_recorded_per_call(phone: PhoneFactory, rt: Runtime) -> None:
+async def test_status_callbacks_are_recorded_per_call(phone: PhoneFactory, rt: Service) -> None:
     """The status callback stores the final status and duration on the call's row."""
     p = phone("+447700900310")
     await p.dial()
@@ -279,7 +279,7 @@ async def test_status_callbacks_are_recorded_per_call(phone: PhoneFactory, rt: R
 
 
 async def test_an_agent_who_does_not_answer_puts_the_caller_back_in_their_place(
-    phone: PhoneFactory, rt: Runtime
+    phone: PhoneFactory, rt: Service
 ) -> None:
     """The Dial to staff ends unanswered: the entry goes back to waiting (same place) and
     the caller hears so and is queued again, never hung up on."""
@@ -298,7 +298,7 @@ async def test_an_agent_who_does_not_answer_puts_the_caller_back_in_their_place(
 
 
 async def test_a_claimed_caller_is_connected_from_the_hold_loop_without_rest(
-    phone: PhoneFactory, rt: Runtime
+    phone: PhoneFactory, rt: Service
 ) -> None:
     """With no REST connection (no credentials, no claim event), the next hold document
     leaves the queue and the Enqueue action dials the agent who claimed the caller."""

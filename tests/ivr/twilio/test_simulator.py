@@ -125,7 +125,7 @@ async def test_the_phone_page_is_usable_by_keyboard_and_screen_reader(
     """In Chromium: Call, then keypad buttons (real, labelled, at least 24x24 px, visible
     focus, 4.5:1 contrast) walk the menus; prompts land in an aria-live log; axe finds no
     WCAG 2.2 AA violations; no request leaves 127.0.0.1."""
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     foreign: list[str] = []
     with served(tmp_path) as url:
         page: Page = await browser.new_page(base_url=url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assist.runtime import Runtime
+from assist.service import Service
 from assist.twilio.webhooks import sign
 from tests.ivr.twilio.conftest import PUBLIC, Clock, PhoneFactory, count
 
@@ -19,7 +19,7 @@ async def walk_to_confirm(phone: PhoneFactory, caller: str = "+447700900201"):  
 
 
 async def test_a_twilio_retry_of_the_same_turn_files_exactly_one_report(
-    phone: PhoneFactory, rt: Runtime
+    phone: PhoneFactory, rt: Service
 ) -> None:
     """The same CallSid, step, turn and key sent twice gets the same TwiML and one report."""
     p = await walk_to_confirm(phone)
@@ -34,7 +34,7 @@ async def test_a_twilio_retry_of_the_same_turn_files_exactly_one_report(
 
 
 async def test_a_retried_incoming_call_is_greeted_once(
-    phone: PhoneFactory, rt: Runtime, client
+    phone: PhoneFactory, rt: Service, client
 ) -> None:  # type: ignore[no-untyped-def]
     """Twilio retrying the incoming-call webhook gets the same greeting, one session."""
     p = phone("+447700900202")

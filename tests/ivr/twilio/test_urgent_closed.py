@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from assist.app import create_app
+from assist.app import bind, create_app, open_service
 from assist.ivr.twilio.phone import SimulatedPhone
-from assist.runtime import open_runtime
 from tests.ivr.twilio.conftest import Clock, make_settings
 from tests.ivr.twilio.rules import check_document
 
@@ -35,17 +34,17 @@ async def closed_line(
     tmp_path: Path, dialogue: Any, monkeypatch: pytest.MonkeyPatch, duty_number: str | None
 ) -> AsyncIterator[Caller]:
     """A phone line outside opening hours with nobody signed in; yields a caller factory."""
-    monkeypatch.setattr("assist.runtime.load_dialogue", lambda: dialogue)
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     settings = make_settings(
         tmp_path,
         opening_hours="Mon-Fri 08:00-18:00",
         timezone="Europe/London",
         emergency_duty_number=duty_number,
     )
-    rt = await open_runtime(settings)
+    rt = await open_service(settings)
     rt.conversations.clock = Clock(FRIDAY_8PM)
-    app = create_app(settings, runtime=rt)
-    app.state.runtime = rt
+    app = create_app(settings, service=rt)
+    bind(app, rt)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
 
         async def call(number: str) -> SimulatedPhone:

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from assist.chat.web.router import PAGE_CSP, templates
-from assist.deps import RuntimeDep
+from assist.deps import PartsDep
 
 
 def create_site_router() -> APIRouter:
@@ -15,12 +15,12 @@ def create_site_router() -> APIRouter:
     router = APIRouter(tags=["site"])
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home(rt: RuntimeDep) -> HTMLResponse:
+    async def home(parts: PartsDep) -> HTMLResponse:
         """The landing page of the embedded default."""
         html = env.get_template("site.html").render(
-            council=rt.settings.council_name,
-            phone=rt.settings.phone_number_display,
-            hours=rt.engine.hours_in_words("en", rt.settings.opening_hours),
+            council=parts.settings.council_name,
+            phone=parts.settings.phone_number_display,
+            hours=parts.hours_in_words("en", parts.settings.opening_hours),
         )
         return HTMLResponse(
             html, headers={"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"}
