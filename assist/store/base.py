@@ -16,6 +16,11 @@ from typing import Any, Protocol
 Row = dict[str, Any]
 
 
+class StoreUnavailable(Exception):
+    """The store could not do the work now (locked, busy, disk or connection trouble);
+    the transaction was rolled back and the same work may succeed later."""
+
+
 @dataclass(frozen=True)
 class Migration:
     """One schema step: applied once, in `version` order within its `component`."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from typing import Any
 import aiosqlite
 import anyio
 
-from assist.store.base import Migration, Row
+from assist.store.base import Migration, Row, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,16 @@ class SQLiteStore:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_SQLiteTx]:
+        """One transaction; SQLite's operational errors (busy, locked, I/O) surface as
+        `StoreUnavailable`, so callers need not know which database is behind the store."""
+        try:
+            async with self._transaction() as tx:
+                yield tx
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[_SQLiteTx]:
         if self._conn is None:
             raise RuntimeError("store is not open")
         async with self._lock:

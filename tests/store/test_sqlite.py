@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assist.app import all_migrations
-from assist.store import Migration, SQLiteStore, core
+from assist.store import Migration, SQLiteStore, StoreUnavailable, core
 
 
 async def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
@@ -52,6 +52,19 @@ async def test_outbox_key_is_idempotent(store: SQLiteStore) -> None:
         assert not await core.enqueue_outbox(tx, kind="report", key="AS-1", payload={})
         rows = await tx.fetchall("SELECT * FROM outbox")
     assert len(rows) == 1
+
+
+async def test_a_database_that_cannot_do_the_work_raises_store_unavailable(
+    store: SQLiteStore,
+) -> None:
+    """SQLite's operational errors reach callers as the store's own StoreUnavailable (so no
+    component needs sqlite3's error types), and the transaction is rolled back."""
+    with pytest.raises(StoreUnavailable):
+        async with store.transaction() as tx:
+            await core.audit(tx, actor="t", action="before", subject="x", now=1.0)
+            await tx.execute("UPDATE no_such_table SET x = 1")
+    async with store.transaction() as tx:
+        assert await tx.fetchone("SELECT * FROM audit WHERE action = 'before'") is None
 
 
 async def test_ping(store: SQLiteStore) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,12 +25,12 @@ from assist.handoff.entries import WAITING, Entry, HandoffError
 from assist.handoff.estimator import WaitEstimate
 from assist.notify.texts import text
 from assist.store import core
-from assist.store.base import Store, Tx
+from assist.store.base import Store, StoreUnavailable, Tx
 
 log = logging.getLogger(__name__)
 UPDATE_EVERY_S = 300.0
 """At most one queue update text every 5 minutes (HUMANE.md 13)."""
-_ERRORS = (HandoffError, sqlite3.OperationalError)
+_ERRORS = (HandoffError, StoreUnavailable)
 
 
 @dataclass(frozen=True)

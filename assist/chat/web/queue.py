@@ -8,17 +8,16 @@ answers "unknown" instead of failing the chat.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 
 from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, DROPPED, WAITING, HandoffError
 from assist.store import core
-from assist.store.base import Row, Store
+from assist.store.base import Row, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
-_ERRORS = (HandoffError, sqlite3.OperationalError)
+_ERRORS = (HandoffError, StoreUnavailable)
 
 
 @dataclass(frozen=True)

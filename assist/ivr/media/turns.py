@@ -18,7 +18,7 @@ from assist.deps import PartsDep
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
-from assist.ivr.twilio.line import PREFIX, VoiceLine, option_sentence, xml
+from assist.ivr.twilio.line import PREFIX, VoiceLine, caller_id, option_sentence, xml
 from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document
 from assist.parts import Parts
 from assist.settings import Settings
@@ -71,7 +71,7 @@ def reply_for(parts: Parts, outcome: TurnOutcome) -> SpokenReply:
 
 async def media_turn(parts: Parts, call_sid: str, heard: CallerInput) -> SpokenReply:
     """One self-hosted turn: the caller's input through the runner, the reply to speak."""
-    sender = heard.parameters.get("From") or f"call:{call_sid}"
+    sender = caller_id(heard.parameters.get("From", ""), call_sid)
     if heard.kind == "start":
         outcome = await parts.conversations.open(
             Channel.VOICE, sender, key=f"voice:{call_sid}:open"
@@ -101,7 +101,7 @@ def create_media_voice_router() -> APIRouter:
         """The stream ended: into the queue if the engine handed off, else goodbye."""
         line = VoiceLine(parts)
         call_sid = form.get("CallSid", "")
-        sender = form.get("From", "") or f"call:{call_sid}"
+        sender = caller_id(form.get("From", ""), call_sid)
         session = await parts.conversations.find(Channel.VOICE, sender)
         if session is not None and session.status == Status.ENDED:
             style = VoiceStyle(session.language, session.slow)

@@ -44,10 +44,16 @@ def sender_of(form: dict[str, str]) -> str:
     A withheld number ("anonymous", "+266696687"...) must not share a conversation
     with every other withheld caller, and cannot be called or texted back.
     """
-    number = form.get("From", "").strip()
+    return caller_id(form.get("From", ""), form.get("CallSid", ""))
+
+
+def caller_id(number: str, call_sid: str) -> str:
+    """The caller's number, or `call:<CallSid>` when it is withheld or not a number; used by
+    every phone route (Twilio's speech and self-hosted speech alike)."""
+    number = number.strip()
     if _PHONE.match(number) and number not in ("+266696687", "+7378742833", "+2562533"):
         return number
-    return f"call:{form.get('CallSid', '')}"
+    return f"call:{call_sid}"
 
 
 def can_call_back(sender: str) -> bool:
