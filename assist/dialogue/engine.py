@@ -24,7 +24,7 @@ from assist.backend_client.protocol import (
     OutsideArea,
     ReportRequest,
 )
-from assist.dialogue.commands import Command, fold, match_command
+from assist.dialogue.commands import Command, match_command
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.flows import FlowSet, StepSpec
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification, IntentClassifier
@@ -46,59 +46,20 @@ from assist.dialogue.types import (
     action_from_dict,
     action_to_dict,
 )
+from assist.dialogue.vocabulary import (
+    LANGUAGE_NAMES,
+    LANGUAGE_WORDS,
+    NO,
+    OPTION_OF,
+    SPOKEN_DIGITS,
+    YES,
+    fold,
+)
 from assist.hours import describe, parse_hours, spoken_time
 
 log = logging.getLogger(__name__)
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "lt": "Lietuvių",
-    "ro": "Română",
-    "pt": "Português",
-}
-# Whole-utterance language choices (folded).
-LANGUAGE_WORDS = {
-    "english": "en",
-    "in english": "en",
-    "angielski": "en",
-    "anglu": "en",
-    "engleza": "en",
-    "ingles": "en",
-    "polski": "pl",
-    "po polsku": "pl",
-    "polish": "pl",
-    "polska": "pl",
-    "lietuviskai": "lt",
-    "lietuviu": "lt",
-    "lithuanian": "lt",
-    "lietuviu kalba": "lt",
-    "romana": "ro",
-    "in romana": "ro",
-    "romanian": "ro",
-    "limba romana": "ro",
-    "portugues": "pt",
-    "em portugues": "pt",
-    "portuguese": "pt",
-}
-YES = {
-    "yes",
-    "yeah",
-    "yep",
-    "yes please",
-    "correct",
-    "right",
-    "that s right",
-    "ok",
-    "okay",
-    "tak",
-    "taip",
-    "da",
-    "sim",
-    "y",
-}
-NO = {"no", "nope", "no thanks", "no thank you", "wrong", "nie", "ne", "nu", "nao", "n"}
 MAX_CHAIN = 12
 MAX_TEXT = 4000
 SINGLE_KEYS = frozenset("0123456789*#")
@@ -142,24 +103,9 @@ def find_reference(text: str) -> str | None:
     value = extract_entities(text).get("reference")
     if value:
         return str(value)
-    tokens = [_SPOKEN_DIGITS.get(w, w) for w in fold(text).split()]
+    tokens = [SPOKEN_DIGITS.get(w, w) for w in fold(text).split()]
     digits = "".join(t for t in tokens if t.isdigit())
     return digits if 3 <= len(digits) <= 12 else None
-
-
-_SPOKEN_DIGITS = {
-    "zero": "0",
-    "oh": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
 
 
 @dataclass
@@ -1026,19 +972,11 @@ class Engine:
         if s.status == Status.QUEUED:
             return self.prompts.get(lang, "greeting.doing.queue")
         if s.intent and s.intent.startswith(("report_", "missed")):
-            name = self.prompts.get(lang, f"main.opt.{_OPTION_OF.get(s.intent, 'report')}")
+            name = self.prompts.get(lang, f"main.opt.{OPTION_OF.get(s.intent, 'report')}")
             return self.prompts.get(lang, "greeting.doing.report", service_name=name.lower())
         if s.intent in ("bin_day", "reminders"):
             return self.prompts.get(lang, "greeting.doing.bins")
         return self.prompts.get(lang, "greeting.doing.default")
-
-
-_OPTION_OF = {
-    "report_pothole": "pothole",
-    "report_streetlight": "streetlight",
-    "report_flytipping": "flytipping",
-    "missed_bin": "missed_bin",
-}
 
 
 def describe_ok(hours: str) -> bool:
