@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,11 +23,12 @@ from assist.backend_client.protocol import (
     OutsideArea,
     ReportRequest,
 )
+from assist.backend_client.references import new_reference
 from assist.dialogue.commands import Command, match_command
-from assist.dialogue.entities import extract_entities
 from assist.dialogue.flows import FlowSet, StepSpec
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification, IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
+from assist.dialogue.references import find_postcode, find_reference, spoken_reference
 from assist.dialogue.types import (
     Action,
     Ask,
@@ -51,7 +51,6 @@ from assist.dialogue.vocabulary import (
     LANGUAGE_WORDS,
     NO,
     OPTION_OF,
-    SPOKEN_DIGITS,
     YES,
     fold,
 )
@@ -59,7 +58,6 @@ from assist.hours import describe, parse_hours, spoken_time
 
 log = logging.getLogger(__name__)
 
-REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_CHAIN = 12
 MAX_TEXT = 4000
 SINGLE_KEYS = frozenset("0123456789*#")
@@ -76,36 +74,6 @@ class EngineConfig:
     call_cost_sentence: str | None = None
     phone: str = "0345 045 5200"
     hours: str = "Monday to Friday, 8am to 6pm"
-
-
-def new_reference() -> str:
-    """A fresh Assist reference, e.g. `AS-7K3QF2` (no 0/O/1/I to misread)."""
-    return "AS-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(6))
-
-
-def spoken_reference(ref: str) -> str:
-    """A reference spelled out for speech: "A S, 7, K, 3, Q, F, 2"."""
-    return ", ".join(["A S", *ref.removeprefix("AS-")])
-
-
-def find_postcode(text: str) -> str | None:
-    """A UK postcode in the text, normalised ("cb12ad", "c b one two a d" -> "CB1 2AD")."""
-    value = extract_entities(text).get("postcode")
-    return str(value) if value else None
-
-
-def find_reference(text: str) -> str | None:
-    """An Assist (`AS-XXXXXX`) or council reference in the text, or None.
-
-    Digits alone ("1 0 4 2", keyed or said) are taken as a council reference of 3 or more
-    digits, since councils number their reports differently.
-    """
-    value = extract_entities(text).get("reference")
-    if value:
-        return str(value)
-    tokens = [SPOKEN_DIGITS.get(w, w) for w in fold(text).split()]
-    digits = "".join(t for t in tokens if t.isdigit())
-    return digits if 3 <= len(digits) <= 12 else None
 
 
 @dataclass

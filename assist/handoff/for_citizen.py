@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assist.backend_client.protocol import REPORT_SERVICES, Address, CouncilServices
+from assist.backend_client.references import new_reference
 from assist.backend_client.reports import report_from_payload
-from assist.dialogue.engine import new_reference
 from assist.handoff.entries import CLAIMED, Conflict, Entry, get_entry, record_event
 from assist.store import core
 from assist.store.base import Tx
