@@ -24,6 +24,7 @@ from assist.backend_client.protocol import (
     ReportRequest,
 )
 from assist.backend_client.references import new_reference
+from assist.backend_client.reports import address_from_dict, report_payload
 from assist.dialogue.commands import Command, match_command
 from assist.dialogue.flows import FlowSet, StepSpec
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification, IntentClassifier
@@ -580,26 +581,16 @@ class Engine:
             service=service,
             description=description,
             assist_ref=ref,
+            address=address_from_dict(addr) if addr else None,
             location_text=s.slots.get("location"),
             lat=addr.get("lat"),
             long=addr.get("long"),
             attributes={k: v for k, v in {"bin": s.slots.get("bin")}.items() if v},
             phone=s.sender if s.channel in (Channel.VOICE, Channel.SMS) else None,
         )
-        payload: dict[str, Any] = {
-            "service": report.service,
-            "description": report.description,
-            "assist_ref": ref,
-            "location_text": report.location_text,
-            "lat": report.lat,
-            "long": report.long,
-            "attributes": report.attributes,
-            "phone": report.phone,
-            "address": addr or None,
-            "session_id": s.id,
-            "channel": s.channel.value,
-            "language": s.language,
-        }
+        payload = report_payload(
+            report, session_id=s.id, channel=s.channel.value, language=s.language
+        )
         t.actions.append(CallBackend("report", payload, key=ref))
         s.refs.append(ref)
         s.slots["ref"] = ref
