@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assist.dialogue.commands import fold
 from assist.dialogue.engine import Engine
 from assist.dialogue.types import (
     Action,
@@ -34,6 +33,7 @@ from assist.dialogue.types import (
     action_from_dict,
     action_to_dict,
 )
+from assist.dialogue.vocabulary import fold
 from assist.metrics import Metrics
 from assist.store import core
 from assist.store.base import Row, Store, Tx

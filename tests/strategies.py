@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from assist.backend_client.protocol import REPORT_SERVICES, Address, ReportRequest
 from assist.dialogue.types import Channel
 
 KEYS = st.sampled_from(list("0123456789*#"))
@@ -47,3 +48,30 @@ INPUT = st.one_of(
     st.tuples(st.just("silence"), st.just("")),
 )
 CHANNELS = st.sampled_from([Channel.VOICE, Channel.SMS, Channel.WEB, Channel.TERMINAL])
+
+_TEXT = st.text(max_size=30)
+_COORD = st.none() | st.floats(-90, 90, allow_nan=False, allow_infinity=False)
+ADDRESSES = st.builds(
+    Address,
+    id=_TEXT,
+    line=_TEXT,
+    postcode=_TEXT,
+    district=_TEXT,
+    lat=_COORD,
+    long=_COORD,
+)
+REPORTS = st.builds(
+    ReportRequest,
+    service=st.sampled_from(sorted(REPORT_SERVICES)),
+    description=_TEXT,
+    assist_ref=_TEXT,
+    address=st.none() | ADDRESSES,
+    location_text=st.none() | _TEXT,
+    lat=_COORD,
+    long=_COORD,
+    attributes=st.dictionaries(_TEXT, _TEXT, max_size=3),
+    phone=st.none() | _TEXT,
+    first_name=st.none() | _TEXT,
+    last_name=st.none() | _TEXT,
+)
+"""Problem reports as the assistant or staff might file them (any text, any place)."""

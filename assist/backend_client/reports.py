@@ -57,6 +57,44 @@ def report_to_payload(report: ReportRequest) -> dict[str, Any]:
     return asdict(report)
 
 
+def report_payload(
+    report: ReportRequest, *, session_id: str | None, channel: str, language: str
+) -> dict[str, Any]:
+    """The outbox `report` payload for a report taken in a conversation, by the assistant or by
+    staff for the citizen; `report_from_payload` reads it back to the same report.
+
+    Beside the report it names the conversation (`session_id`, `channel`, `language`). The
+    citizen's name goes in only when known (neither the assistant nor staff ask for it).
+    """
+    payload: dict[str, Any] = {
+        "service": report.service,
+        "description": report.description,
+        "assist_ref": report.assist_ref,
+        "location_text": report.location_text,
+        "lat": report.lat,
+        "long": report.long,
+        "attributes": dict(report.attributes),
+        "phone": report.phone,
+        "address": asdict(report.address) if report.address else None,
+        "session_id": session_id,
+        "channel": channel,
+        "language": language,
+    }
+    for name in ("first_name", "last_name"):
+        if getattr(report, name) is not None:
+            payload[name] = getattr(report, name)
+    return payload
+
+
+def address_from_dict(data: dict[str, Any]) -> Address:
+    """An address from its dict form (as sessions and payloads keep it; unknown keys ignored).
+
+    Raises TypeError when a required field is missing.
+    """
+    known = Address.__dataclass_fields__
+    return Address(**{k: v for k, v in data.items() if k in known})
+
+
 def report_from_payload(payload: dict[str, Any]) -> ReportRequest:
     """The report an outbox payload holds (other keys, e.g. `channel`, are ignored); raises
     ValueError if it is not one."""
@@ -64,8 +102,7 @@ def report_from_payload(payload: dict[str, Any]) -> ReportRequest:
         fields = {k: v for k, v in payload.items() if k in ReportRequest.__dataclass_fields__}
         address = fields.get("address")
         if isinstance(address, dict):
-            known = Address.__dataclass_fields__
-            fields["address"] = Address(**{k: v for k, v in address.items() if k in known})
+            fields["address"] = address_from_dict(address)
         fields["attributes"] = {str(k): str(v) for k, v in (fields.get("attributes") or {}).items()}
         return ReportRequest(**fields)
     except TypeError as exc:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-import re
-import unicodedata
+
+from assist.dialogue.vocabulary import fold
 
 
 class Command(enum.StrEnum):
@@ -174,14 +174,6 @@ PHRASES: dict[Command, tuple[str, ...]] = {
 }
 
 _INDEX: dict[str, Command] = {p: c for c, ps in PHRASES.items() for p in ps}
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: "Człowiek!" -> "czlowiek"."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", bare).split())
 
 
 def match_command(digits: str | None, words: str | None) -> Command | None:

@@ -25,17 +25,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assist.dialogue.calls import CALLS
+
 StepType = Literal["menu", "collect", "address", "confirm", "action", "say", "handoff", "end"]
-ACTIONS = (
-    "bin_day",
-    "report",
-    "report_status",
-    "service_info",
-    "subscribe",
-    "unsubscribe",
-    "send_link",
-    "send_menu",
-)
 EXPECTS = ("text", "postcode", "reference")
 
 
@@ -93,8 +85,8 @@ class StepSpec(_Model):
     @field_validator("call")
     @classmethod
     def _call(cls, v: str | None) -> str | None:
-        if v is not None and v not in ACTIONS:
-            raise ValueError(f"call must be one of {ACTIONS}")
+        if v is not None and v not in CALLS:
+            raise ValueError(f"call must be one of {tuple(sorted(CALLS))}")
         return v
 
     def targets(self) -> list[str]:

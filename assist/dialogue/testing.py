@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assist.dialogue.commands import fold
 from assist.dialogue.nlu import Classification
+from assist.dialogue.vocabulary import fold
 
 
 @dataclass

@@ -13,9 +13,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from assist.backend_client.protocol import REPORT_SERVICES, Address, CouncilServices
-from assist.backend_client.reports import report_from_payload
-from assist.dialogue.engine import new_reference
+from assist.backend_client import reports
+from assist.backend_client.protocol import REPORT_SERVICES, Address, CouncilServices, ReportRequest
+from assist.backend_client.references import new_reference
+from assist.backend_client.reports import address_from_dict
 from assist.handoff.entries import CLAIMED, Conflict, Entry, get_entry, record_event
 from assist.store import core
 from assist.store.base import Tx
@@ -78,7 +79,8 @@ async def held(tx: Tx, entry_id: str, agent_id: str) -> Entry:
 
 
 def report_payload(entry: Entry, details: ReportDetails, ref: str) -> dict[str, Any]:
-    """The outbox payload, shaped exactly as `Engine._report` makes it; raises ValueError."""
+    """The outbox payload for staff's report (`reports.report_payload`, as the assistant's);
+    raises ValueError for missing details."""
     if details.service not in REPORT_SERVICES:
         raise ValueError(f"choose a service: one of {', '.join(REPORT_SERVICES)}")
     description = details.description.strip()[:MAX_DESCRIPTION]
@@ -97,22 +99,20 @@ def report_payload(entry: Entry, details: ReportDetails, ref: str) -> dict[str, 
             raise ValueError("describe the problem")
         if not addr and not location:
             raise ValueError("give an address (postcode, then pick one) or describe where it is")
-    payload: dict[str, Any] = {
-        "service": details.service,
-        "description": description,
-        "assist_ref": ref,
-        "location_text": location,
-        "lat": addr.get("lat"),
-        "long": addr.get("long"),
-        "attributes": {"bin": colour} if colour else {},
-        "phone": entry.sender if entry.channel in PHONE_CHANNELS else None,
-        "address": addr or None,
-        "session_id": entry.session_id,
-        "channel": entry.channel,
-        "language": entry.language,
-    }
-    report_from_payload(payload)  # the delivery handler must be able to read it back
-    return payload
+    report = ReportRequest(
+        service=details.service,
+        description=description,
+        assist_ref=ref,
+        address=address_from_dict(addr) if addr else None,
+        location_text=location,
+        lat=addr.get("lat"),
+        long=addr.get("long"),
+        attributes={"bin": colour} if colour else {},
+        phone=entry.sender if entry.channel in PHONE_CHANNELS else None,
+    )
+    return reports.report_payload(
+        report, session_id=entry.session_id, channel=entry.channel, language=entry.language
+    )
 
 
 async def file_report(

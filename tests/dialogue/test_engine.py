@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assist.backend_client.memory import InMemoryCouncilServices
-from assist.dialogue.engine import Engine, find_postcode, find_reference, spoken_reference
+from assist.dialogue.engine import Engine
+from assist.dialogue.references import find_postcode, find_reference, spoken_reference
 from assist.dialogue.render import voice_segments, words
 from assist.dialogue.types import CallBackend, Channel, End, Priority, SendSms, Status
 

@@ -30,7 +30,7 @@ ENGINE_REPORT_KEYS = {
     "channel",
     "language",
 }
-"""The keys of `Engine._report`'s payload (assist/dialogue/engine.py)."""
+"""The keys of the assistant's report payload (`report_payload` in backend_client/reports.py)."""
 MILL_ROAD = {"postcode": "CB1 2AD", "address_id": "cam-1"}
 _clients: list[httpx.Client] = []
 

@@ -17,7 +17,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from assist.dialogue.commands import fold
+from assist.dialogue.vocabulary import fold
 
 
 class Keyword(enum.StrEnum):

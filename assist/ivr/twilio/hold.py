@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from assist.deps import PartsDep
-from assist.dialogue.commands import fold
 from assist.dialogue.types import Priority
+from assist.dialogue.vocabulary import fold
 from assist.handoff import callbacks as cb
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, WAITING, Conflict

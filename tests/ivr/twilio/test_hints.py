@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assist.dialogue.commands import PHRASES, Command, fold
+from assist.dialogue.commands import PHRASES, Command
+from assist.dialogue.vocabulary import fold
 from assist.ivr.twilio.twiml import HINTS_MAX_CHARS, UNIVERSAL_HINTS, VOICES, hints_for
 from tests.ivr.twilio.conftest import PhoneFactory
 
