@@ -21,8 +21,11 @@ def words(text: str) -> int:
 
 
 def option_sentence(prompts: Prompts, lang: str, option: Option) -> str:
-    """One spoken option: "Bins and recycling: press 1."."""
-    return prompts.get(lang, "render.press", label=option.label, key=option.key)
+    """One spoken option, label capitalised: "Bins and recycling: press 1." (English
+    wording when `lang` has no `render.press`)."""
+    language = lang if prompts.has(lang, "render.press") else "en"
+    label = option.label[:1].upper() + option.label[1:]
+    return prompts.get(language, "render.press", label=label, key=option.key)
 
 
 def voice_segments(prompts: Prompts, lang: str, ask: Ask) -> list[str]:
