@@ -54,6 +54,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             settings,
             lambda: app.state.runtime.services,
             publish=lambda topic, event: app.state.runtime.bus.publish(topic, event),
+            prompts=lambda: app.state.runtime.dialogue.prompts,
         )
     )
     app.include_router(create_site_router())

@@ -78,7 +78,7 @@ async def _queue_line(rt: Runtime, handle: int, lang: str) -> str:
             tx, entry_id_of(handle), rt.conversations.clock(), rt.settings.default_handle_time_s
         )
     return rt.dialogue.prompts.get(
-        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(lang)
+        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(rt.dialogue.prompts, lang)
     )
 
 

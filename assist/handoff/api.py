@@ -245,7 +245,9 @@ def create_api_router(console: Console) -> APIRouter:
 
     @router.post("/entries/{entry_id}/callback-failed", summary="Nobody answered the callback")
     async def callback_failed(entry_id: str, who: Acting) -> dict[str, Any]:
-        entry = await guarded(console.queue.callback_failed(entry_id, who.username))
+        entry = await guarded(
+            console.queue.callback_failed(console.prompts, entry_id, who.username)
+        )
         return entry_json(entry, console.clock())
 
     async def address_of(choice: AddressChoice | None) -> dict[str, Any] | None:

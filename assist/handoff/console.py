@@ -23,6 +23,7 @@ from assist.handoff.web import (
     OUTCOMES,
     Console,
     DeferredStore,
+    PromptsSource,
     ServicesSource,
     minutes,
     security_headers,
@@ -42,15 +43,25 @@ def create_console_router(
     services: ServicesSource = None,
     clock: Callable[[], float] = time.time,
     publish: Callable[[str, dict[str, Any]], object] | None = None,
+    *,
+    prompts: PromptsSource,
 ) -> APIRouter:
     """The staff console (`/console`) and its JSON API (`/api/handoff`) as one router.
 
     `store` and `services` may be given as functions returning them at request time, for
-    apps that open the store in their lifespan (`lambda: app.state.runtime.store`).
+    apps that open the store in their lifespan (`lambda: app.state.runtime.store`); so
+    may `prompts`, the texts the console's messages to citizens are worded from.
     """
     if not hasattr(store, "transaction"):
         store = DeferredStore(store)
-    console = Console(store, settings, services, clock, publish)  # type: ignore[arg-type]
+    console = Console(
+        store,  # type: ignore[arg-type]
+        settings,
+        services,
+        clock,
+        publish,
+        prompts_source=prompts,
+    )
     router = APIRouter()
     router.include_router(create_api_router(console))
     router.include_router(_pages(console))
@@ -339,7 +350,7 @@ def _pages(console: Console) -> APIRouter:
                 await q.transfer(entry_id, who.username, to_agent=agent, to_skill=skill)
                 return "/console?notice=transferred"
             elif action == "callback-failed":
-                await q.callback_failed(entry_id, who.username)
+                await q.callback_failed(console.prompts, entry_id, who.username)
                 return "/console?notice=callback_failed"
             elif action == "bin-days":
                 await _bin_days(console, entry_id, who, form.get("postcode", "")[:10])

@@ -13,6 +13,7 @@ from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from assist.backend_client.protocol import CouncilServices
+from assist.dialogue.prompts import Prompts
 from assist.handoff import agents as agents_mod
 from assist.handoff import auth
 from assist.handoff.entries import Entry, ahead_of, get_entry
@@ -71,6 +72,7 @@ class DeferredStore:
 
 
 ServicesSource = CouncilServices | Callable[[], CouncilServices | None] | None
+PromptsSource = Prompts | Callable[[], Prompts]
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Console:
     clock: Callable[[], float] = time.time
     publish: Callable[[str, dict[str, Any]], object] | None = None
     """Where staff actions are announced (the app's event bus)."""
+    prompts_source: PromptsSource = field(kw_only=True)
+    """The prompt texts (texts to citizens), or a function finding them at call time."""
     queue: HandoffQueue = field(init=False)
     templates: Jinja2Templates = field(init=False)
 
@@ -94,6 +98,12 @@ class Console:
         if src is None or hasattr(src, "find_addresses"):
             return src  # type: ignore[return-value]
         return src()
+
+    @property
+    def prompts(self) -> Prompts:
+        """The prompt texts the console's texts to citizens are worded from."""
+        src = self.prompts_source
+        return src if isinstance(src, Prompts) else src()
 
     def __post_init__(self) -> None:
         self.queue = HandoffQueue(

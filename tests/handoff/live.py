@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from assist.backend_client.memory import InMemoryCouncilServices
+from assist.dialogue.prompts import Prompts
 from assist.handoff import MIGRATIONS
 from assist.handoff.auth import hash_password
 from assist.handoff.console import create_console_router
@@ -25,6 +26,7 @@ from assist.store import SQLiteStore, core
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery staple"
+PROMPTS = Prompts.load(Path(__file__).resolve().parents[2] / "dialogues" / "prompts")
 
 
 def settings_for(tmp: Path) -> Settings:
@@ -47,10 +49,10 @@ def make_app(settings: Settings, deferred: bool = True) -> FastAPI:
     app = FastAPI(lifespan=lifespan)
     if deferred:
         router = create_console_router(
-            lambda: app.state.store, settings, lambda: app.state.services
+            lambda: app.state.store, settings, lambda: app.state.services, prompts=PROMPTS
         )
     else:
-        router = create_console_router(direct, settings, InMemoryCouncilServices())
+        router = create_console_router(direct, settings, InMemoryCouncilServices(), prompts=PROMPTS)
     app.include_router(router)
     return app
 

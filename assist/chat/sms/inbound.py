@@ -145,7 +145,7 @@ async def _keyword(
             return [text(prompts, lang, "notify.updates_on" if on else "notify.updates_off")]
     if k == Keyword.CALL and session is not None:
         await sms_handoff.call_back(
-            rt.store, session.id, sender, now, rt.settings.default_handle_time_s
+            rt.store, prompts, session.id, sender, now, rt.settings.default_handle_time_s
         )
         rt.wake_outbox()  # the confirmation text is in the outbox
         return []

@@ -238,12 +238,23 @@ class ChatConnection(LiveChat):
         state = None
         if self.session_id is not None:
             state = await web_queue.queue_state(
-                self.rt.store, self.session_id, self.lang, self.clock(), self._handle_time()
+                self.rt.store,
+                self.rt.dialogue.prompts,
+                self.session_id,
+                self.lang,
+                self.clock(),
+                self._handle_time(),
             )
         wait = None
         if state is not None and state.status in ("waiting", "dropped"):
             wait = await web_queue.to_callback(
-                self.rt.store, state.entry_id, number, self.lang, self.clock(), self._handle_time()
+                self.rt.store,
+                self.rt.dialogue.prompts,
+                state.entry_id,
+                number,
+                self.lang,
+                self.clock(),
+                self._handle_time(),
             )
         if wait is None:
             await self.error("web.callback_unavailable")

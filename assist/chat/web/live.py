@@ -114,7 +114,12 @@ class LiveChat:
             return
         now = self.clock()
         state = await web_queue.queue_state(
-            self.rt.store, self.session_id, self.lang, now, self._handle_time()
+            self.rt.store,
+            self.rt.dialogue.prompts,
+            self.session_id,
+            self.lang,
+            now,
+            self._handle_time(),
         )
         if state is None or state.status in ("closed", "abandoned", "handed_back"):
             if force:
@@ -233,7 +238,12 @@ class LiveChat:
                 self.agent = None
             if self.agent is None or force:
                 state = await web_queue.queue_state(
-                    self.rt.store, session.id, self.lang, self.clock(), self._handle_time()
+                    self.rt.store,
+                    self.rt.dialogue.prompts,
+                    session.id,
+                    self.lang,
+                    self.clock(),
+                    self._handle_time(),
                 )
                 await self.joined(state.agent if state and state.agent else "")
         elif session.status == Status.ENDED and before in WITH_PERSON:
