@@ -28,7 +28,7 @@ from assist.chat.web.protocol import (
     render_actions,
     uk_number,
 )
-from assist.chat.web.text import LANGUAGE_NAMES, page_language
+from assist.chat.web.text import page_language
 from assist.conversations import TurnOutcome
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
 from assist.store import core
@@ -279,7 +279,9 @@ class ChatConnection(LiveChat):
             await self.send({"type": "language", "language": lang})
             return
         assert self.chat_id is not None
-        inbound = Inbound(Channel.WEB, self.chat_id, text=LANGUAGE_NAMES[lang])
+        inbound = Inbound(
+            Channel.WEB, self.chat_id, text=self.rt.dialogue.prompts.get(lang, "language.name")
+        )
         out = await self.rt.conversations.handle(inbound)
         self.lang = lang
         self.session_lang = out.session.language
