@@ -145,7 +145,12 @@ def bind(app: FastAPI, service: Service) -> None:
     app.state.service = service
     app.state.parts = service.parts
     app.state.console = Console(
-        service.store, service.settings, service.services, time.time, service.bus.publish
+        service.store,
+        service.settings,
+        service.services,
+        time.time,
+        service.bus.publish,
+        prompts=service.dialogue.prompts,
     )
 
 
@@ -256,6 +261,7 @@ async def _component_health(svc: Service) -> dict[str, object]:
 def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
     """Vosk and pyttsx3 behind the Media Streams WebSocket at /twilio/media."""
     from assist.ivr.media.router import create_media_router
+    from assist.ivr.media.stream import hold_text
     from assist.ivr.media.turns import MEDIA_PATH, create_media_voice_router, media_turn
     from assist.ivr.speech.factory import build_speech
     from assist.ivr.speech.turns import CallerInput, SpokenReply
@@ -275,6 +281,7 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
             auth_token=token.get_secret_value() if token else auth_token(settings),
             public_url=settings.public_url,
             path=MEDIA_PATH,
+            hold_text=lambda lang: hold_text(app.state.parts.prompts, lang),
         )
     )
     app.include_router(create_media_voice_router())

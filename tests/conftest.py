@@ -12,6 +12,7 @@ from assist.app import all_migrations
 from assist.backend_client.memory import InMemoryCouncilServices
 from assist.conversations import Conversations, RecordingQueue
 from assist.dialogue.engine import Engine, EngineConfig
+from assist.dialogue.prompts import Prompts
 from assist.service import Dialogue, load_dialogue
 from assist.settings import Settings
 from assist.store import SQLiteStore
@@ -23,6 +24,12 @@ REPO = Path(__file__).resolve().parent.parent
 def dialogue() -> Dialogue:
     """The shipped flows, prompts and fallback classifier (loaded once per test run)."""
     return load_dialogue(REPO / "dialogues")
+
+
+@pytest.fixture(scope="session")
+def prompts() -> Prompts:
+    """The shipped prompt texts alone (no classifier to train)."""
+    return Prompts.load(REPO / "dialogues" / "prompts")
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ async def _queue_line(parts: Parts, handle: int, lang: str) -> str:
             parts.settings.default_handle_time_s,
         )
     return parts.prompts.get(
-        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(lang)
+        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(parts.prompts, lang)
     )
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import yaml
 
 from assist.dialogue.flows import FlowError, FlowProblem, FlowSet, load_flows
+from assist.dialogue.gsm import as_sent, sms_encoding, sms_length, sms_segments
 from assist.dialogue.nlu import CONVERSATION_INTENTS, SERVICE_INTENTS
 from assist.dialogue.prompts import MissingTranslation, Prompts
-from assist.dialogue.render import sms_encoding, sms_length, to_gsm7, words
+from assist.dialogue.render import words
 from assist.dialogue.types import Ask, Option
 
 MAX_OPTIONS = 4
@@ -305,7 +306,7 @@ def check_prompt_texts(
                             file,
                             line,
                             key,
-                            f"text is {sms_length(text)} characters, more than one SMS: {text!r}",
+                            f"text is {_too_long(text)}",
                         )
                     )
             elif key not in NOT_SPOKEN:
@@ -356,11 +357,20 @@ def check_translations(
     return problems
 
 
+def sms_measure(text: str) -> tuple[str, str, int]:
+    """The text as the SMS channel sends it (`gsm.as_sent`), its encoding and segment count."""
+    sent = as_sent(text)
+    return sent, sms_encoding(sent), sms_segments(sent)
+
+
 def sms_fits(text: str) -> bool:
     """True when the text fits one SMS segment as the SMS channel would send it."""
-    sent = text if sms_encoding(text) == "GSM-7" else to_gsm7(text)
-    limit = 160 if sms_encoding(sent) == "GSM-7" else 70
-    return sms_length(sent) <= limit
+    return sms_measure(text)[2] == 1
+
+
+def _too_long(text: str) -> str:
+    sent, encoding, _ = sms_measure(text)
+    return f"{sms_length(sent)} {encoding} characters, more than one SMS: {sent!r}"
 
 
 def check_sms(flows: FlowSet, prompts: Prompts) -> list[FlowProblem]:
@@ -395,8 +405,7 @@ def check_sms(flows: FlowSet, prompts: Prompts) -> list[FlowProblem]:
                             lf.file,
                             lf.line_of("steps", name),
                             name,
-                            f"[{lang}] text is {sms_length(text)} {sms_encoding(text)} characters,"
-                            f" more than one SMS: {text!r}",
+                            f"[{lang}] text is {_too_long(text)}",
                         )
                     )
     return problems

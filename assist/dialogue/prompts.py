@@ -55,6 +55,11 @@ class Prompts:
             raise MissingTranslation(key, language) from None
         return string.Formatter().vformat(template, (), _Default(values)).strip()
 
+    def get_or_english(self, language: str, key: str, /, **values: Any) -> str:
+        """The filled-in text in `language`, else in English; raises MissingTranslation when
+        English lacks it too."""
+        return self.get(language if self.has(language, key) else "en", key, **values)
+
     def short(self, language: str, key: str) -> str:
         """The `.short` variant of a label when there is one (for SMS), else the label."""
         if self.has(language, key + ".short"):

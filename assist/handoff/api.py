@@ -261,7 +261,9 @@ def create_api_router() -> APIRouter:
 
     @router.post("/entries/{entry_id}/callback-failed", summary="Nobody answered the callback")
     async def callback_failed(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
-        entry = await guarded(console.queue.callback_failed(entry_id, who.username))
+        entry = await guarded(
+            console.queue.callback_failed(console.prompts, entry_id, who.username)
+        )
         return entry_json(entry, console.clock())
 
     async def address_of(console: Console, choice: AddressChoice | None) -> dict[str, Any] | None:

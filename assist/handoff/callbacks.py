@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assist.dialogue.prompts import Prompts
 from assist.handoff import history
 from assist.handoff.entries import (
     CLAIMED,
@@ -26,38 +27,12 @@ MAX_ATTEMPTS = 3
 RETRY_AFTER_S = 600.0
 """Gap between an unanswered callback and the next try."""
 
-_CONFIRM = {
-    "en": "We'll ring you on {number} when it's your turn. Wait: {phrase}. "
-    "You keep your place in the queue.",
-    "pl": "Zadzwonimy pod numer {number}, gdy przyjdzie Twoja kolej. Czas oczekiwania: "
-    "{phrase}. Zachowujesz swoje miejsce w kolejce.",
-    "lt": "Paskambinsime numeriu {number}, kai ateis jūsų eilė. Laukimo laikas: {phrase}. "
-    "Jūsų vieta eilėje išlieka.",
-    "ro": "Vă sunăm la {number} când vă vine rândul. Timp de așteptare: {phrase}. "
-    "Vă păstrați locul la coadă.",
-    "pt": "Vamos ligar-lhe para o {number} quando chegar a sua vez. Tempo de espera: "
-    "{phrase}. Mantém o seu lugar na fila.",
-}
-_CONFIRM_WHEN = {
-    "en": "We'll ring you on {number} {when}. You keep your place in the queue.",
-    "pl": "Zadzwonimy pod numer {number} {when}. Zachowujesz swoje miejsce w kolejce.",
-    "lt": "Paskambinsime numeriu {number} {when}. Jūsų vieta eilėje išlieka.",
-    "ro": "Vă sunăm la {number} {when}. Vă păstrați locul la coadă.",
-    "pt": "Vamos ligar-lhe para o {number} {when}. Mantém o seu lugar na fila.",
-}
-"""Used instead of `_CONFIRM` when the caller says when (e.g. the next working day)."""
-_GAVE_UP = {
-    "en": "We tried to ring you {n} times but could not reach you. Text or call us any time "
-    "and a person will help.",
-    "pl": "Próbowaliśmy zadzwonić {n} razy, ale bez skutku. Napisz lub zadzwoń do nas w "
-    "dowolnym momencie, a pomoże Ci pracownik.",
-    "lt": "Bandėme jums paskambinti {n} kartus, bet nepavyko. Parašykite ar paskambinkite "
-    "bet kada ir jums padės darbuotojas.",
-    "ro": "Am încercat să vă sunăm de {n} ori, dar nu am reușit. Scrieți-ne sau sunați-ne "
-    "oricând și vă va ajuta o persoană.",
-    "pt": "Tentámos ligar-lhe {n} vezes, sem sucesso. Envie-nos uma mensagem ou ligue quando "
-    "quiser e uma pessoa irá ajudar.",
-}
+CONFIRM_KEY = "sms.callback_confirm"
+"""The confirmation text stating the wait ({number}, {wait})..."""
+CONFIRM_WHEN_KEY = "sms.callback_confirm_when"
+"""...or saying when we'll ring ({number}, {when}, e.g. the next working day)."""
+GAVE_UP_KEY = "sms.callback_gave_up"
+"""The text after the last unanswered try ({n} tries)."""
 
 
 def should_offer(estimate: WaitEstimate, waited_s: float, last_offer_s: float | None) -> bool:
@@ -73,21 +48,26 @@ def should_offer(estimate: WaitEstimate, waited_s: float, last_offer_s: float | 
 
 
 def confirmation_text(
-    language: str, number: str, estimate: WaitEstimate, when_text: str | None = None
+    prompts: Prompts,
+    language: str,
+    number: str,
+    estimate: WaitEstimate,
+    when_text: str | None = None,
 ) -> str:
-    """The confirmation SMS in the citizen's language (English when unsupported).
+    """The confirmation SMS in the citizen's language (English when it has no wording).
 
     With `when_text` (e.g. "tomorrow after 8am", in the citizen's language) the SMS says
     "We'll ring you on <number> <when_text>." instead of stating the wait estimate.
     """
-    lang = language if language in _CONFIRM else "en"
+    lang = language if prompts.has(language, CONFIRM_KEY) else "en"
     if when_text is not None and when_text.strip():
-        return _CONFIRM_WHEN[lang].format(number=number, when=when_text.strip())
-    return _CONFIRM[lang].format(number=number, phrase=estimate.phrase(lang))
+        return prompts.get_or_english(lang, CONFIRM_WHEN_KEY, number=number, when=when_text.strip())
+    return prompts.get(lang, CONFIRM_KEY, number=number, wait=estimate.phrase(prompts, lang))
 
 
 async def to_callback(
     tx: Tx,
+    prompts: Prompts,
     entry_id: str,
     number: str,
     now: float,
@@ -114,7 +94,10 @@ async def to_callback(
         tx,
         kind="sms",
         key=f"handoff-callback-confirm:{entry_id}",
-        payload={"to": number, "text": confirmation_text(entry.language, number, est, when_text)},
+        payload={
+            "to": number,
+            "text": confirmation_text(prompts, entry.language, number, est, when_text),
+        },
         session_id=entry.session_id,
         recipient=number,
         now=now,
@@ -124,7 +107,9 @@ async def to_callback(
     return await get_entry(tx, entry_id)
 
 
-async def callback_failed(tx: Tx, entry_id: str, agent_id: str, now: float) -> Entry:
+async def callback_failed(
+    tx: Tx, prompts: Prompts, entry_id: str, agent_id: str, now: float
+) -> Entry:
     """An agent rang and nobody answered: try again later, or after the last try, text.
 
     Raises Conflict unless `agent_id` holds this callback.
@@ -149,7 +134,7 @@ async def callback_failed(tx: Tx, entry_id: str, agent_id: str, now: float) -> E
         (CLOSED, attempts, now, now, entry_id),
     )
     number = entry.callback_number or entry.sender
-    text = _GAVE_UP.get(entry.language, _GAVE_UP["en"]).format(n=attempts)
+    text = prompts.get_or_english(entry.language, GAVE_UP_KEY, n=attempts)
     await core.enqueue_outbox(
         tx,
         kind="sms",

@@ -333,7 +333,7 @@ def _pages() -> APIRouter:
                 await q.transfer(entry_id, who.username, to_agent=agent, to_skill=skill)
                 return "/console?notice=transferred"
             elif action == "callback-failed":
-                await q.callback_failed(entry_id, who.username)
+                await q.callback_failed(console.prompts, entry_id, who.username)
                 return "/console?notice=callback_failed"
             elif action == "bin-days":
                 await _bin_days(console, entry_id, who, form.get("postcode", "")[:10])

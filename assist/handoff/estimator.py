@@ -20,6 +20,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assist.dialogue.prompts import Prompts
+
 MIN_CONFIDENT_HISTORY = 10
 """Completed handle times needed before an estimate counts as confident."""
 RECENT_LIMIT = 50
@@ -31,6 +33,17 @@ UNSURE_QUANTILE = 0.9
 
 BUCKETS_S: tuple[int, ...] = (120, 300, 600, 900, 1200)
 """Announced upper bounds: less than 2 min, about 5, 10, 15, 20 min; beyond is "more than 20"."""
+PHRASE_KEYS: tuple[str, ...] = (
+    "wait.less_than_2",
+    "wait.about_5",
+    "wait.about_10",
+    "wait.about_15",
+    "wait.about_20",
+    "wait.more_than_20",
+)
+"""The prompt of each bucket of `BUCKETS_S`, then the one beyond the last."""
+NOT_SURE_KEY = "wait.not_sure"
+"""Wraps a bucket's words (`{wait}`) when the estimate is not confident."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +82,11 @@ class WaitEstimate:
     method: str = "queue_length"
     """Which predictor gave it: idle_agent, queue_length, delay_history, default."""
 
-    def phrase(self, lang: str = "en") -> str:
-        """The announced wait in plain words in `lang` (en, pl, lt, ro, pt; others get en)."""
-        words = _PHRASES.get(lang, _PHRASES["en"])
-        text = words[_bucket_index(self.upper_s)]
-        return text if self.confident else words[-1].format(text)
+    def phrase(self, prompts: Prompts, lang: str = "en") -> str:
+        """The announced wait in plain words in `lang` (`wait.*` prompts; English when `lang`
+        has none)."""
+        text = prompts.get_or_english(lang, PHRASE_KEYS[_bucket_index(self.upper_s)])
+        return text if self.confident else prompts.get_or_english(lang, NOT_SURE_KEY, wait=text)
 
 
 def robust_handle_time(handle_times_s: Sequence[float]) -> float | None:
@@ -201,53 +214,3 @@ def estimate_wait(snapshot: QueueSnapshot, *, default_handle_time_s: float = 360
     mean = max(floor, history)
     upper = announce_bound(max(gamma_quantile(floor, floor_var, UNSURE_QUANTILE), mean))
     return WaitEstimate(mean, upper, False, method)
-
-
-_PHRASES: dict[str, tuple[str, ...]] = {
-    # Six buckets, then the "not sure" wrapper. Non-English wording wants a native check.
-    "en": (
-        "less than 2 minutes",
-        "about 5 minutes",
-        "about 10 minutes",
-        "about 15 minutes",
-        "about 20 minutes",
-        "more than 20 minutes",
-        "probably {}, but we're not sure yet",
-    ),
-    "pl": (
-        "mniej niż 2 minuty",
-        "około 5 minut",
-        "około 10 minut",
-        "około 15 minut",
-        "około 20 minut",
-        "ponad 20 minut",
-        "jeszcze nie wiemy dokładnie, ale prawdopodobnie {}",
-    ),
-    "lt": (
-        "mažiau nei 2 minutės",
-        "apie 5 minutes",
-        "apie 10 minučių",
-        "apie 15 minučių",
-        "apie 20 minučių",
-        "daugiau nei 20 minučių",
-        "dar tiksliai nežinome, bet tikriausiai {}",
-    ),
-    "ro": (
-        "mai puțin de 2 minute",
-        "aproximativ 5 minute",
-        "aproximativ 10 minute",
-        "aproximativ 15 minute",
-        "aproximativ 20 de minute",
-        "peste 20 de minute",
-        "încă nu știm sigur, dar probabil {}",
-    ),
-    "pt": (
-        "menos de 2 minutos",
-        "cerca de 5 minutos",
-        "cerca de 10 minutos",
-        "cerca de 15 minutos",
-        "cerca de 20 minutos",
-        "mais de 20 minutos",
-        "ainda não temos a certeza, mas provavelmente {}",
-    ),
-}

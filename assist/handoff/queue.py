@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assist.dialogue.prompts import Prompts
 from assist.dialogue.types import Priority
 from assist.handoff import agents as agents_mod
 from assist.handoff import callbacks, history
@@ -555,20 +556,24 @@ class HandoffQueue:
         async with self.store.transaction() as tx:
             await agents_mod.sign_out(tx, agent_id, self.clock())
 
-    async def to_callback(self, entry_id: str, number: str, when_text: str | None = None) -> Entry:
-        """Convert to a callback that keeps its place; confirmation SMS via the outbox.
+    async def to_callback(
+        self, prompts: Prompts, entry_id: str, number: str, when_text: str | None = None
+    ) -> Entry:
+        """Convert to a callback that keeps its place; confirmation SMS (words from
+        `prompts`) via the outbox.
 
         `when_text` replaces the wait estimate in the SMS (see `callbacks.to_callback`).
         """
         async with self.store.transaction() as tx:
             return await callbacks.to_callback(
-                tx, entry_id, number, self.clock(), self.default_handle_time_s, when_text
+                tx, prompts, entry_id, number, self.clock(), self.default_handle_time_s, when_text
             )
 
-    async def callback_failed(self, entry_id: str, agent_id: str) -> Entry:
-        """Record an unanswered callback: retried later, or closed after the last try."""
+    async def callback_failed(self, prompts: Prompts, entry_id: str, agent_id: str) -> Entry:
+        """Record an unanswered callback: retried later, or closed after the last try (the
+        closing text's words from `prompts`)."""
         async with self.store.transaction() as tx:
-            return await callbacks.callback_failed(tx, entry_id, agent_id, self.clock())
+            return await callbacks.callback_failed(tx, prompts, entry_id, agent_id, self.clock())
 
     async def accuracy(self, since: float = 0.0) -> history.Accuracy:
         """MAE, bias and share inside the announced bucket of settled predictions."""

@@ -12,6 +12,7 @@ from fastapi import Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from assist.backend_client.protocol import CouncilServices
+from assist.dialogue.prompts import Prompts
 from assist.handoff import agents as agents_mod
 from assist.handoff import auth
 from assist.handoff.entries import Entry, ahead_of, get_entry
@@ -57,6 +58,8 @@ class Console:
     clock: Callable[[], float] = time.time
     publish: Callable[[str, dict[str, Any]], object] | None = None
     """Where staff actions are announced (the app's event bus)."""
+    prompts: Prompts = field(kw_only=True)
+    """The prompt texts the console's messages to citizens are worded from."""
     queue: HandoffQueue = field(init=False)
     templates: Jinja2Templates = field(init=False)
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from assist.dialogue.prompts import Prompts
 from assist.handoff import agents as agents_mod
 from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
@@ -68,6 +69,7 @@ async def drop(store: Store, entry_id: str, now: float) -> Entry:
 
 async def to_callback(
     store: Store,
+    prompts: Prompts,
     entry: Entry,
     number: str,
     now: float,
@@ -82,7 +84,7 @@ async def to_callback(
         return entry
     async with store.transaction() as tx:
         return await callbacks.to_callback(
-            tx, entry.id, number, now, default_handle_time_s, when_text=when_text
+            tx, prompts, entry.id, number, now, default_handle_time_s, when_text=when_text
         )
 
 

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from assist.backend_client.memory import InMemoryCouncilServices
+from assist.dialogue.prompts import Prompts
 from assist.handoff.auth import hash_password
 from assist.handoff.console import create_console_router
 from assist.handoff.queue import enqueue_in_tx
@@ -26,6 +27,7 @@ from assist.store import SQLiteStore, core
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery staple"
+PROMPTS = Prompts.load(Path(__file__).resolve().parents[2] / "dialogues" / "prompts")
 
 
 def settings_for(tmp: Path) -> Settings:
@@ -41,7 +43,7 @@ def make_app(settings: Settings) -> FastAPI:
         store = SQLiteStore(settings.db_path)
         await store.open([*core.MIGRATIONS, *MIGRATIONS])
         app.state.store = store
-        app.state.console = Console(store, settings, InMemoryCouncilServices())
+        app.state.console = Console(store, settings, InMemoryCouncilServices(), prompts=PROMPTS)
         yield
         await store.close()
 

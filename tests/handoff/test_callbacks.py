@@ -2,6 +2,7 @@
 
 import json
 
+from assist.dialogue.prompts import Prompts
 from assist.handoff.callbacks import MAX_ATTEMPTS, RETRY_AFTER_S, confirmation_text, should_offer
 from assist.handoff.estimator import WaitEstimate
 from assist.handoff.queue import HandoffQueue
@@ -16,7 +17,9 @@ async def outbox(store: SQLiteStore) -> list[dict[str, object]]:
     return [{**r, "payload": json.loads(r["payload"])} for r in rows]
 
 
-async def test_callback_keeps_place_and_is_confirmed(store: SQLiteStore, clock: Clock) -> None:
+async def test_callback_keeps_place_and_is_confirmed(
+    store: SQLiteStore, clock: Clock, prompts: Prompts
+) -> None:
     """A callback keeps the original joining time, and one confirmation SMS is queued."""
     q = HandoffQueue(store, clock=clock)
     a = await q.enqueue(
@@ -26,7 +29,7 @@ async def test_callback_keeps_place_and_is_confirmed(store: SQLiteStore, clock: 
     b = await q.enqueue(
         session_id="s2", channel="voice", sender="+447700900002", language="en", reason="person"
     )
-    cb = await q.to_callback(a.id, "+447700900001")
+    cb = await q.to_callback(prompts, a.id, "+447700900001")
     assert cb.kind == "callback" and cb.enqueued_at == a.enqueued_at
     assert await q.position(a.id) == 1 and await q.position(b.id) == 2
     sms = await outbox(store)
@@ -39,17 +42,19 @@ async def test_callback_keeps_place_and_is_confirmed(store: SQLiteStore, clock: 
     assert claimed is not None and claimed.callback_number == "+447700900001"
 
 
-async def test_unanswered_callbacks_retry_then_stop(store: SQLiteStore, clock: Clock) -> None:
+async def test_unanswered_callbacks_retry_then_stop(
+    store: SQLiteStore, clock: Clock, prompts: Prompts
+) -> None:
     """An unanswered callback waits before the next try; after the last it closes with a text."""
     q = HandoffQueue(store, clock=clock)
     a = await q.enqueue(
         session_id="s1", channel="voice", sender="+447700900001", language="en", reason="person"
     )
-    await q.to_callback(a.id, "+447700900001")
+    await q.to_callback(prompts, a.id, "+447700900001")
     for attempt in range(1, MAX_ATTEMPTS + 1):
         got = await q.claim_next("ann")
         assert got is not None and got.id == a.id
-        after = await q.callback_failed(a.id, "ann")
+        after = await q.callback_failed(prompts, a.id, "ann")
         assert after.callback_attempts == attempt
         if attempt < MAX_ATTEMPTS:
             assert await q.claim_next("ann") is None
@@ -68,7 +73,7 @@ def test_offer_rules() -> None:
 
 
 async def test_callback_for_a_later_time_says_when_not_the_wait(
-    store: SQLiteStore, clock: Clock
+    store: SQLiteStore, clock: Clock, prompts: Prompts
 ) -> None:
     """Given `when_text`, the confirmation says when we'll ring instead of a wait estimate."""
     q = HandoffQueue(store, clock=clock)
@@ -78,8 +83,8 @@ async def test_callback_for_a_later_time_says_when_not_the_wait(
     b = await q.enqueue(
         session_id="s2", channel="voice", sender="+447700900002", language="xx", reason="person"
     )
-    await q.to_callback(a.id, "+447700900001", when_text="tomorrow after 8am")
-    await q.to_callback(b.id, "+447700900002")
+    await q.to_callback(prompts, a.id, "+447700900001", when_text="tomorrow after 8am")
+    await q.to_callback(prompts, b.id, "+447700900002")
     first, second = [m["payload"]["text"] for m in await outbox(store)]  # type: ignore[index]
     assert first == (
         "We'll ring you on +447700900001 tomorrow after 8am. You keep your place in the queue."
@@ -87,11 +92,15 @@ async def test_callback_for_a_later_time_says_when_not_the_wait(
     assert "Wait:" in second and "when it's your turn" in second
 
 
-def test_confirmation_with_when_text_in_each_language() -> None:
+def test_confirmation_with_when_text_in_each_language(prompts: Prompts) -> None:
     """Every supported language has a 'we'll ring you <when>' confirmation; others get English."""
     est = WaitEstimate(60, 120, True)
     for lang in ("en", "pl", "lt", "ro", "pt"):
-        text = confirmation_text(lang, "+447700900001", est, "WHEN")
-        assert "+447700900001 WHEN." in text and est.phrase(lang) not in text
-    assert confirmation_text("xx", "+44", est, "  ") == confirmation_text("en", "+44", est)
-    assert confirmation_text("xx", "+44", est, "tomorrow").startswith("We'll ring you on +44 tom")
+        text = confirmation_text(prompts, lang, "+447700900001", est, "WHEN")
+        assert "+447700900001 WHEN." in text and est.phrase(prompts, lang) not in text
+    assert confirmation_text(prompts, "xx", "+44", est, "  ") == confirmation_text(
+        prompts, "en", "+44", est
+    )
+    assert confirmation_text(prompts, "xx", "+44", est, "tomorrow").startswith(
+        "We'll ring you on +44 tom"
+    )

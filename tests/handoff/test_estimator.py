@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assist.dialogue.prompts import Prompts
 from assist.handoff.estimator import (
     QueueSnapshot,
     WaitEstimate,
@@ -45,12 +46,12 @@ def test_abandonment_shortens_the_wait() -> None:
     assert queue_length_wait(4, 2, mu, None) == pytest.approx(750.0)
 
 
-def test_no_history_uses_the_configured_default_and_says_so() -> None:
+def test_no_history_uses_the_configured_default_and_says_so(prompts: Prompts) -> None:
     """With no handle times the default is used and the estimate is not confident."""
     est = estimate_wait(snap(ahead=1, agents=1, handle_times_s=[]), default_handle_time_s=240)
     assert est.expected_s == pytest.approx(480.0)
     assert not est.confident
-    assert est.phrase("en").startswith("probably ") and est.phrase("en").endswith(
+    assert est.phrase(prompts, "en").startswith("probably ") and est.phrase(prompts, "en").endswith(
         "but we're not sure yet"
     )
 
@@ -69,11 +70,11 @@ def test_no_staff_and_empty_queue_uses_last_to_enter_service() -> None:
     assert est.expected_s == pytest.approx(1500.0)
 
 
-def test_idle_staff_means_under_two_minutes() -> None:
+def test_idle_staff_means_under_two_minutes(prompts: Prompts) -> None:
     """When more staff are free than people ahead, the wait is announced as under 2 minutes."""
     est = estimate_wait(snap(ahead=1, agents=3, agents_idle=2))
     assert est.expected_s == 0.0
-    assert est.phrase("en") == "less than 2 minutes"
+    assert est.phrase(prompts, "en") == "less than 2 minutes"
 
 
 def test_robust_handle_time_resists_one_stuck_session() -> None:
@@ -94,9 +95,9 @@ def test_robust_handle_time_resists_one_stuck_session() -> None:
         (1500, "more than 20 minutes"),
     ],
 )
-def test_buckets(upper: float, en: str) -> None:
+def test_buckets(upper: float, en: str, prompts: Prompts) -> None:
     """Announced bounds map onto the plain buckets of HUMANE.md 12."""
-    assert WaitEstimate(upper / 2, upper, True).phrase("en") == en
+    assert WaitEstimate(upper / 2, upper, True).phrase(prompts, "en") == en
 
 
 def test_estimates_are_rounded_up_into_buckets() -> None:
@@ -120,10 +121,10 @@ def test_estimates_are_rounded_up_into_buckets() -> None:
         ("xx", "about 10 minutes", "probably about 10 minutes, but we're not sure yet"),
     ],
 )
-def test_phrases_in_every_language(lang: str, sure: str, unsure: str) -> None:
+def test_phrases_in_every_language(lang: str, sure: str, unsure: str, prompts: Prompts) -> None:
     """Each supported language has bucket phrases and an honest 'not sure' wording."""
-    assert WaitEstimate(500, 600, True).phrase(lang) == sure
-    assert WaitEstimate(500, 600, False).phrase(lang) == unsure
+    assert WaitEstimate(500, 600, True).phrase(prompts, lang) == sure
+    assert WaitEstimate(500, 600, False).phrase(prompts, lang) == unsure
 
 
 def test_negative_inputs_are_refused() -> None:

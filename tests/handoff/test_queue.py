@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assist.dialogue.prompts import Prompts
 from assist.dialogue.types import Priority
 from assist.handoff.agents import sign_in
 from assist.handoff.entries import Conflict
@@ -277,7 +278,9 @@ async def test_snapshot_counts_staff_and_history(store: SQLiteStore, clock: Cloc
     assert est.expected_s == pytest.approx(50.0)  # (0+1)/(2 · 1/100)
 
 
-async def test_nothing_is_lost_across_a_restart(db_path: Path, clock: Clock) -> None:
+async def test_nothing_is_lost_across_a_restart(
+    db_path: Path, clock: Clock, prompts: Prompts
+) -> None:
     """A fresh store on the same file sees the same queue, claims and callbacks."""
     first = SQLiteStore(db_path)
     await first.open([*core.MIGRATIONS, *MIGRATIONS])
@@ -285,7 +288,7 @@ async def test_nothing_is_lost_across_a_restart(db_path: Path, clock: Clock) -> 
     a = await join(q, 1)
     b = await join(q, 2, priority=Priority.URGENT)
     await q.claim(b, "ann")
-    await q.to_callback(a, "+447700900001")
+    await q.to_callback(prompts, a, "+447700900001")
     await first.close()
 
     second = SQLiteStore(db_path)

@@ -59,14 +59,14 @@ def material(
 
 
 async def _place(
-    tx: Tx, entry: Entry, lang: str, now: float, handle_s: float, log_it: bool
+    tx: Tx, prompts: Prompts, entry: Entry, lang: str, now: float, handle_s: float, log_it: bool
 ) -> Place | None:
     if entry.status != WAITING:
         return None
     position, est = await history.estimate_for(tx, entry.id, now, handle_s, log=log_it)
     if position is None:
         return None
-    return Place(entry, position, est.phrase(lang), est.upper_s, est)
+    return Place(entry, position, est.phrase(prompts, lang), est.upper_s, est)
 
 
 def queued_text(prompts: Prompts, lang: str, place: Place, update: bool = False) -> str:
@@ -91,7 +91,9 @@ async def on_entering(
     try:
         async with store.transaction() as tx:
             entry = await hq.entry_for_session(tx, session_id)
-            place = await _place(tx, entry, lang, now, handle_s, announce) if entry else None
+            place = (
+                await _place(tx, prompts, entry, lang, now, handle_s, announce) if entry else None
+            )
             if place is None:
                 return None
             if announce:
@@ -112,7 +114,7 @@ async def _noted(tx: Tx, place: Place, now: float) -> None:
 
 
 async def call_back(
-    store: Store, session_id: str, number: str, now: float, handle_s: float
+    store: Store, prompts: Prompts, session_id: str, number: str, now: float, handle_s: float
 ) -> bool:
     """Turn the session's waiting entry into a callback keeping its place (confirmed by a
     text through the outbox); False when there is no waiting entry to convert."""
@@ -121,7 +123,7 @@ async def call_back(
             entry = await hq.entry_for_session(tx, session_id)
             if entry is None:
                 return False
-            await callbacks.to_callback(tx, entry.id, number, now, handle_s)
+            await callbacks.to_callback(tx, prompts, entry.id, number, now, handle_s)
             return True
     except _ERRORS as exc:
         log.info("sms: no callback (%s)", type(exc).__name__)
@@ -158,7 +160,9 @@ async def send_updates(store: Store, prompts: Prompts, now: float, handle_s: flo
                 )
                 if last is not None and now - float(last["sent_at"]) < UPDATE_EVERY_S:
                     continue
-                place = await _place(tx, entry, entry.language, now, handle_s, log_it=False)
+                place = await _place(
+                    tx, prompts, entry, entry.language, now, handle_s, log_it=False
+                )
                 if place is None or not material(
                     last["position"] if last else None,
                     last["upper_s"] if last else None,

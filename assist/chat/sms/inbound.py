@@ -135,7 +135,7 @@ async def _keyword(
             return [text(prompts, lang, "notify.updates_on" if on else "notify.updates_off")]
     if k == Keyword.CALL and session is not None:
         await sms_handoff.call_back(
-            parts.store, session.id, sender, now, parts.settings.default_handle_time_s
+            parts.store, prompts, session.id, sender, now, parts.settings.default_handle_time_s
         )
         parts.wake_outbox()  # the confirmation text is in the outbox
         return []

@@ -11,60 +11,17 @@ Portugal). A reply still over 3 segments is split into several messages at sente
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
+from assist.dialogue.gsm import as_sent as as_sent
+from assist.dialogue.gsm import fold_to_gsm7 as fold_to_gsm7
+from assist.dialogue.gsm import sent_segments as sent_segments
+from assist.dialogue.gsm import sms_segments
 from assist.dialogue.prompts import Prompts
-from assist.dialogue.render import GSM7_BASIC, GSM7_EXTENDED, sms_encoding, sms_segments, sms_text
+from assist.dialogue.render import sms_text
 from assist.dialogue.types import Action, Ask, Say
 
 MAX_SEGMENTS = 3
-# Letters NFKD does not decompose, and typography phones show as UCS-2.
-_SPECIAL = {
-    "ł": "l",
-    "Ł": "L",
-    "đ": "d",
-    "Đ": "D",
-    "ı": "i",
-    "œ": "oe",
-    "Œ": "OE",
-    "’": "'",
-    "‘": "'",
-    "‚": "'",
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "«": '"',
-    "»": '"',
-    "–": "-",
-    "—": "-",
-    "‐": "-",
-    "…": "...",
-    "\u00a0": " ",
-    "\u202f": " ",
-    "•": "-",
-}
-
-
-def fold_to_gsm7(text: str) -> str:
-    """`text` with every character outside GSM-7 replaced by its plain-letter equivalent.
-
-    Characters GSM-7 has (é, ñ, ü, ß, £...) are kept; accents it lacks are dropped (ą -> a,
-    ș -> s, ã -> a, ė -> e); curly quotes and dashes become straight ones. Characters with
-    no equivalent (emoji, other scripts) are kept, so the result may still be UCS-2.
-    """
-    out = []
-    for c in text:
-        if c in GSM7_BASIC or c in GSM7_EXTENDED:
-            out.append(c)
-        elif c in _SPECIAL:
-            out.append(_SPECIAL[c])
-        else:
-            base = "".join(
-                d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d)
-            )
-            out.append(base if base and all(b in GSM7_BASIC for b in base) else c)
-    return "".join(out)
 
 
 def actions_text(prompts: Prompts, lang: str, actions: Sequence[Action]) -> str:
@@ -76,25 +33,6 @@ def actions_text(prompts: Prompts, lang: str, actions: Sequence[Action]) -> str:
         elif isinstance(action, Ask):
             parts.append(sms_text(prompts, lang, action))
     return " ".join(p.strip() for p in parts if p.strip())
-
-
-def as_sent(text: str) -> str:
-    """The text as it will go out before any split: spaces collapsed, diacritics folded when
-    the UCS-2 text would take more than one segment and folding saves segments.
-
-    Measure this (not the text as written) when choosing between a long and a short wording.
-    """
-    text = " ".join(text.split())
-    if sms_encoding(text) == "UCS-2" and sms_segments(text) > 1:
-        folded = fold_to_gsm7(text)
-        if sms_encoding(folded) == "GSM-7" or sms_segments(folded) < sms_segments(text):
-            return folded
-    return text
-
-
-def sent_segments(text: str) -> int:
-    """How many segments the text takes as it will be sent (after any diacritics fold)."""
-    return sms_segments(as_sent(text))
 
 
 def fit(text: str) -> list[str]:

@@ -28,7 +28,7 @@ from assist.chat.web.protocol import (
     render_actions,
     uk_number,
 )
-from assist.chat.web.text import LANGUAGE_NAMES, page_language
+from assist.chat.web.text import page_language
 from assist.conversations import TurnOutcome
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
 from assist.store import core
@@ -238,12 +238,18 @@ class ChatConnection(LiveChat):
         state = None
         if self.session_id is not None:
             state = await web_queue.queue_state(
-                self.parts.store, self.session_id, self.lang, self.clock(), self._handle_time()
+                self.parts.store,
+                self.parts.prompts,
+                self.session_id,
+                self.lang,
+                self.clock(),
+                self._handle_time(),
             )
         wait = None
         if state is not None and state.status in ("waiting", "dropped"):
             wait = await web_queue.to_callback(
                 self.parts.store,
+                self.parts.prompts,
                 state.entry_id,
                 number,
                 self.lang,
@@ -273,7 +279,9 @@ class ChatConnection(LiveChat):
             await self.send({"type": "language", "language": lang})
             return
         assert self.chat_id is not None
-        inbound = Inbound(Channel.WEB, self.chat_id, text=LANGUAGE_NAMES[lang])
+        inbound = Inbound(
+            Channel.WEB, self.chat_id, text=self.parts.prompts.get(lang, "language.name")
+        )
         out = await self.parts.conversations.handle(inbound)
         self.lang = lang
         self.session_lang = out.session.language

@@ -114,7 +114,12 @@ class LiveChat:
             return
         now = self.clock()
         state = await web_queue.queue_state(
-            self.parts.store, self.session_id, self.lang, now, self._handle_time()
+            self.parts.store,
+            self.parts.prompts,
+            self.session_id,
+            self.lang,
+            now,
+            self._handle_time(),
         )
         if state is None or state.status in ("closed", "abandoned", "handed_back"):
             if force:
@@ -235,7 +240,12 @@ class LiveChat:
                 self.agent = None
             if self.agent is None or force:
                 state = await web_queue.queue_state(
-                    self.parts.store, session.id, self.lang, self.clock(), self._handle_time()
+                    self.parts.store,
+                    self.parts.prompts,
+                    session.id,
+                    self.lang,
+                    self.clock(),
+                    self._handle_time(),
                 )
                 await self.joined(state.agent if state and state.agent else "")
         elif session.status == Status.ENDED and before in WITH_PERSON:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from assist.dialogue.prompts import Prompts
 from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, DROPPED, WAITING, HandoffError
@@ -42,7 +43,12 @@ class QueueState:
 
 
 async def queue_state(
-    store: Store, session_id: str, lang: str, now: float, default_handle_time_s: float
+    store: Store,
+    prompts: Prompts,
+    session_id: str,
+    lang: str,
+    now: float,
+    default_handle_time_s: float,
 ) -> QueueState | None:
     """The session's latest queue entry with place and wait, or None when there is none."""
     try:
@@ -57,7 +63,7 @@ async def queue_state(
                 position, est = await history.estimate_for(
                     tx, entry.id, now, default_handle_time_s, log=False
                 )
-                wait, upper = est.phrase(lang), est.upper_s
+                wait, upper = est.phrase(prompts, lang), est.upper_s
             return QueueState(
                 entry.id,
                 entry.status,
@@ -85,6 +91,7 @@ async def log_announced(
 
 async def to_callback(
     store: Store,
+    prompts: Prompts,
     entry_id: str,
     number: str,
     lang: str,
@@ -94,9 +101,9 @@ async def to_callback(
     """Turn the entry into a callback keeping its place; the wait in words, or None if refused."""
     try:
         async with store.transaction() as tx:
-            await callbacks.to_callback(tx, entry_id, number, now, default_handle_time_s)
+            await callbacks.to_callback(tx, prompts, entry_id, number, now, default_handle_time_s)
             _, est = await history.estimate_for(tx, entry_id, now, default_handle_time_s, log=False)
-            return est.phrase(lang)
+            return est.phrase(prompts, lang)
     except _ERRORS as exc:
         log.info("callback refused for %s: %s", entry_id, exc)
         return None

@@ -14,7 +14,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from assist.chat.web.connection import ChatConnection
 from assist.chat.web.limits import ChatHub, WebChatLimits, origin_allowed
 from assist.chat.web.protocol import MAX_TEXT, first_name, valid_chat_id
-from assist.chat.web.text import LANGUAGE_NAMES, PAGE, PAGE_LANGUAGES, page_language, page_strings
+from assist.chat.web.text import (
+    all_page_strings,
+    language_names,
+    page_language,
+    page_strings,
+)
 from assist.deps import PartsDep
 from assist.parts import Parts
 from assist.store import core
@@ -75,9 +80,11 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
         page_lang = (
             page_language(lang) if lang else accept_language(request.headers.get("accept-language"))
         )
+        prompts = parts.prompts
+        names = language_names(prompts)
         config = {
-            "strings": PAGE,
-            "languages": {code: LANGUAGE_NAMES[code] for code in PAGE_LANGUAGES},
+            "strings": all_page_strings(prompts),
+            "languages": names,
             "maxText": MAX_TEXT,
             "idleWarningS": hub.limits.idle_warning_s,
             "keptMinutes": max(
@@ -87,10 +94,10 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
         }
         html = env.get_template("chat.html").render(
             lang=page_lang,
-            s=PAGE[page_lang],
+            s=page_strings(prompts, page_lang),
             embed=embed,
             council=parts.settings.council_name,
-            languages=[(code, LANGUAGE_NAMES[code]) for code in PAGE_LANGUAGES],
+            languages=list(names.items()),
             config_json=_script_json(config),
             max_text=MAX_TEXT,
         )
@@ -187,7 +194,7 @@ async def transcript_text(parts: Parts, chat_id: str) -> str | None:
     if not sessions:
         return None
     # In the language of the latest conversation, like everything else the citizen saw.
-    words = page_strings(sessions[-1]["state"].get("language", "en"))
+    words = page_strings(parts.prompts, sessions[-1]["state"].get("language", "en"))
     lines = [
         f"{words['title']}: {parts.settings.council_name}",
         f"☎ {parts.settings.phone_number_display}",

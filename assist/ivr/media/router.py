@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 from twilio.request_validator import RequestValidator
 
-from assist.ivr.media.stream import MediaStreamCall, TurnHandler
+from assist.ivr.media.stream import MediaStreamCall, TurnHandler, no_hold_text
 from assist.ivr.speech.base import SpeechToText
 from assist.ivr.speech.grammar import UNIVERSAL_WORDS
 from assist.ivr.speech.prompt_cache import PromptCache
@@ -39,12 +39,14 @@ def create_media_router(
     path: str = "/twilio/media",
     vad_config: VadConfig | None = None,
     universal_words: Mapping[str, Sequence[str]] = UNIVERSAL_WORDS,
+    hold_text: Callable[[str], str | None] = no_hold_text,
 ) -> APIRouter:
     """A router with the Media Streams WebSocket at `path`.
 
     When `auth_token` is set, the upgrade request's `X-Twilio-Signature` must match the
     stream URL (rebuilt from `public_url`, as Twilio signed it) or the socket is refused
     with close code 1008. With no token (development) every connection is accepted.
+    `hold_text` gives the phrase said while a slow turn is worked out (none when not given).
     """
     router = APIRouter()
     validator = RequestValidator(auth_token) if auth_token else None
@@ -70,6 +72,7 @@ def create_media_router(
             send=send,
             vad_config=vad_config,
             universal_words=universal_words,
+            hold_text=hold_text,
         )
         try:
             while not call.ended:

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assist.dialogue.prompts import Prompts
 from assist.ivr.speech.audio import FRAME_MS, TELEPHONE_RATE, frames, ulaw_decode, ulaw_rms
 from assist.ivr.speech.base import SpeechResult, SpeechStream, SpeechToText
 from assist.ivr.speech.grammar import UNIVERSAL_WORDS
@@ -36,25 +37,32 @@ from assist.ivr.speech.vad import BARGE_IN_VAD, EnergyVad, VadConfig, VadEvent
 from assist.ivr.speech.voices import rate_for
 
 __all__ = [
-    "HOLD_TEXTS",
     "CallState",
     "CallerInput",
     "MediaStreamCall",
     "SpokenReply",
     "TurnHandler",
     "choose_result",
+    "hold_text",
+    "no_hold_text",
 ]
 
 log = logging.getLogger(__name__)
 
-HOLD_TEXTS: Mapping[str, str] = {
-    "en": "One moment, please.",
-    "pl": "Chwileczkę, proszę.",
-    "lt": "Akimirką, prašau.",
-    "ro": "Un moment, vă rog.",
-    "pt": "Um momento, por favor.",
-}
-"""Said when the engine takes longer than `hold_after_s`, so the caller never hears dead air."""
+HOLD_KEY = "voice.hold"
+"""The prompt said when the engine takes longer than `hold_after_s` ("One moment, please."),
+so the caller never hears dead air."""
+
+
+def hold_text(prompts: Prompts, language: str) -> str | None:
+    """The holding phrase in `language` from the prompts, or None when it has none."""
+    return prompts.get(language, HOLD_KEY) if prompts.has(language, HOLD_KEY) else None
+
+
+def no_hold_text(language: str) -> str | None:
+    """No holding phrase in any language (the default: silence until the reply)."""
+    return None
+
 
 Message = dict[str, Any]
 """One Twilio Media Streams JSON message, parsed."""
@@ -115,7 +123,7 @@ class MediaStreamCall:
         vad_config: VadConfig | None = None,
         barge_in_config: VadConfig = BARGE_IN_VAD,
         hold_after_s: float = 1.5,
-        hold_texts: Mapping[str, str] = HOLD_TEXTS,
+        hold_text: Callable[[str], str | None] = no_hold_text,
         universal_words: Mapping[str, Sequence[str]] = UNIVERSAL_WORDS,
         preroll_ms: int = 300,
         feed_ms: int = 100,
@@ -127,7 +135,7 @@ class MediaStreamCall:
         self._vad = EnergyVad(vad_config)
         self._barge_vad = EnergyVad(barge_in_config)
         self._hold_after_s = hold_after_s
-        self._hold_texts = hold_texts
+        self._hold_text = hold_text
         self._universal = universal_words
         self._preroll: collections.deque[bytes] = collections.deque(
             maxlen=max(1, preroll_ms // FRAME_MS)
@@ -365,7 +373,7 @@ class MediaStreamCall:
     async def _say_hold(self, since: float | None) -> bool:
         """Queue the holding phrase (no mark: the reply's mark follows it); True if said."""
         language = self._reply.language
-        text = self._hold_texts.get(language)
+        text = self._hold_text(language)
         if text is None or language not in self._prompts.tts.languages:
             return False
         rate = rate_for(slow=self._reply.slow)

@@ -15,10 +15,11 @@ from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from assist.conversations import TurnOutcome
 from assist.deps import PartsDep
+from assist.dialogue.render import option_sentence
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
-from assist.ivr.twilio.line import PREFIX, VoiceLine, caller_id, option_sentence, xml
+from assist.ivr.twilio.line import PREFIX, VoiceLine, caller_id, xml
 from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document
 from assist.parts import Parts
 from assist.settings import Settings

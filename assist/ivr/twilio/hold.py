@@ -99,7 +99,7 @@ def create_hold_router() -> APIRouter:
                         lang,
                         "voice.queued",
                         position=place.position,
-                        wait=place.estimate.phrase(lang),
+                        wait=place.estimate.phrase(line.prompts, lang),
                     )
                 )
             last_offer = (
@@ -151,7 +151,12 @@ def create_hold_router() -> APIRouter:
         ):
             try:
                 await to_callback(
-                    parts.store, entry, session.sender, now, parts.settings.default_handle_time_s
+                    parts.store,
+                    line.prompts,
+                    entry,
+                    session.sender,
+                    now,
+                    parts.settings.default_handle_time_s,
                 )
             except Conflict:
                 return xml(say_document([line.text(lang, "voice.claimed")], style=style))
@@ -176,7 +181,10 @@ def create_hold_router() -> APIRouter:
         if place is not None and place.position is not None:
             says.append(
                 line.text(
-                    lang, "voice.queued", position=place.position, wait=place.estimate.phrase(lang)
+                    lang,
+                    "voice.queued",
+                    position=place.position,
+                    wait=place.estimate.phrase(line.prompts, lang),
                 )
             )
         return xml(say_document(says, style=style))
@@ -265,6 +273,7 @@ def create_hold_router() -> APIRouter:
             try:
                 await to_callback(
                     parts.store,
+                    line.prompts,
                     entry,
                     session.sender,
                     now,
@@ -306,7 +315,7 @@ def create_hold_router() -> APIRouter:
         if kind == "callback":
             async with parts.store.transaction() as tx:
                 try:
-                    await cb.callback_failed(tx, entry_id, agent, now)
+                    await cb.callback_failed(tx, line.prompts, entry_id, agent, now)
                 except Exception:
                     log.info("callback entry no longer held by the agent")
             return xml(

@@ -11,8 +11,8 @@ import re
 from fastapi import Response
 
 from assist.conversations import TurnOutcome
-from assist.dialogue.prompts import Prompts
-from assist.dialogue.types import Ask, End, HandOff, Option, Priority, Say, Session, Status
+from assist.dialogue.render import option_sentence
+from assist.dialogue.types import Ask, End, HandOff, Priority, Say, Session, Status
 from assist.ivr import calls as voice_store
 from assist.ivr.holidays import closed_dates_for
 from assist.ivr.queue import answering, entry_for_session, rejoin_if_dropped, reopens
@@ -59,12 +59,6 @@ def caller_id(number: str, call_sid: str) -> str:
 def can_call_back(sender: str) -> bool:
     """True when we have a number to ring back."""
     return not sender.startswith("call:")
-
-
-def option_sentence(prompts: Prompts, lang: str, option: Option) -> str:
-    language = lang if prompts.has(lang, "render.press") else "en"
-    label = option.label[:1].upper() + option.label[1:]
-    return prompts.get(language, "render.press", label=label, key=option.key)
 
 
 def read_input(form: dict[str, str]) -> tuple[str | None, str | None, float | None]:

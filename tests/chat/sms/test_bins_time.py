@@ -10,6 +10,7 @@ import pytest
 
 from assist.chat.sms.inbound import choose_call_offer
 from assist.chat.sms.render import as_sent
+from assist.dialogue.prompts import Prompts
 from assist.dialogue.render import sms_encoding, sms_segments
 from assist.notify import optouts, texts, timing
 from assist.service import Service
@@ -135,16 +136,20 @@ async def test_help_stays_one_text(assist: tuple[Service, Phone]) -> None:
     assert reply and "|" not in reply and sms_segments(reply) == 1
 
 
-def test_new_texts_fit_one_segment() -> None:
+def test_new_texts_fit_one_segment(prompts: Prompts) -> None:
     """Every new reminder-time text, filled with long realistic values, is one GSM-7 segment."""
     address = "Flat 12, 104 Newmarket Road, Cambridge"
-    when = texts.DEFAULTS["notify.when_evening"].format(time="12:30pm")
+    when = texts.text(prompts, "en", "notify.when_evening", time="12:30pm")
     filled = [
-        texts.DEFAULTS["notify.bins_on_at"].format(address=address, when=when),
-        texts.DEFAULTS["notify.bins_time"].format(when=when),
-        texts.DEFAULTS["notify.bins_time_unsubscribed"].format(when=when),
-        texts.DEFAULTS["notify.bin_reminder_morning"].format(
-            bins="black, blue and green", address=address
+        texts.text(prompts, "en", "notify.bins_on_at", address=address, when=when),
+        texts.text(prompts, "en", "notify.bins_time", when=when),
+        texts.text(prompts, "en", "notify.bins_time_unsubscribed", when=when),
+        texts.text(
+            prompts,
+            "en",
+            "notify.bin_reminder_morning",
+            bins="black, blue and green",
+            address=address,
         ),
     ]
     for message in filled:

@@ -17,7 +17,8 @@ from assist.chat.web.protocol import (
     render_actions,
     uk_number,
 )
-from assist.chat.web.text import PAGE, page_language
+from assist.chat.web.text import PAGE_LANGUAGES, all_page_strings, page_language
+from assist.dialogue.prompts import Prompts
 from assist.dialogue.types import Ask, End, Option, Say
 
 
@@ -166,13 +167,17 @@ def test_origin_of_drops_default_ports_and_paths() -> None:
     assert origin_of("http://h:8080/") == "http://h:8080"
 
 
-def test_every_page_language_has_every_label() -> None:
+def test_every_page_language_has_every_label(prompts: Prompts) -> None:
     """Each page language translates every label English has, with the same placeholders."""
-    for lang, table in PAGE.items():
-        assert set(table) == set(PAGE["en"]), lang
+    for lang in PAGE_LANGUAGES:
+        for key in all_page_strings(prompts)["en"]:
+            assert prompts.has(lang, f"page.{key}"), (lang, key)
+    page = all_page_strings(prompts)
+    for lang, table in page.items():
+        assert set(table) == set(page["en"]), lang
         for key, text in table.items():
-            assert ("{n}" in text) == ("{n}" in PAGE["en"][key]), (lang, key)
-            assert ("{minutes}" in text) == ("{minutes}" in PAGE["en"][key]), (lang, key)
+            assert ("{n}" in text) == ("{n}" in page["en"][key]), (lang, key)
+            assert ("{minutes}" in text) == ("{minutes}" in page["en"][key]), (lang, key)
 
 
 def test_browser_language_tags_map_to_page_languages() -> None:

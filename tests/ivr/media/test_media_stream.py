@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+from assist.dialogue.prompts import Prompts
 from assist.ivr.media.stream import (
-    HOLD_TEXTS,
     CallerInput,
     CallState,
     MediaStreamCall,
     SpokenReply,
+    hold_text,
 )
 from assist.ivr.speech.audio import ulaw_encode
 from assist.ivr.speech.base import SpeechToText
@@ -356,7 +357,7 @@ def test_an_understood_grammar_result_wins_else_free_words_are_used() -> None:
 
 
 async def test_a_slow_engine_gets_a_holding_phrase_instead_of_dead_air(
-    korean_recognizer: VoskRecognizer, cache: PromptCache
+    korean_recognizer: VoskRecognizer, cache: PromptCache, prompts: Prompts
 ) -> None:
     """When the engine takes longer than hold_after_s, "one moment" is queued first and
     the reply follows it under a single mark."""
@@ -365,9 +366,18 @@ async def test_a_slow_engine_gets_a_holding_phrase_instead_of_dead_air(
         await asyncio.sleep(0.3)
         return SpokenReply(texts=["Your bin is collected on Tuesday."], language="en")
 
-    side = make_call(korean_recognizer, cache, slow_engine, KOREAN, hold_after_s=0.05)
+    side = make_call(
+        korean_recognizer,
+        cache,
+        slow_engine,
+        KOREAN,
+        hold_after_s=0.05,
+        hold_text=lambda lang: hold_text(prompts, lang),
+    )
     await side.start()
-    hold = await cache.audio(HOLD_TEXTS["en"], language="en", rate_wpm=160)
+    said = hold_text(prompts, "en")
+    assert said == "One moment, please."
+    hold = await cache.audio(said, language="en", rate_wpm=160)
     reply = await cache.audio("Your bin is collected on Tuesday.", language="en", rate_wpm=160)
     media = b"".join(
         base64.b64decode(m["media"]["payload"]) for m in side.sent if m["event"] == "media"
