@@ -95,7 +95,8 @@ class HttpCore:
                 if resp.status_code < 500:
                     return resp
                 error: Exception = BackendUnavailable(
-                    f"{method} {path}: HTTP {resp.status_code} {_snippet(resp.text)}"
+                    f"{method} {path}: HTTP {resp.status_code} {_snippet(resp.text)}",
+                    status=resp.status_code,
                 )
                 retryable = idempotent
             except _NOT_SENT as exc:

@@ -32,6 +32,7 @@ from assist.backend_client.open311_types import (
     parse_requests,
     parse_services,
     parse_token,
+    refusal_pairs,
 )
 from assist.backend_client.protocol import BackendUnavailable, InvalidRequest, NotFound
 
@@ -202,11 +203,16 @@ class Open311Client:
 
 
 def _error(what: str, resp: httpx.Response, body: Any) -> Exception:
-    pairs = error_pairs(body) or [(str(resp.status_code), " ".join(resp.text.split())[:200])]
+    if body is None:  # unreadable in the chosen format: maybe JSON or HTML anyway
+        try:
+            body = json.loads(resp.text)
+        except ValueError:
+            body = None
+    pairs = refusal_pairs(body, resp.text) or [(str(resp.status_code), "")]
     message = f"{what}: HTTP {resp.status_code}: {pairs[0][1]}"
     if resp.status_code == 404:
         return NotFound(message)
-    return InvalidRequest(message, pairs)
+    return InvalidRequest(message, pairs, status=resp.status_code)
 
 
 def _w3c(when: dt.datetime) -> str:

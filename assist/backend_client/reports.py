@@ -48,8 +48,25 @@ MIGRATIONS = [
         """,
     ),
 ]
-"""`status`: pending (not yet with the council), open, closed (council's words), rejected
-(the council refused it). `notified_at` is for the notifier that texts the council's reference."""
+"""`status`: pending (not yet with the council), held (refused for a reason a configuration fix
+cures; tried again when settings change and on a schedule), open, closed (council's words),
+rejected (the council refused the report itself). `notified_at` is for the notifier that
+texts the council's reference."""
+
+MIGRATIONS.append(
+    Migration(
+        "reports",
+        2,
+        """
+        ALTER TABLE reports ADD COLUMN staff_alert TEXT;
+        ALTER TABLE reports ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reports ADD COLUMN last_attempt_at REAL
+        """,
+    )
+)
+"""`staff_alert`: why a person must look at this report (refused for itself, or the server
+failing again and again), with the citizen's words; NULL when nothing needs doing.
+`server_errors`: 5xx answers and timeouts in a row. `last_attempt_at`: the latest POST."""
 
 
 def report_to_payload(report: ReportRequest) -> dict[str, Any]:

@@ -227,3 +227,17 @@ async def remember_language(tx: Tx, who: str, language: str, now: float) -> None
         " updated_at=excluded.updated_at",
         (who, language, now),
     )
+
+
+MIGRATIONS.append(
+    Migration(
+        "core",
+        4,
+        """
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until REAL;
+        """,
+    )
+)
+"""An outbox row is claimed by one worker (`claimed_by`) until `lease_until`; a worker that
+dies leaves a lease that runs out, and another worker takes the row over (`assist.outbox`)."""
