@@ -102,7 +102,7 @@ class HttpCore:
             except _NOT_SENT as exc:
                 error, retryable = BackendUnavailable(f"{method} {path}: {_name(exc)}"), True
             except httpx.HTTPError as exc:
-                error = BackendUnavailable(f"{method} {path}: {_name(exc)}")
+                error = BackendUnavailable(f"{method} {path}: {_name(exc)}", unanswered=True)
                 retryable = idempotent
             if not retryable or attempt >= self.retry.attempts:
                 raise error

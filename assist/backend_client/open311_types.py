@@ -8,9 +8,9 @@ BackendUnavailable ("answered nonsense").
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from assist.backend_client.protocol import BackendUnavailable

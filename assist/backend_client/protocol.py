@@ -29,11 +29,16 @@ class BackendError(Exception):
 class BackendUnavailable(BackendError):
     """The system is down, slow, failing or answered nonsense; the request may be retried.
 
-    `status` is the HTTP status when the server answered 5xx (None for timeouts etc.)."""
+    `status` is the HTTP status when the server answered 5xx (None for timeouts etc.);
+    `unanswered` is True when the request may have reached the server but no answer came
+    (a timeout or a dropped connection), so it may still be at work on it."""
 
-    def __init__(self, message: str = "", status: int | None = None) -> None:
+    def __init__(
+        self, message: str = "", status: int | None = None, *, unanswered: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.unanswered = unanswered
 
 
 class NotFound(BackendError):
