@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.backend_client.upkeep import report_metrics
 from assist.chat.sms.router import create_sms_router
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
@@ -115,6 +116,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
                 float(active["n"] if active else 0),
             ),
         }
+        extra.update(await report_metrics(rt.store))
         return PlainTextResponse(rt.metrics.render(extra), media_type="text/plain; version=0.0.4")
 
     return app

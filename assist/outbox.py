@@ -74,8 +74,18 @@ class OutboxWorker:
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     )
 
+    _pass: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+
     async def run_once(self, limit: int = 20) -> int:
-        """Claim and deliver up to `limit` due rows; returns how many were attempted."""
+        """Claim and deliver up to `limit` due rows; returns how many were attempted.
+
+        Passes of one worker run one at a time: a caller (e.g. `assist chat` on its way out)
+        waits for the background loop's pass, so the rows it holds are finished, not lost.
+        """
+        async with self._pass:
+            return await self._run_once(limit)
+
+    async def _run_once(self, limit: int) -> int:
         now = self.clock()
         kinds = tuple(self.handlers)
         if not kinds:

@@ -14,9 +14,11 @@ import httpx
 from fastapi import FastAPI
 
 from assist.backend_client import reports as reports_table
+from assist.backend_client.config import embedded_fallbacks
 from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.protocol import CouncilServices
 from assist.backend_client.routing import RoutedCouncilServices
+from assist.backend_client.upkeep import run_report_upkeep
 from assist.conversations import Conversations, HandoffQueue
 from assist.council import create_council_app
 from assist.dialogue.engine import Engine
@@ -157,11 +159,11 @@ async def open_runtime(
     routed: RoutedCouncilServices | None = None
     if services is None:
         transport = None
-        if settings.uses_embedded_council:
+        if settings.uses_embedded_council or embedded_fallbacks(settings):
             outer = FastAPI()
             outer.mount("/council", council_app or embedded_council(settings))
             transport = httpx.ASGITransport(app=outer)
-        routed = RoutedCouncilServices.from_settings(settings, store, transport=transport)
+        routed = RoutedCouncilServices.from_settings(settings, store, embedded_transport=transport)
         services = routed
         handlers.setdefault("report", make_report_handler(routed, store))
         async with store.transaction() as tx:
@@ -186,12 +188,20 @@ async def open_runtime(
     )
     if routed is not None:
         rt.closers.append(routed.aclose)
+        rt.jobs.append(("reports", report_upkeep(routed, rt)))
     if isinstance(classifier, RasaClassifier):
         rt.closers.append(classifier.aclose)
     conversations.on_commit = rt.wake_outbox
     conversations.metrics = rt.metrics
     _add_channel_jobs(rt)
     return rt
+
+
+def report_upkeep(
+    routed: RoutedCouncilServices, rt: Runtime
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """The reports' background job: configuration check at start, held reports resent."""
+    return lambda: run_report_upkeep(routed, rt.store, rt.settings, rt._stop, rt.wake_outbox)
 
 
 def _add_channel_jobs(rt: Runtime) -> None:
