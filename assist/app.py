@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from assist import __version__
 from assist.backend_client import reports as reports_table
 from assist.backend_client.protocol import CouncilServices
+from assist.backend_client.upkeep import report_metrics
 from assist.chat.sms import store as sms_store
 from assist.chat.sms.handoff import run_queue_updates
 from assist.chat.sms.router import create_sms_router
@@ -237,6 +238,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
                 float(active),
             ),
         }
+        extra.update(await report_metrics(svc.store))
         return PlainTextResponse(svc.metrics.render(extra), media_type="text/plain; version=0.0.4")
 
     return app

@@ -163,6 +163,7 @@ def call(
 
 
 def _register_subcommands() -> None:
+    from assist.backend_client.cli import app as reports_app
     from assist.council.cli import app as council_app
     from assist.handoff.cli import staff_app
     from assist.ivr.speech.cli import voice_app
@@ -174,6 +175,7 @@ def _register_subcommands() -> None:
     app.add_typer(voice_app, name="voice", help="Self-hosted speech models.")
     app.add_typer(nlu_app, name="nlu", help="Understanding: parse sentences, evaluate.")
     app.add_typer(rasa_app, name="rasa", help="The Rasa sidecar: setup, train, start, stop.")
+    app.add_typer(reports_app, name="reports", help="Reports held, alerted, sent again.")
 
 
 _register_subcommands()

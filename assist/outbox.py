@@ -4,6 +4,16 @@ A turn writes its side effects (reports to file, texts to send) into the `outbox
 the same transaction as the session. This worker picks due rows, hands each to the handler
 registered for its `kind`, and records the outcome. Handlers must be idempotent on the row's
 `key` (the worker may crash after a handler succeeded but before the row was marked done).
+
+Several workers may share one database (two processes, or `assist chat` beside `assist
+serve`): each pass claims its rows in one `UPDATE ... WHERE status = 'pending' AND (lease_until
+IS NULL OR lease_until < now)`, which SQLite and PostgreSQL both apply atomically, so a row is
+handled by one worker at a time. A worker renews its lease just before handling each row and
+gives it up when it records the outcome; a dead worker's lease runs out and another takes over.
+
+Outcomes: done; pending again with backoff (`RetryLater` or any error); held (`Held`: only a
+configuration fix can cure it, so it waits for `release_held`); failed (`PermanentFailure`,
+or the last attempt).
 """
 
 from __future__ import annotations
@@ -12,13 +22,16 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
+import secrets
+import socket
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from assist.store.base import Row, Store
+from assist.store.base import Row, Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,11 @@ class RetryLater(Exception):
     def __init__(self, message: str, after_s: float | None = None) -> None:
         super().__init__(message)
         self.after_s = after_s
+
+
+class Held(Exception):
+    """Only a configuration fix can cure this (e.g. a wrong api key): park the row until
+    `release_held` (at start and on a schedule); the message says why, for staff."""
 
 
 Handler = Callable[[Row, dict[str, Any]], Awaitable[dict[str, Any] | None]]
@@ -50,25 +68,59 @@ class OutboxWorker:
     max_backoff_s: float = 600.0
     poll_s: float = 1.0
     clock: Callable[[], float] = time.time
+    lease_s: float = 300.0
+    """How long a claim lasts; longer than any one handler call may take."""
+    worker_id: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    )
+
+    _pass: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     async def run_once(self, limit: int = 20) -> int:
-        """Deliver up to `limit` due rows; returns how many were attempted."""
+        """Claim and deliver up to `limit` due rows; returns how many were attempted.
+
+        Passes of one worker run one at a time: a caller (e.g. `assist chat` on its way out)
+        waits for the background loop's pass, so the rows it holds are finished, not lost.
+        """
+        async with self._pass:
+            return await self._run_once(limit)
+
+    async def _run_once(self, limit: int) -> int:
         now = self.clock()
         kinds = tuple(self.handlers)
         if not kinds:
             return 0
         marks = ",".join("?" for _ in kinds)
+        claim = f"{self.worker_id}:{secrets.token_hex(4)}"
+        free = "status = 'pending' AND (lease_until IS NULL OR lease_until < ?)"
         async with self.store.transaction() as tx:
+            await tx.execute(
+                f"UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN ("
+                f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= ?"
+                f" AND kind IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?) AND {free}",
+                (claim, now + self.lease_s, now, now, *kinds, limit, now),
+            )
             rows = await tx.fetchall(
-                f"SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-                f" AND kind IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?",
-                (now, *kinds, limit),
+                "SELECT * FROM outbox WHERE claimed_by = ? AND status = 'pending'"
+                " ORDER BY next_attempt_at, id",
+                (claim,),
             )
         for row in rows:
-            await self._deliver(row)
+            if await self._renew(row, claim):
+                await self._deliver(row, claim)
         return len(rows)
 
-    async def _deliver(self, row: Row) -> None:
+    async def _renew(self, row: Row, claim: str) -> bool:
+        """Extend this pass's lease on a row just before handling it; False if it was lost."""
+        async with self.store.transaction() as tx:
+            kept = await tx.execute(
+                "UPDATE outbox SET lease_until = ? WHERE id = ? AND claimed_by = ?"
+                " AND status = 'pending'",
+                (self.clock() + self.lease_s, row["id"], claim),
+            )
+        return kept > 0
+
+    async def _deliver(self, row: Row, claim: str) -> None:
         handler = self.handlers[row["kind"]]
         attempts = int(row["attempts"]) + 1
         status, result, error, next_at = "done", None, None, self.clock()
@@ -76,6 +128,8 @@ class OutboxWorker:
             result = await handler(row, json.loads(row["payload"]))
         except PermanentFailure as exc:
             status, error = "failed", str(exc)
+        except Held as exc:
+            status, error = "held", str(exc)
         except Exception as exc:
             after = exc.after_s if isinstance(exc, RetryLater) else None
             error = f"{type(exc).__name__}: {exc}"
@@ -90,9 +144,10 @@ class OutboxWorker:
         if error:
             log.warning("outbox %s #%s attempt %d: %s", row["kind"], row["id"], attempts, error)
         async with self.store.transaction() as tx:
-            await tx.execute(
+            kept = await tx.execute(
                 "UPDATE outbox SET status=?, attempts=?, next_attempt_at=?, last_error=?,"
-                " result=COALESCE(?, result), updated_at=? WHERE id=?",
+                " result=COALESCE(?, result), updated_at=?, claimed_by=NULL, lease_until=NULL"
+                " WHERE id=? AND claimed_by=?",
                 (
                     status,
                     attempts,
@@ -101,7 +156,12 @@ class OutboxWorker:
                     json.dumps(result) if result is not None else None,
                     self.clock(),
                     row["id"],
+                    claim,
                 ),
+            )
+        if not kept:
+            log.warning(
+                "outbox %s #%s: lease lost before the outcome was saved", row["kind"], row["id"]
             )
 
     async def run_forever(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
@@ -121,6 +181,17 @@ class OutboxWorker:
             wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, wake), timeout=self.poll_s)
+
+
+async def release_held(tx: Tx, now: float, kind: str | None = None) -> int:
+    """Put held rows (of `kind`, or all) back to pending, due now; returns how many."""
+    sql = (
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
+        " WHERE status = 'held'"
+    )
+    if kind is None:
+        return await tx.execute(sql, (now, now))
+    return await tx.execute(sql + " AND kind = ?", (now, now, kind))
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -22,9 +22,11 @@ import httpx
 from fastapi import FastAPI
 
 from assist.backend_client import reports as reports_table
+from assist.backend_client.config import embedded_fallbacks
 from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.protocol import CouncilServices
 from assist.backend_client.routing import RoutedCouncilServices
+from assist.backend_client.upkeep import run_report_upkeep
 from assist.conversations import Conversations, HandoffQueue
 from assist.council.app import create_council_app
 from assist.dialogue.engine import Engine, EngineConfig
@@ -223,11 +225,11 @@ async def open_service(
     routed: RoutedCouncilServices | None = None
     if services is None:
         transport = None
-        if settings.uses_embedded_council:
+        if settings.uses_embedded_council or embedded_fallbacks(settings):
             outer = FastAPI()
             outer.mount("/council", council_app or embedded_council(settings))
             transport = httpx.ASGITransport(app=outer)
-        routed = RoutedCouncilServices.from_settings(settings, store, transport=transport)
+        routed = RoutedCouncilServices.from_settings(settings, store, embedded_transport=transport)
         services = routed
         handlers.setdefault("report", make_report_handler(routed, store))
         async with store.transaction() as tx:
@@ -263,6 +265,14 @@ async def open_service(
     )
     if routed is not None:
         service.closers.append(routed.aclose)
+        # Configuration check at start, then held reports sent again on a schedule.
+        upkept = routed
+        service.jobs.append(
+            (
+                "reports",
+                lambda stop: run_report_upkeep(upkept, store, settings, stop, service.wake_outbox),
+            )
+        )
     if isinstance(classifier, RasaClassifier):
         service.closers.append(classifier.aclose)
     conversations.on_commit = service.wake_outbox

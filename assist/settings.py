@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assist.backend_client.protocol import REPORT_SERVICES
+
 DEV_COUNCIL_API_KEY = "dev-council-key"
 SUPPORTED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 
@@ -164,11 +166,67 @@ class Settings(BaseSettings):
         description="Signs staff console cookies; must be set in production.",
     )
 
+    # A council's own Open311 server (issue 14)
+    service_codes: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="Each report type's service_code on the council's Open311 server, e.g. "
+        "`report_pothole=RD-01,report_streetlight=SL-01,report_flytipping=FT-01,"
+        "missed_bin=WS-01` (all four, or none for the reference council's codes); checked "
+        "against the server's `services` at start.",
+    )
+    open311_format: Literal["json", "xml"] = Field(
+        "json", description="The format Assist asks the Open311 server for: `json` or `xml`."
+    )
+    open311_save_wait_s: float = Field(
+        30.0,
+        description="How long the Open311 server may take to save a report; after a POST "
+        "with no answer, no new POST is sent until this plus the timeout has passed and a "
+        "search has not found the report.",
+    )
+    report_alert_after: int = Field(
+        6,
+        description="Server errors (5xx, timeouts) in a row on one report before staff are "
+        "alerted; it keeps being retried.",
+    )
+    held_report_retry_s: float = Field(
+        1800.0,
+        description="How often reports held for a configuration fix (bad key, code or "
+        "jurisdiction) are tried again; they are also tried at every start.",
+    )
+
     @field_validator("languages", mode="before")
     @classmethod
     def _split_languages(cls, v: object) -> object:
         if isinstance(v, str):
             v = [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @field_validator("service_codes", mode="before")
+    @classmethod
+    def _split_service_codes(cls, v: object) -> object:
+        if isinstance(v, str):
+            if v.strip().startswith("{"):
+                return v  # JSON: pydantic reads it
+            pairs = [p.strip() for p in v.split(",") if p.strip()]
+            if any("=" not in p for p in pairs):
+                raise ValueError("ASSIST_SERVICE_CODES is `report_type=CODE,...`")
+            return {k.strip(): c.strip() for k, c in (p.split("=", 1) for p in pairs)}
+        return v
+
+    @field_validator("service_codes", mode="after")
+    @classmethod
+    def _check_service_codes(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            return v
+        unknown = sorted(set(v) - set(REPORT_SERVICES))
+        missing = sorted(set(REPORT_SERVICES) - set(v))
+        empty = sorted(k for k, c in v.items() if not c)
+        if unknown or missing or empty:
+            raise ValueError(
+                "ASSIST_SERVICE_CODES must give a code for every report type "
+                f"({', '.join(sorted(REPORT_SERVICES))}); unknown: {unknown or 'none'}, "
+                f"missing: {missing or 'none'}, empty: {empty or 'none'}"
+            )
         return v
 
     @field_validator(

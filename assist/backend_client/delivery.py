@@ -18,8 +18,18 @@ created the request. So:
    refuses searches outright is logged and POSTed to: losing a report is worse.)
 4. A server that answers with a token instead of an id: the token is stored and exchanged for
    the id on later attempts; the report is not POSTed again.
-4xx answers other than 401/403/408/429 are final: the report is marked `rejected` with the
-council's reasons, for staff to see.
+5. Before any new POST after an ambiguous attempt, the search must come up empty *after* the
+   server has had time to save the earlier one: the request timeout plus
+   `ASSIST_OPEN311_SAVE_WAIT_S` since that POST (`services.settle_s`). Until then the row
+   waits; a slow server that saves after answering late still gets one report.
+6. Rows are claimed with a lease (`assist.outbox`), so two workers never run this at once.
+
+Refusals are sorted by what cures them (`refusals.py`): a configuration fix -> the report is
+*held* (outbox status `held`, reports status `held`) until settings change or the scheduled
+retry; time -> retried; the report itself -> `rejected` with a staff alert holding the
+citizen's words. Server errors in a row past `services.alert_after` raise a staff alert too,
+and the report keeps being retried. The citizen is never told a report is closed, and never
+sees a server's words, until the council has accepted it.
 """
 
 from __future__ import annotations
@@ -37,14 +47,13 @@ from assist.backend_client.protocol import (
     NotFound,
     ReportRequest,
 )
+from assist.backend_client.refusals import Cure, cure_for, reasons
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.outbox import Handler, PermanentFailure, RetryLater
+from assist.outbox import Handler, Held, PermanentFailure, RetryLater
 from assist.store.base import Row, Store
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_CODES = {"401", "403", "408", "429"}
-"""Refusals that a configuration fix or some patience can cure, so the report is kept."""
 TOKEN_WAIT_S = 30.0
 
 
@@ -80,13 +89,52 @@ def make_report_handler(
                 raise PermanentFailure(f"rejected by the council: {rec['status_notes']}")
             ambiguous = int(rec["post_attempts"]) > 0
             first = rec["first_attempt_at"] or now
-            if not rec["token"]:
-                await reports.mark_attempt(tx, report.assist_ref, now)
+            last = rec["last_attempt_at"]
         if rec["token"]:
             return await _resolve(services, store, report, body, str(rec["token"]), clock)
-        return await _send(services, store, report, body, ambiguous, first, clock)
+        if ambiguous:
+            done = await _look_for_earlier(services, store, report, body, first, clock)
+            if done is not None:
+                return done
+            if last is not None and now < float(last) + services.settle_s:
+                wait = float(last) + services.settle_s - now
+                raise RetryLater(
+                    f"not found yet; the council may still be saving the POST of "
+                    f"{now - float(last):.0f}s ago, so no new POST for {wait:.0f}s",
+                    wait,
+                )
+        async with store.transaction() as tx:
+            await reports.mark_attempt(tx, report.assist_ref, now)
+        return await _send(services, store, report, body, clock)
 
     return handle
+
+
+async def _look_for_earlier(
+    services: RoutedCouncilServices,
+    store: Store,
+    report: ReportRequest,
+    body: str,
+    first_attempt_at: float,
+    clock: Callable[[], float],
+) -> dict[str, Any] | None:
+    """After an ambiguous attempt: the result if the council has the report, else None;
+    raises RetryLater when the search itself fails (never POST blind)."""
+    try:
+        found = await services.find_existing(
+            report, since=dt.datetime.fromtimestamp(first_attempt_at, dt.UTC)
+        )
+    except BackendUnavailable as exc:
+        await _server_error(services, store, report, f"search failed: {exc}", clock)
+        raise RetryLater(f"cannot check for an earlier POST: {exc}") from None
+    if found is None:
+        return None
+    async with store.transaction() as tx:
+        await reports.mark_delivered(
+            tx, report.assist_ref, council_ref=found.service_request_id, token=None, now=clock()
+        )
+    log.info("report %s found at %s as %s", report.assist_ref, body, found.service_request_id)
+    return _result(report, found.service_request_id, body)
 
 
 async def _send(
@@ -94,26 +142,18 @@ async def _send(
     store: Store,
     report: ReportRequest,
     body: str,
-    ambiguous: bool,
-    first_attempt_at: float,
     clock: Callable[[], float],
 ) -> dict[str, Any]:
     try:
-        receipt = await services.create_report(
-            report,
-            check_existing=ambiguous,
-            since=dt.datetime.fromtimestamp(first_attempt_at, dt.UTC),
-        )
-    except InvalidRequest as exc:
-        codes = {code for code, _ in exc.errors}
-        final = not codes & RETRYABLE_CODES
-        reasons = "; ".join(d for _, d in exc.errors) or str(exc)
-        await _failed(store, report, reasons, clock, final=final)
-        if final:
-            raise PermanentFailure(f"council refused the report: {reasons}") from None
-        raise RetryLater(f"council refused for now: {reasons}") from None
-    except (BackendUnavailable, NotFound) as exc:
-        await _failed(store, report, str(exc), clock, final=False)
+        receipt = await services.create_report(report, check_existing=False)
+    except (InvalidRequest, NotFound) as exc:
+        await _refused(store, report, exc, clock)
+        raise AssertionError("unreachable") from None  # _refused always raises
+    except BackendUnavailable as exc:
+        if not exc.unanswered:  # answered (5xx) or never sent: no save to wait for
+            async with store.transaction() as tx:
+                await reports.clear_wait(tx, report.assist_ref)
+        await _server_error(services, store, report, str(exc), clock)
         raise RetryLater(str(exc)) from None
     async with store.transaction() as tx:
         await reports.mark_delivered(
@@ -123,6 +163,52 @@ async def _send(
         raise RetryLater("council gave a token; waiting for its reference", TOKEN_WAIT_S)
     log.info("report %s delivered to %s as %s", report.assist_ref, body, receipt.council_ref)
     return _result(report, receipt.council_ref, body)
+
+
+async def _refused(
+    store: Store, report: ReportRequest, exc: InvalidRequest | NotFound, clock: Callable[[], float]
+) -> None:
+    """Record a definite refusal by what cures it; always raises the outbox outcome."""
+    cure, why, now = cure_for(exc), reasons(exc), clock()
+    async with store.transaction() as tx:
+        await reports.mark_refused_cleanly(tx, report.assist_ref, now)
+        if cure is Cure.CONFIGURATION:
+            await reports.mark_held(tx, report.assist_ref, why, now)
+        elif cure is Cure.REPORT:
+            await reports.mark_rejected(tx, report.assist_ref, why, now)
+        else:
+            await reports.mark_failed(tx, report.assist_ref, why, now, final=False)
+    if cure is Cure.CONFIGURATION:
+        log.error(
+            "report %s held: the council refused it for a reason a settings change cures "
+            "(api key, jurisdiction or service code): %s",
+            report.assist_ref,
+            why,
+        )
+        raise Held(f"held for a configuration fix: {why}")
+    if cure is Cure.REPORT:
+        log.error("report %s refused by the council; staff alerted: %s", report.assist_ref, why)
+        raise PermanentFailure(f"council refused the report: {why}")
+    raise RetryLater(f"council refused for now: {why}")
+
+
+async def _server_error(
+    services: RoutedCouncilServices,
+    store: Store,
+    report: ReportRequest,
+    error: str,
+    clock: Callable[[], float],
+) -> None:
+    async with store.transaction() as tx:
+        alerted = await reports.note_server_error(
+            tx, report.assist_ref, error, clock(), alert_after=services.alert_after
+        )
+    if alerted:
+        log.error(
+            "report %s: the council's server keeps failing; staff alerted: %s",
+            report.assist_ref,
+            error,
+        )
 
 
 async def _resolve(
@@ -141,13 +227,6 @@ async def _resolve(
             tx, report.assist_ref, council_ref=council_ref, token=None, now=clock()
         )
     return _result(report, council_ref, body)
-
-
-async def _failed(
-    store: Store, report: ReportRequest, error: str, clock: Callable[[], float], *, final: bool
-) -> None:
-    async with store.transaction() as tx:
-        await reports.mark_failed(tx, report.assist_ref, error, clock(), final=final)
 
 
 def _result(report: ReportRequest, council_ref: str, body: str) -> dict[str, Any]:

@@ -95,13 +95,14 @@ class HttpCore:
                 if resp.status_code < 500:
                     return resp
                 error: Exception = BackendUnavailable(
-                    f"{method} {path}: HTTP {resp.status_code} {_snippet(resp.text)}"
+                    f"{method} {path}: HTTP {resp.status_code} {_snippet(resp.text)}",
+                    status=resp.status_code,
                 )
                 retryable = idempotent
             except _NOT_SENT as exc:
                 error, retryable = BackendUnavailable(f"{method} {path}: {_name(exc)}"), True
             except httpx.HTTPError as exc:
-                error = BackendUnavailable(f"{method} {path}: {_name(exc)}")
+                error = BackendUnavailable(f"{method} {path}: {_name(exc)}", unanswered=True)
                 retryable = idempotent
             if not retryable or attempt >= self.retry.attempts:
                 raise error

@@ -32,10 +32,13 @@ from assist.backend_client.open311_types import (
     parse_requests,
     parse_services,
     parse_token,
+    refusal_pairs,
 )
 from assist.backend_client.protocol import BackendUnavailable, InvalidRequest, NotFound
 
 Format = Literal["json", "xml"]
+MAX_PAGES = 50
+"""Most pages of `GET requests` read when searching for an earlier POST."""
 
 
 class Open311Client:
@@ -135,8 +138,10 @@ class Open311Client:
         start_date: dt.datetime | None = None,
         end_date: dt.datetime | None = None,
         status: Sequence[str] = (),
+        page: int | None = None,
     ) -> list[ServiceRequest]:
-        """Requests matching GeoReport v2's filters (ids, when given, override the others)."""
+        """Requests matching GeoReport v2's filters (ids, when given, override the others);
+        `page` asks servers that page their answers (a common extension) for that page."""
         params: list[tuple[str, str]] = []
         if service_request_ids:
             params.append(("service_request_id", ",".join(service_request_ids)))
@@ -148,7 +153,32 @@ class Open311Client:
             params.append(("end_date", _w3c(end_date)))
         if status:
             params.append(("status", ",".join(status)))
+        if page is not None:
+            params.append(("page", str(page)))
         return parse_requests(await self._call("GET", "requests", params))
+
+    async def all_requests(
+        self,
+        *,
+        service_code: str | None = None,
+        start_date: dt.datetime | None = None,
+        end_date: dt.datetime | None = None,
+        max_pages: int = MAX_PAGES,
+    ) -> list[ServiceRequest]:
+        """Every page of `GET requests`: pages are asked for until one is empty, repeats the
+        one before (a server that does not page), or `max_pages` have been read."""
+        found: list[ServiceRequest] = []
+        seen: set[str] = set()
+        for page in range(1, max_pages + 1):
+            batch = await self.requests(
+                service_code=service_code, start_date=start_date, end_date=end_date, page=page
+            )
+            new = [r for r in batch if r.service_request_id not in seen]
+            if not new:
+                break
+            found += new
+            seen.update(r.service_request_id for r in new)
+        return found
 
     async def request(self, service_request_id: str) -> ServiceRequest:
         """One request; raises NotFound."""
@@ -202,11 +232,16 @@ class Open311Client:
 
 
 def _error(what: str, resp: httpx.Response, body: Any) -> Exception:
-    pairs = error_pairs(body) or [(str(resp.status_code), " ".join(resp.text.split())[:200])]
+    if body is None:  # unreadable in the chosen format: maybe JSON or HTML anyway
+        try:
+            body = json.loads(resp.text)
+        except ValueError:
+            body = None
+    pairs = refusal_pairs(body, resp.text) or [(str(resp.status_code), "")]
     message = f"{what}: HTTP {resp.status_code}: {pairs[0][1]}"
     if resp.status_code == 404:
         return NotFound(message)
-    return InvalidRequest(message, pairs)
+    return InvalidRequest(message, pairs, status=resp.status_code)
 
 
 def _w3c(when: dt.datetime) -> str:

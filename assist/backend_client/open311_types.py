@@ -8,6 +8,8 @@ BackendUnavailable ("answered nonsense").
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +98,8 @@ class ServiceRequest:
     lat: float | None
     long: float | None
     media_url: str | None
+    attributes: tuple[tuple[str, str], ...] = ()
+    """Attributes, when the server echoes them (not in the spec's list, but common)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,32 @@ def error_pairs(body: Any) -> list[tuple[str, str]]:
     return [(str(e.get("code") or ""), str(e.get("description") or "")) for e in items]
 
 
+def refusal_pairs(body: Any, text: str) -> list[tuple[str, str]]:
+    """A refusal's (code, description) pairs in any shape: the spec's error array, a
+    `{"code": 400, "detail": [...]}` object (or `message`/`error`/`description`), or the
+    words of an HTML or plain-text page; [] when there are no words at all."""
+    pairs = error_pairs(body)
+    if pairs:
+        return pairs
+    if isinstance(body, dict):
+        code = str(body.get("code") or body.get("status") or "")
+        for key in ("detail", "details", "description", "message", "error", "errors"):
+            value = body.get(key)
+            words = (
+                [str(v) for v in value if v is not None]
+                if isinstance(value, list)
+                else [str(value)]
+                if value is not None and not isinstance(value, dict)
+                else []
+            )
+            if words:
+                return [(code, w) for w in words]
+    plain = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split())[:300]
+    return [("", plain)] if plain else []
+
+
 def parse_request(r: dict[str, Any]) -> ServiceRequest:
+    """One service request from a JSON object or its XML equivalent."""
     return ServiceRequest(
         service_request_id=_req_str(r, "service_request_id"),
         status=_str(r.get("status")),
@@ -227,7 +256,21 @@ def parse_request(r: dict[str, Any]) -> ServiceRequest:
         lat=_float(r.get("lat")),
         long=_float(r.get("long")),
         media_url=_str(r.get("media_url")),
+        attributes=_attributes(r.get("attributes")),
     )
+
+
+def _attributes(v: Any) -> tuple[tuple[str, str], ...]:
+    """Echoed attributes: `{"code": "value"}`, or a list of `{code, value}` objects."""
+    if isinstance(v, dict):
+        return tuple((str(k), str(x)) for k, x in v.items() if not isinstance(x, dict | list))
+    if isinstance(v, list):
+        return tuple(
+            (str(a.get("code")), str(a.get("value")))
+            for a in v
+            if isinstance(a, dict) and a.get("code") is not None
+        )
+    return ()
 
 
 # -- tolerant readers: JSON gives numbers and booleans, XML gives strings; nonsense raises ----

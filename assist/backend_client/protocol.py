@@ -27,7 +27,18 @@ class BackendError(Exception):
 
 
 class BackendUnavailable(BackendError):
-    """The system is down, slow, failing or answered nonsense; the request may be retried."""
+    """The system is down, slow, failing or answered nonsense; the request may be retried.
+
+    `status` is the HTTP status when the server answered 5xx (None for timeouts etc.);
+    `unanswered` is True when the request may have reached the server but no answer came
+    (a timeout or a dropped connection), so it may still be at work on it."""
+
+    def __init__(
+        self, message: str = "", status: int | None = None, *, unanswered: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.unanswered = unanswered
 
 
 class NotFound(BackendError):
@@ -39,11 +50,15 @@ class OutsideArea(BackendError):
 
 
 class InvalidRequest(BackendError):
-    """The council refused the request; `errors` holds its (code, description) pairs."""
+    """The council refused the request; `errors` holds its (code, description) pairs and
+    `status` the HTTP status of the refusal, when there was one."""
 
-    def __init__(self, message: str, errors: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self, message: str, errors: list[tuple[str, str]] | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.errors = errors or []
+        self.status = status
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,11 @@ def report_form(
     if lat is None or long is None:
         lat = long = None
     address_string = f"{addr.line}, {addr.postcode}" if addr else report.location_text
-    if addr and report.location_text:
+    # The place always travels in the description too: some servers drop address_string.
+    if report.location_text:
         extra.insert(0, f"where: {report.location_text}")
+    elif address_string:
+        extra.insert(0, f"where: {address_string}")
     return ReportForm(
         lat=lat,
         long=long,

@@ -48,8 +48,25 @@ MIGRATIONS = [
         """,
     ),
 ]
-"""`status`: pending (not yet with the council), open, closed (council's words), rejected
-(the council refused it). `notified_at` is for the notifier that texts the council's reference."""
+"""`status`: pending (not yet with the council), held (refused for a reason a configuration fix
+cures; tried again when settings change and on a schedule), open, closed (council's words),
+rejected (the council refused the report itself). `notified_at` is for the notifier that
+texts the council's reference."""
+
+MIGRATIONS.append(
+    Migration(
+        "reports",
+        2,
+        """
+        ALTER TABLE reports ADD COLUMN staff_alert TEXT;
+        ALTER TABLE reports ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reports ADD COLUMN last_attempt_at REAL
+        """,
+    )
+)
+"""`staff_alert`: why a person must look at this report (refused for itself, or the server
+failing again and again), with the citizen's words; NULL when nothing needs doing.
+`server_errors`: 5xx answers and timeouts in a row. `last_attempt_at`: the latest POST."""
 
 
 def report_to_payload(report: ReportRequest) -> dict[str, Any]:
@@ -225,8 +242,106 @@ async def mark_attempt(tx: Tx, assist_ref: str, now: float) -> None:
     """Note that a POST is about to be sent (so a later attempt knows one may have landed)."""
     await tx.execute(
         "UPDATE reports SET post_attempts = post_attempts + 1,"
-        " first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ? WHERE assist_ref = ?",
-        (now, now, assist_ref.upper()),
+        " first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?, updated_at = ?"
+        " WHERE assist_ref = ?",
+        (now, now, now, assist_ref.upper()),
+    )
+
+
+async def mark_refused_cleanly(tx: Tx, assist_ref: str, now: float) -> None:
+    """The last POST was refused outright (nothing was created): no save to wait for."""
+    await tx.execute(
+        "UPDATE reports SET last_attempt_at = NULL, server_errors = 0, updated_at = ?"
+        " WHERE assist_ref = ?",
+        (now, assist_ref.upper()),
+    )
+
+
+async def clear_wait(tx: Tx, assist_ref: str) -> None:
+    """The last POST was answered (a 5xx) or never sent: the server is not still saving it,
+    so the next attempt need not wait (it still searches first)."""
+    await tx.execute(
+        "UPDATE reports SET last_attempt_at = NULL WHERE assist_ref = ?", (assist_ref.upper(),)
+    )
+
+
+async def mark_held(tx: Tx, assist_ref: str, reason: str, now: float) -> None:
+    """Refused for a reason a configuration fix cures: status `held`, the reason kept."""
+    await tx.execute(
+        "UPDATE reports SET status = 'held', last_error = ?, updated_at = ? WHERE assist_ref = ?",
+        (reason[:500], now, assist_ref.upper()),
+    )
+
+
+async def mark_rejected(tx: Tx, assist_ref: str, reason: str, now: float) -> None:
+    """Refused for the report itself: status `rejected` and a staff alert with the
+    citizen's words, so a person can file it by hand or call them back."""
+    row = await get_report(tx, assist_ref)
+    words = (row or {}).get("description") or ""
+    alert = f"The council refused this report: {reason[:300]}. The citizen said: {words[:600]}"
+    await tx.execute(
+        "UPDATE reports SET status = 'rejected', status_notes = ?, last_error = ?,"
+        " staff_alert = ?, updated_at = ? WHERE assist_ref = ?",
+        (reason[:500], reason[:500], alert, now, assist_ref.upper()),
+    )
+
+
+async def note_server_error(
+    tx: Tx, assist_ref: str, error: str, now: float, *, alert_after: int
+) -> bool:
+    """Count a server error (5xx, timeout) in a row; returns True when this one reaches
+    `alert_after` and a staff alert was raised (the report keeps being retried)."""
+    ref = assist_ref.upper()
+    await tx.execute(
+        "UPDATE reports SET server_errors = server_errors + 1, last_error = ?, updated_at = ?"
+        " WHERE assist_ref = ?",
+        (error[:500], now, ref),
+    )
+    row = await get_report(tx, ref)
+    if row is None or int(row["server_errors"]) < alert_after or row["staff_alert"]:
+        return False
+    await tx.execute(
+        "UPDATE reports SET staff_alert = ? WHERE assist_ref = ?",
+        (
+            f"The council's server failed {row['server_errors']} times in a row: {error[:300]}."
+            f" Still retrying. The citizen said: {str(row['description'])[:600]}",
+            ref,
+        ),
+    )
+    return True
+
+
+async def figures(tx: Tx) -> dict[str, int]:
+    """Counts for supervisors and /metrics: `held` (waiting for a configuration fix),
+    `needs_staff` (a staff alert is open), `pending` (on their way)."""
+    rows = await tx.fetchall(
+        "SELECT status, COUNT(*) AS n FROM reports WHERE council_ref IS NULL GROUP BY status"
+    )
+    by = {str(r["status"]): int(r["n"]) for r in rows}
+    alerts = await tx.fetchone("SELECT COUNT(*) AS n FROM reports WHERE staff_alert IS NOT NULL")
+    return {
+        "held": by.get("held", 0),
+        "pending": by.get("pending", 0),
+        "needs_staff": int(alerts["n"]) if alerts else 0,
+    }
+
+
+async def needing_attention(tx: Tx, limit: int = 100) -> list[Row]:
+    """Reports held for a configuration fix or with a staff alert, newest first."""
+    return await tx.fetchall(
+        "SELECT assist_ref, service, body, status, last_error, staff_alert, post_attempts,"
+        " server_errors, created_at, updated_at FROM reports"
+        " WHERE (status = 'held' AND council_ref IS NULL) OR staff_alert IS NOT NULL"
+        " ORDER BY updated_at DESC LIMIT ?",
+        (limit,),
+    )
+
+
+async def clear_alert(tx: Tx, assist_ref: str, now: float) -> int:
+    """A person dealt with this report's alert; returns rows changed."""
+    return await tx.execute(
+        "UPDATE reports SET staff_alert = NULL, updated_at = ? WHERE assist_ref = ?",
+        (now, assist_ref.strip().upper()),
     )
 
 
@@ -237,7 +352,8 @@ async def mark_delivered(
     await tx.execute(
         "UPDATE reports SET council_ref = COALESCE(?, council_ref), token = COALESCE(?, token),"
         " status = CASE WHEN ? IS NULL THEN status ELSE 'open' END, last_error = NULL,"
-        " updated_at = ? WHERE assist_ref = ?",
+        " server_errors = 0, staff_alert = CASE WHEN status = 'rejected' THEN staff_alert"
+        " ELSE NULL END, updated_at = ? WHERE assist_ref = ?",
         (council_ref, token, council_ref, now, assist_ref.upper()),
     )
 
@@ -263,16 +379,18 @@ async def update_status(
 
 
 async def requeue_undelivered(tx: Tx, now: float | None = None) -> int:
-    """Give up-on outbox rows of reports still `pending` a fresh start; returns how many.
+    """Give up-on and held outbox rows of reports not yet with the council a fresh start;
+    returns how many.
 
-    The outbox stops after its maximum attempts; a report must not be lost to a long outage,
-    so call this at start-up (or from a staff action) to try them again.
+    The outbox stops after its maximum attempts, and parks reports held for a configuration
+    fix; a report must not be lost to a long outage or a wrong setting, so this runs at
+    start-up (settings may have changed), hourly, and from `assist reports retry`.
     """
     t = time.time() if now is None else now
     return await tx.execute(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
-        " WHERE kind = ? AND status = 'failed'"
-        " AND key IN (SELECT assist_ref FROM reports WHERE status = 'pending')",
+        " WHERE kind = ? AND status IN ('failed', 'held')"
+        " AND key IN (SELECT assist_ref FROM reports WHERE status IN ('pending', 'held'))",
         (t, t, OUTBOX_KIND),
     )
 

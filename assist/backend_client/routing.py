@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 
 import httpx
 
 from assist.backend_client import reports
+from assist.backend_client.config import DEFAULT_ROUTES, ServiceRoute, routes_from_settings
 from assist.backend_client.http import RetryPolicy
 from assist.backend_client.info import InfoClient
 from assist.backend_client.open311 import Open311Client
 from assist.backend_client.open311_types import ServiceDefinition, ServiceRequest
+from assist.backend_client.places import coordinates
 from assist.backend_client.protocol import (
     Address,
     BackendError,
@@ -33,7 +36,7 @@ from assist.backend_client.protocol import (
     ReportStatus,
     ServiceInfo,
 )
-from assist.backend_client.report_form import reference_marker, report_form
+from assist.backend_client.report_form import REF_ATTRIBUTE, reference_marker, report_form
 from assist.backend_client.waste import WasteClient
 from assist.settings import Settings
 from assist.store.base import Store
@@ -41,26 +44,25 @@ from assist.store.base import Store
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ServiceRoute:
-    """Where one report service goes: which body, and that body's Open311 service_code."""
-
-    body: str
-    """`county` or `district`."""
-    service_code: str
-    service_name: str
-
-
-DEFAULT_ROUTES: dict[str, ServiceRoute] = {
-    "report_pothole": ServiceRoute("county", "HW-POT", "Pothole or damaged road"),
-    "report_streetlight": ServiceRoute("county", "SL-FAULT", "Street light fault"),
-    "missed_bin": ServiceRoute("district", "WS-MISSED", "Missed bin collection"),
-    "report_flytipping": ServiceRoute("district", "ENV-FLY", "Fly-tipping"),
-}
-"""Intent -> route for the reference council; a real council's codes replace these."""
-
 SEARCH_MARGIN = dt.timedelta(hours=1)
 """Widening of the search window for an earlier POST (clock differences, slow servers)."""
+
+
+RECEIVED = "received"
+"""The status of a report Assist holds that the council has not accepted yet (prompt
+`status.received`: "received, and on its way to the council", in each language)."""
+
+
+def carries_reference(r: ServiceRequest, assist_ref: str) -> bool:
+    """True when a council request carries this Assist reference, in its description (the
+    marker, or the bare reference) or in an echoed `assist_ref` attribute."""
+    ref = assist_ref.upper()
+    text = (r.description or "").upper()
+    if reference_marker(ref).upper() in text or re.search(
+        rf"(?<![A-Z0-9-]){re.escape(ref)}(?![A-Z0-9])", text
+    ):
+        return True
+    return any(code == REF_ATTRIBUTE and value.upper() == ref for code, value in r.attributes)
 
 
 class RoutedCouncilServices:
@@ -79,6 +81,8 @@ class RoutedCouncilServices:
         store: Store | None = None,
         send_address_id: bool = True,
         clock: Callable[[], float] = time.time,
+        settle_s: float = 35.0,
+        alert_after: int = 6,
     ) -> None:
         missing = {r.body for r in routes.values()} - set(bodies)
         if missing:
@@ -90,6 +94,11 @@ class RoutedCouncilServices:
         self.store = store
         self.send_address_id = send_address_id
         self.clock = clock
+        self.settle_s = settle_s
+        """After an unanswered POST, how long before a new one may be sent (the timeout
+        plus the server's own saving time)."""
+        self.alert_after = alert_after
+        """Server errors in a row on one report before staff are alerted."""
         self._definitions: dict[tuple[str, str], ServiceDefinition | None] = {}
 
     @classmethod
@@ -102,28 +111,37 @@ class RoutedCouncilServices:
         district_url: str | None = None,
         waste_url: str | None = None,
         info_url: str | None = None,
-        routes: Mapping[str, ServiceRoute] = DEFAULT_ROUTES,
+        routes: Mapping[str, ServiceRoute] | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         send_address_id: bool | None = None,
+        embedded_transport: httpx.AsyncBaseTransport | None = None,
     ) -> RoutedCouncilServices:
         """Build from Settings; explicit URLs win, then settings, then the embedded council
-        at `{public_url}/council/...`. Address ids (from the waste API) are sent to Open311
-        only when `send_address_id`, by default only when both are the embedded council's."""
+        at `{public_url}/council/...` (reached through `embedded_transport` when given, so a
+        partly configured process does not depend on `assist serve`). Routes default to
+        `routes_from_settings`. Address ids (from the waste API) are sent to Open311 only
+        when `send_address_id`, by default only when both are the embedded council's."""
         embedded = settings.public_url.rstrip("/") + "/council"
         shared = settings.council_open311_url or f"{embedded}/open311/v2"
         waste_base = waste_url or settings.waste_api_url or f"{embedded}/waste"
         key = settings.council_api_key.get_secret_value()
         timeout = settings.backend_timeout_s
 
+        def via(url: str) -> httpx.AsyncBaseTransport | None:
+            if embedded_transport is not None and url.startswith(embedded + "/"):
+                return embedded_transport
+            return transport
+
         def open311(url: str, jurisdiction: str) -> Open311Client:
             return Open311Client(
                 url,
                 jurisdiction_id=jurisdiction,
                 api_key=key,
+                format=settings.open311_format,
                 timeout_s=timeout,
                 retry=retry,
-                transport=transport,
+                transport=via(url),
             )
 
         bodies = {
@@ -138,13 +156,17 @@ class RoutedCouncilServices:
         info_base = info_url or settings.info_url or f"{embedded}/info"
         return cls(
             bodies=bodies,
-            waste=WasteClient(waste_base, timeout_s=timeout, retry=retry, transport=transport),
-            info=InfoClient(info_base, timeout_s=timeout, retry=retry, transport=transport),
-            routes=routes,
+            waste=WasteClient(
+                waste_base, timeout_s=timeout, retry=retry, transport=via(waste_base)
+            ),
+            info=InfoClient(info_base, timeout_s=timeout, retry=retry, transport=via(info_base)),
+            routes=routes if routes is not None else routes_from_settings(settings),
             store=store,
             send_address_id=send_address_id
             if send_address_id is not None
             else (waste_base == f"{embedded}/waste" and shared == f"{embedded}/open311/v2"),
+            settle_s=timeout + settings.open311_save_wait_s,
+            alert_after=settings.report_alert_after,
         )
 
     async def aclose(self) -> None:
@@ -155,14 +177,54 @@ class RoutedCouncilServices:
         await self.info.aclose()
 
     async def health(self) -> str:
-        """`ok` when every body's Open311 discovery answers, else `down: <bodies>`."""
+        """`ok` when every body's Open311 `services` answers (many servers have no
+        discovery), else `down: <bodies>`; held reports are named after `ok`."""
         down = []
         for body, client in self.bodies.items():
             try:
-                await client.discovery()
+                await client.services()
             except BackendError:
                 down.append(body)
-        return f"down: {', '.join(down)}" if down else "ok"
+        if down:
+            return f"down: {', '.join(down)}"
+        held = await self.held_count()
+        return f"ok; {held} reports held for a configuration fix" if held else "ok"
+
+    async def held_count(self) -> int:
+        """How many reports wait for a configuration fix (0 without a store)."""
+        if self.store is None:
+            return 0
+        async with self.store.transaction() as tx:
+            return (await reports.figures(tx))["held"]
+
+    async def check_configuration(self) -> list[str]:
+        """Problems with the routes against each server's `services`, in words that say what
+        to change; [] when every service code is offered. A server that cannot be asked is
+        named as such (it is not a configuration problem yet)."""
+        problems: list[str] = []
+        for body, client in self.bodies.items():
+            wanted = {s: r for s, r in self.routes.items() if r.body == body}
+            if not wanted:
+                continue
+            try:
+                offered = {s.service_code for s in await client.services()}
+            except InvalidRequest as exc:
+                problems.append(
+                    f"{body} Open311 server {client.base_url} refused `services` "
+                    f"(jurisdiction_id {client.jurisdiction_id!r}): {exc}"
+                )
+                continue
+            except BackendError as exc:
+                problems.append(f"{body} Open311 server {client.base_url} did not answer: {exc}")
+                continue
+            for service, route in sorted(wanted.items()):
+                if route.service_code not in offered:
+                    problems.append(
+                        f"ASSIST_SERVICE_CODES: {service}={route.service_code} is not offered "
+                        f"by the {body} server {client.base_url} (it offers: "
+                        f"{', '.join(sorted(offered)) or 'nothing'})"
+                    )
+        return problems
 
     # -- CouncilServices ----------------------------------------------------------------------
 
@@ -209,6 +271,10 @@ class RoutedCouncilServices:
         form = report_form(
             report, await self._definition(route), send_address_id=self.send_address_id
         )
+        if form.lat is None and report.address is None and report.location_text:
+            point = await coordinates(report.location_text, self.waste.find_addresses)
+            if point is not None:
+                form = replace(form, lat=point[0], long=point[1])
         created = await client.create_request(
             route.service_code,
             lat=form.lat,
@@ -245,17 +311,17 @@ class RoutedCouncilServices:
         route = self.route(report.service)
         now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
         start = (since or now - dt.timedelta(days=1)) - SEARCH_MARGIN
-        marker = reference_marker(report.assist_ref)
+        end = max(now, since or now) + SEARCH_MARGIN
         try:
-            found = await self.bodies[route.body].requests(
-                service_code=route.service_code, start_date=start, end_date=now + SEARCH_MARGIN
+            found = await self.bodies[route.body].all_requests(
+                service_code=route.service_code, start_date=start, end_date=end
             )
         except (InvalidRequest, NotFound) as exc:
             log.warning(
                 "cannot search %s for %s (%s); sending anyway", route.body, report.assist_ref, exc
             )
             return None
-        return next((r for r in found if marker in (r.description or "")), None)
+        return next((r for r in found if carries_reference(r, report.assist_ref)), None)
 
     async def report_status(self, reference: str) -> ReportStatus:
         """A report's status by council reference, or by Assist reference when a store is
@@ -278,18 +344,9 @@ class RoutedCouncilServices:
         route = self.routes.get(str(row["service"]))
         name = route.service_name if route else str(row["service"])
         if council_ref is None:
-            rejected = row["status"] == "rejected"
-            return ReportStatus(
-                assist_ref,
-                "closed" if rejected else "open",
-                name,
-                status_notes=(
-                    f"The council could not accept this report: {row['status_notes']}"
-                    if rejected
-                    else "Received by Assist; being passed to the council."
-                ),
-                assist_ref=assist_ref,
-            )
+            # Not accepted by the council (yet): never "closed", never the server's words.
+            # The citizen hears it is received and on its way; staff see why in the console.
+            return ReportStatus(assist_ref, RECEIVED, name, assist_ref=assist_ref)
         status = await self._status_from_council(str(council_ref), [str(row["body"])])
         if self.store is not None:
             async with self.store.transaction() as tx:

@@ -1,4 +1,9 @@
-"""Read GeoReport v2 XML into the same shapes as its JSON (lists, dicts, strings)."""
+"""Read GeoReport v2 XML into the same shapes as its JSON (lists, dicts, strings).
+
+Repeated elements are a list whatever their parent is called: servers differ in the root
+they use (`<service_requests>` in the spec, `<requests>` in others), and a dict would keep
+only the last item.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ LISTS = {
     "endpoints": "endpoint",
     "formats": "format",
 }
+ITEMS = set(LISTS.values())
+"""Element names that are always list items, even when there is only one."""
 
 
 def parse(text: str) -> Any:
@@ -42,4 +49,15 @@ def _convert(el: ET.Element) -> Any:
     if not children:
         text = (el.text or "").strip()
         return text or None
-    return {child.tag: _convert(child) for child in children}
+    tags = {child.tag for child in children}
+    if len(tags) == 1 and (len(children) > 1 or children[0].tag in ITEMS):
+        return [_convert(child) for child in children]
+    out: dict[str, Any] = {}
+    for child in children:
+        value = _convert(child)
+        if child.tag in out:  # a repeated element among others: keep every one
+            prev = out[child.tag]
+            out[child.tag] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[child.tag] = value
+    return out

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from assist.backend_client.protocol import BackendError
+from assist.backend_client.upkeep import reports_needing_attention
 from assist.handoff import agents as agents_mod
 from assist.handoff import auth, for_citizen, replies, stats
 from assist.handoff.api import create_api_router
@@ -364,6 +365,7 @@ def _pages() -> APIRouter:
         now = console.clock()
         async with console.store.transaction() as tx:
             figures = await stats.figures(tx, now - 24 * 3600, now)
+        report_rows = await reports_needing_attention(console.store)
         p = request.query_params
         try:
             rate = float(p.get("contacts_per_hour") or round(figures.arrivals_per_hour, 1))
@@ -398,6 +400,7 @@ def _pages() -> APIRouter:
             agents=agents,
             target=target,
             calc_error=calc_error,
+            report_rows=report_rows,
         )
 
     return router

@@ -371,3 +371,17 @@ async def erase_core(tx: Tx, who: str) -> int:
     n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
     n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
     return n
+
+
+MIGRATIONS.append(
+    Migration(
+        "core",
+        4,
+        """
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until REAL;
+        """,
+    )
+)
+"""An outbox row is claimed by one worker (`claimed_by`) until `lease_until`; a worker that
+dies leaves a lease that runs out, and another worker takes the row over (`assist.outbox`)."""

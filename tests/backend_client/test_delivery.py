@@ -228,32 +228,39 @@ async def test_a_500_before_saving_is_retried_into_exactly_one_report(
     assert len(council_requests(server.url)) == 1 and posts(faulty) == 2
 
 
-async def test_a_refused_report_fails_for_good_and_says_why(
+async def test_a_refused_report_fails_for_good_and_staff_get_the_citizens_words(
     assist: Assist, server: LiveServer
 ) -> None:
-    """A report the council refuses (no bin given) is not retried; its status says why."""
+    """A report the council refuses for itself (no bin given) is not retried; staff get an
+    alert with the citizen's words; the citizen hears "received", never "closed" or the
+    server's text."""
     await assist.queue(ReportRequest("missed_bin", "Missed", "AS-NOBIN", address=MILL_ROAD))
     await assist.run()
     row = await assist.outbox("AS-NOBIN")
     assert row["status"] == "failed" and "attribute[bin]" in row["last_error"]
+    rec = await assist.report("AS-NOBIN")
+    assert rec["status"] == "rejected"
+    assert "attribute[bin]" in rec["staff_alert"] and "Missed" in rec["staff_alert"]
     status = await assist.services.report_status("AS-NOBIN")
-    assert status.status == "closed" and status.status_notes
-    assert "could not accept" in status.status_notes
+    assert (status.status, status.status_notes) == ("received", None)
     assert council_requests(server.url) == []
 
 
-async def test_a_wrong_api_key_is_kept_for_later_not_rejected(
+async def test_a_wrong_api_key_is_held_for_a_fix_not_rejected(
     tmp_path: Path, server: LiveServer
 ) -> None:
-    """403 (a configuration problem) keeps the report pending for a retry after the fix."""
+    """403 (a configuration problem) holds the report for a retry after the fix."""
     app = create_council_app(tmp_path / "other.db", "another-key")
     with LiveServer(app) as other:
         a = await open_assist(tmp_path, other.url)
         try:
             await a.queue(MISSED)
             await a.run()
-            assert (await a.outbox("AS-7K2M9Q"))["status"] == "pending"
-            assert (await a.report("AS-7K2M9Q"))["status"] == "pending"
+            assert (await a.outbox("AS-7K2M9Q"))["status"] == "held"
+            rec = await a.report("AS-7K2M9Q")
+            assert rec["status"] == "held" and rec["staff_alert"] is None
+            async with a.store.transaction() as tx:
+                assert (await reports.figures(tx))["held"] == 1
         finally:
             await a.close()
 

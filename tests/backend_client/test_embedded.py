@@ -108,7 +108,7 @@ async def test_in_process_transport_needs_no_running_server(
 async def test_status_of_a_report_still_in_the_outbox(
     services: RoutedCouncilServices, store: SQLiteStore
 ) -> None:
-    """An Assist reference the engine has only queued reads as open, being passed on."""
+    """An Assist reference the engine has only queued reads as received, being passed on."""
     report = ReportRequest("report_streetlight", "Light flickering", "AS-Q1", lat=52.2, long=0.12)
     async with store.transaction() as tx:
         await enqueue_outbox(
@@ -118,5 +118,5 @@ async def test_status_of_a_report_still_in_the_outbox(
             payload={**reports.report_to_payload(report), "channel": "web"},
         )
     status = await services.report_status("as-q1")
-    assert (status.status, status.assist_ref, status.council_ref) == ("open", "AS-Q1", None)
+    assert (status.status, status.assist_ref, status.council_ref) == ("received", "AS-Q1", None)
     assert status.service_name == "Street light fault"

@@ -202,8 +202,8 @@ async def test_status_by_council_and_assist_reference(
             tx, report, session_id="s1", channel="sms", citizen_number="+447700900123"
         )
     pending = await services.report_status("as-stat1")
-    assert (pending.status, pending.council_ref) == ("open", None)
-    assert pending.status_notes and "council" in pending.status_notes
+    # Not with the council yet: "received" (on its way), never a server's words (issue 14).
+    assert (pending.status, pending.council_ref, pending.status_notes) == ("received", None, None)
     receipt = await services.create_report(report)
     assert receipt.council_ref is not None
     async with store.transaction() as tx:
