@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from assist.backend_client.protocol import REPORT_SERVICES, Address, ReportRequest
+from assist.store import core
 from assist.store.base import Migration, Row, Tx
 from assist.store.core import enqueue_outbox
 
@@ -204,11 +205,21 @@ async def get_report(tx: Tx, assist_ref: str) -> Row | None:
     )
 
 
+async def with_council_ref(tx: Tx, channels: tuple[str, ...]) -> list[Row]:
+    """Reports made on these channels that the council has accepted and whose citizen can
+    still be texted (a number is kept), oldest first."""
+    marks = ",".join("?" for _ in channels)
+    return await tx.fetchall(
+        "SELECT * FROM reports WHERE citizen_number IS NOT NULL AND council_ref IS NOT NULL"
+        f" AND channel IN ({marks}) ORDER BY created_at",
+        channels,
+    )
+
+
 async def queued_report(tx: Tx, assist_ref: str) -> Row | None:
     """A report still only in the outbox, shaped like a `reports` row (status `pending`)."""
-    queued = await tx.fetchone(
-        "SELECT payload, session_id, created_at FROM outbox WHERE kind = ? AND key IN (?, ?)",
-        (OUTBOX_KIND, assist_ref.strip(), assist_ref.strip().upper()),
+    queued = await core.outbox_item(
+        tx, OUTBOX_KIND, [assist_ref.strip(), assist_ref.strip().upper()]
     )
     if queued is None:
         return None
@@ -387,12 +398,13 @@ async def requeue_undelivered(tx: Tx, now: float | None = None) -> int:
     start-up (settings may have changed), hourly, and from `assist reports retry`.
     """
     t = time.time() if now is None else now
-    return await tx.execute(
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
-        " WHERE kind = ? AND status IN ('failed', 'held')"
-        " AND key IN (SELECT assist_ref FROM reports WHERE status IN ('pending', 'held'))",
-        (t, t, OUTBOX_KIND),
-    )
+    refs = [
+        str(r["assist_ref"])
+        for r in await tx.fetchall(
+            "SELECT assist_ref FROM reports WHERE status IN ('pending', 'held')"
+        )
+    ]
+    return await core.restart_outbox(tx, OUTBOX_KIND, refs, ("failed", "held"), t)
 
 
 async def purge_reports(tx: Tx, cutoff: float) -> int:
@@ -412,8 +424,10 @@ async def purge_reports(tx: Tx, cutoff: float) -> int:
 
 async def erase_reports(tx: Tx, who: str) -> int:
     """Erasure: forget one citizen's number and words on every report they made."""
+    sessions = [str(s["id"]) for s in await core.sessions_of(tx, who)]
+    marks = ",".join("?" for _ in sessions) or "NULL"
     return await tx.execute(
         "UPDATE reports SET citizen_number = NULL, description = '', session_id = NULL"
-        " WHERE citizen_number = ? OR session_id IN (SELECT id FROM sessions WHERE sender = ?)",
-        (who, who),
+        f" WHERE citizen_number = ? OR session_id IN ({marks})",
+        (who, *sessions),
     )

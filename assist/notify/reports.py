@@ -35,16 +35,27 @@ async def _language(tx: Tx, session_id: str | None) -> str:
 
 
 async def _open_reports(store: Store, limit: int) -> list[Row]:
-    marks = ",".join("?" for _ in TEXTED_CHANNELS)
+    """Reports to check with the council, least recently checked first, each with what the
+    citizen was last told (`ref_sent`, `last_status`, `last_notes`); closed ones are done."""
     async with store.transaction() as tx:
-        return await tx.fetchall(
-            "SELECT r.*, COALESCE(s.ref_sent, 0) AS ref_sent, s.last_status, s.last_notes"
-            " FROM reports r LEFT JOIN notify_report_state s ON s.assist_ref = r.assist_ref"
-            f" WHERE r.citizen_number IS NOT NULL AND r.channel IN ({marks})"
-            " AND r.council_ref IS NOT NULL AND COALESCE(s.closed, 0) = 0"
-            " ORDER BY COALESCE(s.checked_at, 0), r.created_at LIMIT ?",
-            (*TEXTED_CHANNELS, limit),
+        reports = await reports_table.with_council_ref(tx, TEXTED_CHANNELS)
+        told = {r["assist_ref"]: r for r in await tx.fetchall("SELECT * FROM notify_report_state")}
+    out: list[Row] = []
+    for r in reports:
+        state = told.get(r["assist_ref"], {})
+        if state.get("closed"):
+            continue
+        out.append(
+            {
+                **r,
+                "ref_sent": state.get("ref_sent") or 0,
+                "last_status": state.get("last_status"),
+                "last_notes": state.get("last_notes"),
+                "_checked_at": state.get("checked_at") or 0,
+            }
         )
+    out.sort(key=lambda r: (r["_checked_at"], r["created_at"]))
+    return out[:limit]
 
 
 async def poll_reports(

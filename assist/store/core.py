@@ -338,6 +338,36 @@ async def texts_queued_for(tx: Tx, number: str, after_id: int = 0) -> list[str]:
     return [str(json.loads(r["payload"]).get("text", "")) for r in rows]
 
 
+async def outbox_item(tx: Tx, kind: str, keys: list[str]) -> Row | None:
+    """The outbox row of this kind with any of these keys (payload, session_id, created_at,
+    status), or None."""
+    marks = ",".join("?" for _ in keys)
+    return await tx.fetchone(
+        "SELECT payload, session_id, created_at, status FROM outbox"
+        f" WHERE kind = ? AND key IN ({marks})",
+        (kind, *keys),
+    )
+
+
+async def restart_outbox(
+    tx: Tx, kind: str, keys: list[str], statuses: tuple[str, ...], now: float
+) -> int:
+    """Give the outbox rows of this kind and these keys that are in `statuses` a fresh start
+    (pending, no attempts, due now); returns how many."""
+    n = 0
+    status_marks = ",".join("?" for _ in statuses)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        marks = ",".join("?" for _ in chunk)
+        n += await tx.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,"
+            f" updated_at = ? WHERE kind = ? AND status IN ({status_marks})"
+            f" AND key IN ({marks})",
+            (now, now, kind, *statuses, *chunk),
+        )
+    return n
+
+
 # --------------------------------------------------------------- retention and erasure
 
 
