@@ -72,9 +72,9 @@ class InMemoryCouncilServices:
 
     async def report_status(self, reference: str) -> ReportStatus:
         self._check()
-        ref = reference.strip().upper()
+        ref = reference.strip().casefold()
         for council_ref, (req, status) in self.reports.items():
-            if ref in (council_ref, req.assist_ref.upper()):
+            if ref in (council_ref.casefold(), req.assist_ref.casefold()):
                 return status
         raise NotFound(reference)
 

@@ -265,6 +265,29 @@ async def test_status_by_reference(engine: Engine, council: InMemoryCouncilServi
     assert "it is open" in texts(actions)
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["qq73dram", "it's QQ73DRAM", "my reference is qq73dram.", "q q seven three d r a m"],
+)
+async def test_status_by_a_council_reference_of_any_shape(
+    engine: Engine, council: InMemoryCouncilServices, said: str
+) -> None:
+    """A council's own reference (letters and digits, any case, typed or spelled out) is
+    understood, not met with "Sorry, I didn't catch the reference"."""
+    from assist.backend_client.protocol import ReportRequest, ReportStatus
+
+    council.reports["qq73dram"] = (
+        ReportRequest("report_pothole", "hole", "AS-QQ73DR"),
+        ReportStatus("qq73dram", "open", "report_pothole"),
+    )
+    s = new_session()
+    await engine.start(s)
+    await say(engine, s, "what's happening with my report")
+    actions = await say(engine, s, said)
+    assert "it is open" in texts(actions)
+    assert "didn't catch" not in texts(actions)
+
+
 async def test_status_unknown_reference_is_said_kindly(engine: Engine) -> None:
     """An unknown reference gets a plain answer, not an error."""
     s = new_session()
