@@ -37,10 +37,6 @@ ALLOWED: dict[str, str] = {
     "errors are the council's Open311 data, not Assist's prompts",
     "assist/dialogue/vocabulary.py": "the one table of words people say (recognised, not said) "
     "and of language names as people type them",
-    "assist/ivr/speech/grammar.py": "universal words recognised (not said); the word tables are "
-    "merged in a later step",
-    "assist/ivr/twilio/twiml.py": "universal words recognised (not said); the word tables are "
-    "merged in a later step",
     "assist/dialogue/lint.py": "SAMPLES: example values the linter fills into prompts to "
     "measure them",
     "assist/settings.py": "the default call_cost sentence is council configuration, set per "
