@@ -41,12 +41,8 @@ ALLOWED: dict[str, str] = {
     "measure them",
     "assist/settings.py": "the default call_cost sentence is council configuration, set per "
     "deployment (field descriptions are excluded by rule)",
-    "assist/handoff/console.py": "staff console notices (English-only staff pages); moving the "
-    "console's words to prompts is a later step",
     "assist/handoff/for_citizen.py": "transcript notes of actions staff took (the staff "
     "member's voice, English like the console); a later step",
-    "assist/backend_client/routing.py": "status notes stored with a report for the council "
-    "back end (data, not a prompt)",
 }
 """Path (file, or folder ending in /) relative to the repository -> why its words may stay."""
 
