@@ -33,39 +33,12 @@ from assist.dialogue.types import (
     action_from_dict,
     action_to_dict,
 )
-from assist.dialogue.vocabulary import fold
+from assist.dialogue.vocabulary import GREETINGS, fold
 from assist.metrics import Metrics
 from assist.store import core
 from assist.store.base import Row, Store, Tx
 
 log = logging.getLogger(__name__)
-
-GREETINGS = frozenset(
-    {
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "start",
-        "czesc",
-        "dzien dobry",
-        "witam",
-        "labas",
-        "laba diena",
-        "sveiki",
-        "buna",
-        "buna ziua",
-        "salut",
-        "ola",
-        "bom dia",
-        "boa tarde",
-        "boa noite",
-    }
-)
-"""A first message that only says hello: answered with the greeting and the menu."""
 
 
 class HandoffQueue(Protocol):

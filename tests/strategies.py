@@ -75,3 +75,12 @@ REPORTS = st.builds(
     last_name=st.none() | _TEXT,
 )
 """Problem reports as the assistant or staff might file them (any text, any place)."""
+
+FOLDABLE = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="aąćęłńóśźżėįšųūžčăâîșțãõçáéíóúàêôßøæœđı'’‘ʼ -_.!?İǅℌŉ", max_size=40),
+    PHRASES,
+)
+"""Text for `fold`: anything, and text dense in diacritics, apostrophes and odd capitals."""
+APOSTROPHES = st.sampled_from(["'", "’", "‘", "ʼ", ""])
+"""The apostrophes people type (straight, curly, modifier) and none at all."""

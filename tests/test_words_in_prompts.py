@@ -37,20 +37,12 @@ ALLOWED: dict[str, str] = {
     "errors are the council's Open311 data, not Assist's prompts",
     "assist/dialogue/vocabulary.py": "the one table of words people say (recognised, not said) "
     "and of language names as people type them",
-    "assist/ivr/speech/grammar.py": "universal words recognised (not said); the word tables are "
-    "merged in a later step",
-    "assist/ivr/twilio/twiml.py": "universal words recognised (not said); the word tables are "
-    "merged in a later step",
     "assist/dialogue/lint.py": "SAMPLES: example values the linter fills into prompts to "
     "measure them",
     "assist/settings.py": "the default call_cost sentence is council configuration, set per "
     "deployment (field descriptions are excluded by rule)",
-    "assist/handoff/console.py": "staff console notices (English-only staff pages); moving the "
-    "console's words to prompts is a later step",
     "assist/handoff/for_citizen.py": "transcript notes of actions staff took (the staff "
     "member's voice, English like the console); a later step",
-    "assist/backend_client/routing.py": "status notes stored with a report for the council "
-    "back end (data, not a prompt)",
 }
 """Path (file, or folder ending in /) relative to the repository -> why its words may stay."""
 

@@ -39,7 +39,7 @@ from assist.dialogue.types import (
     action_to_dict,
 )
 from assist.dialogue.understanding import chosen_language, maybe_switch_language, set_language
-from assist.dialogue.vocabulary import LANGUAGE_NAMES, OPTION_OF
+from assist.dialogue.vocabulary import OPTION_OF
 from assist.hours import describe, spoken_time
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ class Engine:
                 Ask(
                     self.prompts.get(t.lang, "language.menu"),
                     options=tuple(
-                        Option(str(i + 1), LANGUAGE_NAMES[lang]) for i, lang in enumerate(others)
+                        Option(str(i + 1), self.prompts.get(lang, "language.name"))
+                        for i, lang in enumerate(others)
                     ),
                     step="_language.choose",
                 )

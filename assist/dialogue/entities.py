@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
-ASSIST_REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-"""Characters of an Assist reference after `AS-` (no 0/O, 1/I: easy to read out)."""
+from assist.backend_client.references import REF_ALPHABET
+from assist.dialogue.vocabulary import SPOKEN_DIGITS, fold
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][ABD-HJLNP-UW-Z]{2})\b", re.I)
 _POSTCODE_COMPACT = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][ABD-HJLNP-UW-Z]{2})", re.I)
-_ASSIST_REF = re.compile(rf"\bAS([- ]?)([{ASSIST_REF_ALPHABET}]{{6}})\b", re.I)
-_ASSIST_REF_COMPACT = re.compile(rf"AS([{ASSIST_REF_ALPHABET}]{{6}})", re.I)
+_ASSIST_REF = re.compile(rf"\bAS([- ]?)([{REF_ALPHABET}]{{6}})\b", re.I)
+_ASSIST_REF_COMPACT = re.compile(rf"AS([{REF_ALPHABET}]{{6}})", re.I)
 _COUNCIL_REF = re.compile(r"(?<![\d+])([1-9]\d{4,9})(?!\d)")
-
-_SPOKEN_DIGITS = {
-    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
 
 _NOT_A_BIN = re.compile(r"\b(blue ?badge|black ?bags?|blue ?light)\b")
 
-# Stems after accent folding (see `_fold`); each language's inflected forms of the colour.
+# Stems after `fold` (no accents); each language's inflected forms of the colour.
 _COLOURS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "black",
@@ -71,12 +65,6 @@ _RISK_CUES = re.compile(
 )  # fmt: skip
 
 
-def _fold(text: str) -> str:
-    lowered = text.lower().replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def normalise_postcode(raw: str) -> str | None:
     """Return `raw` as a UK postcode in the standard form ("CB1 2AD"), or None if it is not one."""
     compact = re.sub(r"\s+", "", raw).upper()
@@ -88,7 +76,7 @@ def normalise_postcode(raw: str) -> str | None:
 
 def _spoken_runs(text: str, max_tokens: int = 8) -> list[str]:
     """Joined runs of short tokens, for speech like "c b one two a d" or "a s 7 k 3 m 9 q"."""
-    tokens = [_SPOKEN_DIGITS.get(t, t) for t in re.findall(r"[a-z0-9]+", text.lower())]
+    tokens = [SPOKEN_DIGITS.get(t, t) for t in re.findall(r"[a-z0-9]+", text.lower())]
     runs = []
     for start in range(len(tokens)):
         for end in range(start + 2, min(len(tokens), start + max_tokens) + 1):
@@ -134,7 +122,7 @@ def _reference(text: str) -> tuple[str, str] | None:
 
 
 def _bin_colour(text: str) -> str | None:
-    folded = _NOT_A_BIN.sub(" ", _fold(text))
+    folded = _NOT_A_BIN.sub(" ", fold(text))
     best: tuple[int, str] | None = None
     for colour, pattern in _COLOURS:
         match = pattern.search(folded)
@@ -150,7 +138,7 @@ def risk_cues(text: str) -> list[str]:
     Classifiers use them as a safety net towards `safeguarding`, where a false alarm (an
     urgent person) costs far less than a miss.
     """
-    folded = " ".join(re.sub(r"[^a-z0-9]+", " ", _fold(text)).split())
+    folded = fold(text)
     return [m.group(0) for m in _RISK_CUES.finditer(folded)]
 
 

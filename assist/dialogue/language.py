@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Collection
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
+
+from assist.dialogue.vocabulary import LANGUAGE_LEAD_INS, LANGUAGE_OF, fold
 
 DetectorFactory.seed = 0  # deterministic: the same text always gets the same answer
 
@@ -18,29 +19,7 @@ MIN_PROBABILITY = 0.9
 
 _lock = threading.Lock()  # langdetect's factory is a global; first use loads its profiles
 
-# Folded (lowercase, no accents) names and phrases by which people choose a language.
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "en": ("english", "in english", "angielski", "po angielsku", "anglu", "angliskai",
-           "engleza", "englezeste", "ingles", "em ingles"),
-    "pl": ("polski", "polsku", "po polsku", "polish", "jezyk polski", "polska", "lenkiskai",
-           "poloneza", "polaco", "em polaco"),
-    "lt": ("lietuviskai", "lietuviu", "lietuviu kalba", "lithuanian", "litewski",
-           "po litewsku", "lituaniana", "lituano"),
-    "ro": ("romana", "romaneste", "in romana", "limba romana", "romanian", "rumunski",
-           "po rumunsku", "rumuniskai", "romeno"),
-    "pt": ("portugues", "em portugues", "portuguese", "portugalski", "po portugalsku",
-           "portugaliskai", "portugheza", "brasileiro"),
-}  # fmt: skip
-_LEAD_INS = ("i speak", "speak", "can we speak", "can i speak", "can we do this in", "in",
-             "please", "prosze", "prasau", "va rog", "por favor", "mowie", "falo", "vorbesc",
-             "kalbu", "language", "jezyk", "kalba", "limba", "lingua")  # fmt: skip
-
-
-def _fold(text: str) -> str:
-    lowered = text.lower().replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z]+", " ", plain).strip()
+_LEAD_INS = tuple(sorted({fold(lead) for lead in LANGUAGE_LEAD_INS}, key=len, reverse=True))
 
 
 def explicit_language_choice(text: str) -> str | None:
@@ -49,17 +28,13 @@ def explicit_language_choice(text: str) -> str | None:
     "I speak Polish"), else None. Longer sentences that merely mention a language are not
     a choice.
     """
-    folded = _fold(text)
+    folded = fold(text)
     if not folded or len(folded.split()) > 5:
         return None
     rest = folded
-    for lead in sorted(_LEAD_INS, key=len, reverse=True):
+    for lead in _LEAD_INS:
         rest = re.sub(rf"\b{lead}\b", " ", rest)
-    rest = " ".join(rest.split())
-    for code, names in _CHOICES.items():
-        if folded in names or rest in names:
-            return code
-    return None
+    return LANGUAGE_OF.get(folded) or LANGUAGE_OF.get(" ".join(rest.split()))
 
 
 def warm_up() -> None:

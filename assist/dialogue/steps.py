@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from assist.backend_client.protocol import BackendError, NotFound, OutsideArea
+from assist.backend_client.protocol import Address, BackendError, NotFound, OutsideArea
 from assist.dialogue import calls
 from assist.dialogue.commands import Command
 from assist.dialogue.flows import StepSpec
@@ -263,6 +263,18 @@ async def enter(t: Turn, flow: str, step_name: str, record: bool = True, depth: 
         s.status = Status.ENDED
 
 
+def address_dict(a: Address) -> dict[str, Any]:
+    """An address as the engine keeps it in a session (and puts in report payloads)."""
+    return {
+        "id": a.id,
+        "line": a.line,
+        "postcode": a.postcode,
+        "district": a.district,
+        "lat": a.lat,
+        "long": a.long,
+    }
+
+
 async def lookup_addresses(t: Turn, step: StepSpec, go: Go) -> None:
     """Look up the addresses at the postcode collected and offer them (or say why not)."""
     s = t.session
@@ -288,21 +300,7 @@ async def lookup_addresses(t: Turn, step: StepSpec, go: Go) -> None:
         s.degraded = True
         await go("common.unavailable")
         return
-    await offer_addresses(
-        t,
-        step,
-        [
-            {
-                "id": a.id,
-                "line": a.line,
-                "postcode": a.postcode,
-                "district": a.district,
-                "lat": a.lat,
-                "long": a.long,
-            }
-            for a in found
-        ],
-    )
+    await offer_addresses(t, step, [address_dict(a) for a in found])
 
 
 async def offer_addresses(t: Turn, step: StepSpec, found: list[dict[str, Any]]) -> None:

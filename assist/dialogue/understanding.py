@@ -13,7 +13,7 @@ from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.references import find_postcode
 from assist.dialogue.turn import Turn
 from assist.dialogue.types import Inbound
-from assist.dialogue.vocabulary import LANGUAGE_WORDS, NO, YES, fold
+from assist.dialogue.vocabulary import LANGUAGE_OF, NO, YES, fold
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ async def yes_no(t: Turn, inbound: Inbound) -> bool | None:
 
 def chosen_language(words: str) -> str | None:
     """The language the whole utterance names ("Polski", "in English"), or None."""
-    return LANGUAGE_WORDS.get(fold(words))
+    return LANGUAGE_OF.get(fold(words))
 
 
 def maybe_switch_language(t: Turn, words: str) -> None:

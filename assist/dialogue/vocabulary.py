@@ -1,41 +1,157 @@
-"""Word tables the dialogue understands in every language, and `fold` to compare words."""
+"""Words people say or type that Assist recognises (never says), and `fold` to compare them.
+
+Every table here is written as people write the words (with their diacritics); lookups fold
+both sides with `fold`. Derived here and nowhere else: the universal command phrases
+(`assist.dialogue.commands`), the phone line's speech hints (`assist.ivr.twilio.twiml`) and
+the self-hosted recogniser's grammar words (`assist.ivr.speech.grammar`). Names of languages
+shown to people are the prompt `language.name`, not a table here.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "lt": "Lietuvių",
-    "ro": "Română",
-    "pt": "Português",
+_APOSTROPHES = "'’‘ʼ`´"
+_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"}
+    | dict.fromkeys(_APOSTROPHES, "")
+)
+_NON_WORD = re.compile(r"[^\w\s]")
+
+
+def fold(text: str) -> str:
+    """`text` as a comparable key: lower case, accents stripped, punctuation made spaces.
+
+    "Człowiek!" -> "czlowiek", "Română" -> "romana". The one apostrophe rule: apostrophes
+    (straight, curly or modifier) are deleted, not spaced, so "don't", "don’t" and "dont"
+    fold alike ("that's right" -> "thats right"). Letters with no decomposition that people
+    type without their stroke (ł, ø, đ, ß, æ, œ) become plain letters. Underscores are kept
+    (option keys such as `missed_bin` may arrive as typed words). `fold(fold(x)) == fold(x)`.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = unicodedata.normalize("NFKD", bare.lower().translate(_LETTERS))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return " ".join(_NON_WORD.sub(" ", plain).split())
+
+
+UNIVERSAL_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "en": {
+        "person": (
+            "person", "agent", "operator", "human", "someone", "a person", "talk to a person",
+            "an agent", "a human", "advisor", "adviser", "real person", "a real person",
+            "staff", "speak to someone", "talk to someone", "speak to a person",
+            "speak to a human", "talk to a human", "person please", "agent please",
+            "operator please", "i want a person", "i want to speak to someone",
+            "i want to talk to a person", "can i speak to someone", "can i talk to someone",
+            "can i speak to a person", "let me speak to someone", "customer service",
+            "representative",
+        ),
+        "repeat": (
+            "repeat", "again", "repeat that", "say again", "say that again", "pardon",
+            "sorry what", "what", "come again", "please repeat",
+        ),
+        "back": ("back", "go back", "previous"),
+        "slower": ("slower", "slow down", "more slowly", "speak slower", "speak more slowly"),
+        "text_menu": (
+            "text me the menu", "send me the menu", "text the menu", "text menu",
+            "send the menu", "text me the options",
+        ),
+        "start_over": (
+            "start again", "menu", "start over", "main menu", "restart", "begin again",
+            "from the start",
+        ),
+    },
+    "pl": {
+        "person": (
+            "człowiek", "konsultant", "operator", "osoba", "konsultanta", "z człowiekiem",
+            "rozmowa z konsultantem", "chcę rozmawiać z człowiekiem",
+            "chcę rozmawiać z konsultantem",
+        ),
+        "repeat": ("powtórz", "jeszcze raz", "proszę powtórzyć"),
+        "back": ("wstecz", "cofnij"),
+        "slower": ("wolniej",),
+        "start_over": ("menu", "od nowa", "od początku"),
+    },
+    "lt": {
+        "person": (
+            "žmogus", "operatorius", "konsultantas", "su žmogumi", "noriu kalbėti su žmogumi",
+            "operatoriaus", "konsultanto",
+        ),
+        "repeat": ("pakartok", "pakartokite"),
+        "back": ("atgal",),
+        "slower": ("lėčiau",),
+        "start_over": ("meniu", "iš naujo"),
+    },
+    "ro": {
+        "person": (
+            "om", "operatorul", "persoană", "operator", "un om", "o persoană", "cu un om",
+            "vreau un operator", "vreau să vorbesc cu cineva", "vreau să vorbesc cu un om",
+        ),
+        "repeat": ("repetă", "repetați"),
+        "back": ("înapoi",),
+        "slower": ("mai încet",),
+        "start_over": ("meniu", "meniul", "de la început"),
+    },
+    "pt": {
+        "person": (
+            "pessoa", "atendente", "operador", "humano", "uma pessoa", "falar com alguém",
+            "falar com uma pessoa", "quero falar com uma pessoa", "quero um atendente",
+        ),
+        "repeat": ("repete", "repetir", "pode repetir"),
+        "back": ("voltar",),
+        "slower": ("mais devagar", "devagar"),
+        "start_over": ("menu", "menu principal", "começar de novo", "recomeçar"),
+    },
+}  # fmt: skip
+"""Language -> universal command (a `Command` value) -> its phrases, as people write them.
+
+The one table of words that work at every step (HUMANE.md 1, 2, 8, 10). Each command's
+phrases are in order of how often people use them: the first ones become speech hints first.
+"""
+
+
+def universal_words(language: str) -> list[str]:
+    """The universal phrases of `language` (empty for an unknown one), most useful first:
+    the first two person words (a person is always one word away), then each command's first
+    phrase, then each command's second, and so on."""
+    commands = UNIVERSAL_WORDS.get(language, {})
+    person = commands.get("person", ())
+    ordered = list(person[:2])
+    longest = max((len(p) for p in commands.values()), default=0)
+    for rank in range(longest):
+        for name, phrases in commands.items():
+            if rank < len(phrases) and not (name == "person" and rank < 2):
+                ordered.append(phrases[rank])
+    return list(dict.fromkeys(ordered))
+
+
+LANGUAGE_WORDS: Mapping[str, tuple[str, ...]] = {
+    "en": ("English", "in English", "angielski", "po angielsku", "anglų", "angliškai",
+           "engleză", "englezește", "inglês", "em inglês"),
+    "pl": ("Polski", "polsku", "po polsku", "Polish", "język polski", "Polska", "lenkiškai",
+           "poloneză", "polaco", "em polaco"),
+    "lt": ("lietuviškai", "lietuvių", "lietuvių kalba", "Lithuanian", "litewski",
+           "po litewsku", "lituaniană", "lituano"),
+    "ro": ("română", "românește", "în română", "limba română", "Romanian", "rumuński",
+           "po rumuńsku", "rumuniškai", "romeno"),
+    "pt": ("português", "em português", "Portuguese", "portugalski", "po portugalsku",
+           "portugališkai", "portugheză", "brasileiro"),
+}  # fmt: skip
+"""Language code -> the names and phrases by which people choose it, in any language."""
+LANGUAGE_LEAD_INS = (
+    "i speak", "speak", "can we speak", "can i speak", "can we do this in", "in", "please",
+    "proszę", "prašau", "vă rog", "por favor", "mówię", "falo", "vorbesc", "kalbu",
+    "language", "język", "kalba", "limba", "língua",
+)  # fmt: skip
+"""Words around a language's name that do not change the choice ("I speak Polish, please")."""
+LANGUAGE_OF: Mapping[str, str] = {
+    fold(phrase): code for code, phrases in LANGUAGE_WORDS.items() for phrase in phrases
 }
-# Whole-utterance language choices (folded).
-LANGUAGE_WORDS = {
-    "english": "en",
-    "in english": "en",
-    "angielski": "en",
-    "anglu": "en",
-    "engleza": "en",
-    "ingles": "en",
-    "polski": "pl",
-    "po polsku": "pl",
-    "polish": "pl",
-    "polska": "pl",
-    "lietuviskai": "lt",
-    "lietuviu": "lt",
-    "lithuanian": "lt",
-    "lietuviu kalba": "lt",
-    "romana": "ro",
-    "in romana": "ro",
-    "romanian": "ro",
-    "limba romana": "ro",
-    "portugues": "pt",
-    "em portugues": "pt",
-    "portuguese": "pt",
-}
+"""Folded language phrase -> language code: a whole utterance that chooses a language."""
+
 YES = {
     "yes",
     "yeah",
@@ -43,7 +159,7 @@ YES = {
     "yes please",
     "correct",
     "right",
-    "that s right",
+    "thats right",
     "ok",
     "okay",
     "tak",
@@ -52,7 +168,35 @@ YES = {
     "sim",
     "y",
 }
+"""Folded whole-utterance answers that mean yes, in any of the five languages."""
 NO = {"no", "nope", "no thanks", "no thank you", "wrong", "nie", "ne", "nu", "nao", "n"}
+"""Folded whole-utterance answers that mean no, in any of the five languages."""
+GREETINGS = frozenset(
+    {
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "start",
+        "czesc",
+        "dzien dobry",
+        "witam",
+        "labas",
+        "laba diena",
+        "sveiki",
+        "buna",
+        "buna ziua",
+        "salut",
+        "ola",
+        "bom dia",
+        "boa tarde",
+        "boa noite",
+    }
+)
+"""A folded first message that only says hello: answered with the greeting and the menu."""
 SPOKEN_DIGITS = {
     "zero": "0",
     "oh": "0",
@@ -66,6 +210,7 @@ SPOKEN_DIGITS = {
     "eight": "8",
     "nine": "9",
 }
+"""English digit words, as speech recognisers write a spoken postcode or reference."""
 OPTION_OF = {
     "report_pothole": "pothole",
     "report_streetlight": "streetlight",
@@ -73,11 +218,3 @@ OPTION_OF = {
     "missed_bin": "missed_bin",
 }
 """The main menu option (`main.opt.<name>`) that names a report intent to the citizen."""
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: "Człowiek!" -> "czlowiek"."""
-    text = text.replace("ł", "l").replace("Ł", "L")
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", bare).split())

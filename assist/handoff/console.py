@@ -45,17 +45,29 @@ def create_console_router() -> APIRouter:
     return router
 
 
-def _not_found(console: Console, request: Request, who: auth.Staff) -> Response:
-    """The page for a conversation id that does not exist."""
+def _words(console: Console, key: str) -> str:
+    """A console text (`console.*` in en.yaml: the staff console is English-only)."""
+    return console.prompts.get("en", key)
+
+
+def _error(
+    console: Console, request: Request, who: auth.Staff, status: int, title: str, message: str
+) -> Response:
+    """The error page, its title and message the `console.*` texts `title` and `message`."""
     return _page(
         console,
         request,
         "error.html",
-        404,
+        status,
         staff=who,
-        title="Not found",
-        message="There is no such conversation.",
+        title=_words(console, title),
+        message=_words(console, message),
     )
+
+
+def _not_found(console: Console, request: Request, who: auth.Staff) -> Response:
+    """The page for a conversation id that does not exist."""
+    return _error(console, request, who, 404, "console.not_found", "console.no_conversation")
 
 
 def _page(console: Console, request: Request, name: str, status: int = 200, **ctx: Any) -> Response:
@@ -82,14 +94,8 @@ def _pages() -> APIRouter:
         if who is None:
             return _see_other("/console/login")
         if supervisor and not who.is_supervisor:
-            return _page(
-                console,
-                request,
-                "error.html",
-                403,
-                staff=who,
-                title="Not allowed",
-                message="This page is for supervisors.",
+            return _error(
+                console, request, who, 403, "console.not_allowed", "console.supervisors_only"
             )
         return who
 
@@ -101,15 +107,7 @@ def _pages() -> APIRouter:
             return who
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         if not hmac.compare_digest(form.get("csrf", ""), who.csrf):
-            return _page(
-                console,
-                request,
-                "error.html",
-                403,
-                staff=who,
-                title="Not allowed",
-                message="That form has expired. Go back, reload and try again.",
-            )
+            return _error(console, request, who, 403, "console.not_allowed", "console.form_expired")
         return who, form
 
     @router.get("/static/{name}")
@@ -147,7 +145,7 @@ def _pages() -> APIRouter:
                 403,
                 title="Sign in",
                 csrf=expected,
-                error="The sign-in form expired. Please try again.",
+                error=_words(console, "console.sign_in_expired"),
             )
         address = request.client.host if request.client else "?"
         await console.logout(request)
@@ -163,7 +161,7 @@ def _pages() -> APIRouter:
                 429,
                 title="Sign in",
                 csrf=expected,
-                error="Too many failed attempts. Wait 15 minutes and try again.",
+                error=_words(console, "console.locked_out"),
             )
         except auth.AuthError:
             return _page(
@@ -173,7 +171,7 @@ def _pages() -> APIRouter:
                 401,
                 title="Sign in",
                 csrf=expected,
-                error="Wrong user name or password.",
+                error=_words(console, "console.wrong_password"),
             )
         response = _see_other("/console")
         console.set_session_cookie(response, token)
@@ -386,7 +384,7 @@ def _pages() -> APIRouter:
             calc_error = None
         except ValueError:
             rate, aht, agents, target, table = 0.0, 0.0, 1, 60.0, []
-            calc_error = "Enter numbers in range: contacts 0–100000, handle time 1–36000 s."
+            calc_error = _words(console, "console.calc_range")
         return _page(
             console,
             request,
@@ -462,10 +460,12 @@ async def _addresses(console: Console, postcode: str) -> tuple[list[dict[str, An
     try:
         found = await console.services.find_addresses(postcode)
     except BackendError as exc:
-        reason = {
-            "NotFound": "No addresses found for that postcode.",
-            "OutsideArea": "That postcode is outside the area we serve.",
-        }.get(type(exc).__name__, "Council services are not answering; try again.")
+        reason = _words(
+            console,
+            {"NotFound": "console.no_addresses", "OutsideArea": "console.outside_area"}.get(
+                type(exc).__name__, "console.services_down"
+            ),
+        )
         return [], f"{postcode}: {reason}"
     return [for_citizen.address_dict(a) for a in found], None
 

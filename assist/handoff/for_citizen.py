@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from assist.backend_client import reports
-from assist.backend_client.protocol import REPORT_SERVICES, Address, CouncilServices, ReportRequest
+from assist.backend_client.protocol import REPORT_SERVICES, CouncilServices, ReportRequest
 from assist.backend_client.references import new_reference
 from assist.backend_client.reports import address_from_dict
+from assist.dialogue.steps import address_dict as address_dict
 from assist.handoff.entries import CLAIMED, Conflict, Entry, get_entry, record_event
 from assist.store import core
 from assist.store.base import Tx
@@ -45,18 +46,6 @@ class ReportDetails:
     location: str = ""
     bin: str = ""
     address: dict[str, Any] | None = None
-
-
-def address_dict(a: Address) -> dict[str, Any]:
-    """An address as the engine keeps it in a session (and puts in report payloads)."""
-    return {
-        "id": a.id,
-        "line": a.line,
-        "postcode": a.postcode,
-        "district": a.district,
-        "lat": a.lat,
-        "long": a.long,
-    }
 
 
 async def pick_address(services: CouncilServices, postcode: str, address_id: str) -> dict[str, Any]:

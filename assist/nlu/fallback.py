@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,24 +22,26 @@ import yaml
 from assist.dialogue.entities import extract_entities, risk_cues
 from assist.dialogue.language import detect_language, warm_up
 from assist.dialogue.nlu import Classification
+from assist.dialogue.vocabulary import fold
 
 OUT_OF_SCOPE = "out_of_scope"
 SAFEGUARDING = "safeguarding"
 RISK_BOOST = 0.08
 """Added to safeguarding's score when the text has words of harm (see `risk_cues`)."""
 
-_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-def fold(text: str) -> str:
-    """Return `text` lowercased, without accents, punctuation or repeated spaces."""
-    lowered = text.lower().translate(_FOLD_EXTRA)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("'", "").replace("’", "")
-    return _NON_WORD.sub(" ", stripped).strip()
+def tokens_text(text: str) -> str:
+    """`text` as the classifier's tokens: `assist.dialogue.vocabulary.fold`, then only Latin
+    letters and digits kept (underscores and other scripts become spaces).
+
+    Stricter than `fold` because the training examples are all Latin-script: a word in
+    another script, or an underscore, would be a feature no example shares, which only
+    dilutes the similarity of the words that do match.
+    """
+    return _NON_WORD.sub(" ", fold(text)).strip()
 
 
 def _word_features(words: list[str]) -> Counter[str]:
@@ -72,7 +73,7 @@ _BLOCKS = (_Block("word", 0.2), _Block("char", 0.8))
 
 
 def _raw_features(text: str) -> dict[str, Counter[str]]:
-    words = fold(text).split()
+    words = tokens_text(text).split()
     return {"word": _word_features(words), "char": _char_features(words)}
 
 
@@ -127,7 +128,7 @@ class TfidfClassifier:
         centroid_weight: float = 0.5,
     ) -> None:
         """Train on (text, intent) pairs. Raises ValueError when there are none."""
-        pairs = [(t, i) for t, i in examples if fold(t)]
+        pairs = [(t, i) for t, i in examples if tokens_text(t)]
         if not pairs:
             raise ValueError("no training examples")
         self.supported_languages = tuple(supported_languages)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assist.dialogue.nlu import Classification, IntentClassifier
-from assist.nlu.fallback import TfidfClassifier, fold, load_rasa_examples
+from assist.dialogue.vocabulary import fold
+from assist.nlu.fallback import TfidfClassifier, load_rasa_examples
 from tests.nlu.conftest import RASA_DIR
 from tests.nlu.sentences import OFF_TOPIC, SAFEGUARDING, UNSEEN
 

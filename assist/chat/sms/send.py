@@ -7,8 +7,11 @@ chat and the terminal it is published on the bus topic `session:<id>`.
 Before every send: the number's opt-out (never texted while suppressed), quiet hours for
 notifications (`notify:*` purposes wait for the morning), a per-number hourly limit (staff
 replies and the rest of a split reply are exempt), and a global pace under the provider's
-rate. Outcomes follow `twilio_rest`: 21610 flags the number and fails for good, other
-permanent errors fail for good, temporary ones retry after Twilio's Retry-After.
+rate. Queued texts (`sms`: notifications, callback confirmations, the rest of a reply) go
+out as `assist.dialogue.gsm.as_sent` makes them, exactly what the linter measures; a staff
+member's reply goes out as they wrote it. Outcomes follow `twilio_rest`: 21610 flags the
+number and fails for good, other permanent errors fail for good, temporary ones retry after
+Twilio's Retry-After.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from assist.chat.sms import store as sms_store
+from assist.dialogue.gsm import as_sent
 from assist.events import EventBus
 from assist.metrics import Metrics
 from assist.notify.config import NotifyConfig
@@ -80,8 +84,10 @@ class SmsSender:
         return {"sms": self.handle_sms, "staff_reply": self.handle_staff_reply}
 
     async def handle_sms(self, row: Row, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one outbox text; raises PermanentFailure or RetryLater."""
-        to, body = str(payload.get("to") or ""), str(payload.get("text") or "")
+        """Send one outbox text as `gsm.as_sent` makes it (diacritics folded when that saves
+        segments), which is what the linter measures; raises PermanentFailure or RetryLater.
+        """
+        to, body = str(payload.get("to") or ""), as_sent(str(payload.get("text") or ""))
         if not to or not body:
             raise PermanentFailure("a text needs a number and some words")
         return await self.send(str(row["key"]), to, body, str(payload.get("purpose") or "info"))

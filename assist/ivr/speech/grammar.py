@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from assist.dialogue import vocabulary
 from assist.ivr.speech.base import UNKNOWN_WORD
 
-# Spoken forms of the universal commands (HUMANE.md 1 and 8) as a recogniser's vocabulary
-# spells them (lower case, with diacritics). The dialogue engine folds accents when it
-# matches, so "człowiek" heard here is "czlowiek" there.
 UNIVERSAL_WORDS: Mapping[str, tuple[str, ...]] = {
-    "en": (
-        "person", "agent", "operator", "human", "someone", "a person", "talk to a person",
-        "repeat", "again", "back", "go back", "slower", "menu", "start again",
-    ),
-    "pl": ("człowiek", "konsultant", "operator", "osoba", "powtórz", "jeszcze raz", "wstecz",
-           "cofnij", "wolniej", "menu"),
-    "lt": ("žmogus", "operatorius", "konsultantas", "pakartok", "atgal", "lėčiau", "meniu"),
-    "ro": ("om", "persoană", "operator", "repetă", "înapoi", "mai încet", "meniu"),
-    "pt": ("pessoa", "atendente", "operador", "humano", "repete", "repetir", "voltar",
-           "devagar", "menu"),
-}  # fmt: skip
+    language: tuple(vocabulary.universal_words(language)) for language in vocabulary.UNIVERSAL_WORDS
+}
+"""Spoken forms of the universal commands (HUMANE.md 1 and 8) per language, as a recogniser's
+vocabulary spells them (lower case, with diacritics): every phrase of
+`assist.dialogue.vocabulary.UNIVERSAL_WORDS`. The engine folds accents when it matches, so
+"człowiek" heard here is "czlowiek" there."""
 
 
 def build_grammar(

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from assist.dialogue.vocabulary import UNIVERSAL_WORDS, universal_words
+
 QUEUE_NAME = "assist"
 OPTION_BREAK = "600ms"
 SLOW_RATE = "85%"
@@ -40,14 +42,11 @@ VOICES: dict[str, tuple[str, str]] = {
 """Text-to-speech voice and BCP-47 locale (also the `<Gather>` speech language) per language."""
 
 UNIVERSAL_HINTS: dict[str, tuple[str, ...]] = {
-    "en": ("person", "agent", "repeat", "back", "slower", "text me the menu", "start again"),
-    "pl": ("człowiek", "konsultant", "powtórz", "jeszcze raz", "wstecz", "cofnij", "wolniej"),
-    "lt": ("žmogus", "operatorius", "konsultantas", "pakartokite", "atgal", "lėčiau"),
-    "ro": ("om", "operatorul", "persoană", "repetă", "repetați", "înapoi", "mai încet"),
-    "pt": ("pessoa", "atendente", "repetir", "repete", "voltar", "mais devagar"),
+    language: tuple(universal_words(language)) for language in UNIVERSAL_WORDS
 }
-"""The universal person / repeat / back (then slower...) words as people write them, per
-language: accented forms of `assist.dialogue.commands.PHRASES` (a test keeps them in step)."""
+"""The universal person / repeat / back (then slower...) phrases as people write them, per
+language, most useful first: every phrase of `assist.dialogue.vocabulary.UNIVERSAL_WORDS`
+(`hints_for` keeps as many as fit)."""
 HINTS_MAX_CHARS = 500
 """Twilio recommends short hints; phrases that would take the list past this are left out."""
 

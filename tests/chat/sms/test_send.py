@@ -11,6 +11,8 @@ import pytest
 from assist.app import all_migrations
 from assist.chat.sms import store as sms_store
 from assist.chat.sms.send import SmsSender, status_callback_url
+from assist.dialogue.lint import sms_measure
+from assist.dialogue.prompts import Prompts
 from assist.outbox import PermanentFailure, RetryLater
 from assist.settings import Settings
 from assist.store import SQLiteStore
@@ -109,3 +111,38 @@ async def test_the_service_wires_texts_and_its_background_jobs(tmp_path: Path) -
     finally:
         await asyncio.wait_for(service.close(), timeout=5)
     assert all(task.done() for task in service._tasks)
+
+
+@pytest.mark.parametrize("lang", ["pl", "lt", "ro", "pt"])
+async def test_queued_texts_go_out_as_the_linter_measures_them(
+    store: SQLiteStore, tmp_path: Path, prompts: Prompts, lang: str
+) -> None:
+    """A queued notification or callback text is sent exactly as `lint.sms_measure` sees it:
+    diacritics folded when that saves segments, never as written."""
+    sender = sender_for(store, tmp_path)
+    texts = {
+        "notify.bin_reminder": {"day": "Wtorek", "address": "12 Mill Road", "bins": "czarny"},
+        "sms.callback_gave_up": {"n": "3"},
+    }
+    for i, (key, values) in enumerate(texts.items()):
+        written = prompts.get(lang, key, **values)
+        row = {"key": f"{lang}-{i}"}
+        await sender.handle_sms(row, {"to": NUMBER, "text": written + "  ", "purpose": "info"})
+        async with store.transaction() as tx:
+            sent = await sms_store.sent_for_key(tx, f"{lang}-{i}")
+        assert sent is not None
+        assert sent["text"] == sms_measure(written)[0]
+    assert any(
+        sms_measure(prompts.get(lang, k, **v))[0] != prompts.get(lang, k, **v)
+        for k, v in texts.items()
+    ), "at least one text is folded, or this test proves nothing"
+
+
+async def test_staff_replies_go_out_as_written(store: SQLiteStore, tmp_path: Path) -> None:
+    """A staff member's own words are not folded."""
+    sender = sender_for(store, tmp_path)
+    text = "Dzień dobry, " + "sprawdziłam zgłoszenie i wszystko jest już załatwione. " * 3
+    await sender.handle_staff_reply({"key": "s1"}, {"channel": "sms", "to": NUMBER, "text": text})
+    async with store.transaction() as tx:
+        sent = await sms_store.sent_for_key(tx, "s1")
+    assert sent is not None and sent["text"] == text
