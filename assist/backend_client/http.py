@@ -44,7 +44,9 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class HttpCore:
-    """An `httpx.AsyncClient` for one base URL; answers < 500 are returned, the rest raise."""
+    """An `httpx.AsyncClient` for one base URL; answers < 500 are returned, the rest raise.
+
+    The small JSON clients (waste, info) are HttpCores that read with `get_json`."""
 
     def __init__(
         self,
@@ -108,6 +110,12 @@ class HttpCore:
                 raise error
             log.info("retrying %s %s after: %s", method, path, error)
             await asyncio.sleep(self.retry.delay(attempt))
+
+    async def get_json(self, path: str, params: Params | None = None) -> tuple[int, Any]:
+        """GET `path`; returns the answer's status and JSON. Raises BackendUnavailable (5xx,
+        no answer, or an answer that is not JSON)."""
+        resp = await self.request("GET", path, params=params)
+        return resp.status_code, json_of(resp)
 
 
 def _name(exc: Exception) -> str:

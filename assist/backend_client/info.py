@@ -4,37 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import httpx
-
-from assist.backend_client.http import HttpCore, RetryPolicy, json_of
+from assist.backend_client.http import HttpCore
 from assist.backend_client.protocol import BackendUnavailable, NotFound, ServiceInfo
 
 
-class InfoClient:
+class InfoClient(HttpCore):
     """Reads `GET {topic}` from an information API."""
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout_s: float = 5.0,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self._http = HttpCore(base_url, timeout_s=timeout_s, retry=retry, transport=transport)
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
 
     async def info(self, topic: str) -> ServiceInfo:
         """Information about a topic (an intent name); raises NotFound."""
-        resp = await self._http.request("GET", quote(topic, safe=""))
-        body = json_of(resp)
-        if resp.status_code == 404:
+        status, body = await self.get_json(quote(topic, safe=""))
+        if status == 404:
             raise NotFound(f"no information about {topic!r}")
-        if resp.status_code != 200 or not isinstance(body, dict):
-            raise BackendUnavailable(f"info API: HTTP {resp.status_code} for {topic!r}")
+        if status != 200 or not isinstance(body, dict):
+            raise BackendUnavailable(f"info API: HTTP {status} for {topic!r}")
         try:
             return ServiceInfo(
                 topic=str(body.get("topic") or topic),

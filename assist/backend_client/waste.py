@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import httpx
-
-from assist.backend_client.http import HttpCore, RetryPolicy, json_of
+from assist.backend_client.http import HttpCore, Params
 from assist.backend_client.protocol import (
     Address,
     BackendUnavailable,
@@ -22,22 +20,8 @@ from assist.backend_client.protocol import (
 )
 
 
-class WasteClient:
+class WasteClient(HttpCore):
     """Reads `GET addresses?postcode=` and `GET collections/{address_id}`."""
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        timeout_s: float = 5.0,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self._http = HttpCore(base_url, timeout_s=timeout_s, retry=retry, transport=transport)
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
 
     async def find_addresses(self, postcode: str) -> list[Address]:
         """Addresses at a postcode; raises NotFound (unknown or malformed) or OutsideArea."""
@@ -73,19 +57,18 @@ class WasteClient:
             raise BackendUnavailable(f"waste API answered nonsense: {exc!r}") from None
         return sorted(found, key=lambda c: (c.date, c.bin))
 
-    async def _get(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
-        resp = await self._http.request("GET", path, params=params)
-        body = json_of(resp)
-        if resp.status_code == 200 and isinstance(body, dict):
+    async def _get(self, path: str, params: Params | None = None) -> Any:
+        status, body = await self.get_json(path, params)
+        if status == 200 and isinstance(body, dict):
             return body
         error = body.get("error") if isinstance(body, dict) else None
         detail = str(body.get("detail", "")) if isinstance(body, dict) else ""
         if error == "outside_area":
             raise OutsideArea(detail or path)
-        if resp.status_code in (400, 404):
+        if status in (400, 404):
             raise NotFound(detail or path)
-        if resp.status_code >= 400:
-            raise InvalidRequest(f"waste API: HTTP {resp.status_code}", [(str(error), detail)])
+        if status >= 400:
+            raise InvalidRequest(f"waste API: HTTP {status}", [(str(error), detail)])
         raise BackendUnavailable(f"waste API answered nonsense to {path}")
 
 

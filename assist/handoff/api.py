@@ -98,6 +98,12 @@ class RemindersBody(BaseModel):
     address: AddressChoice | None = None
 
 
+async def answered(console: Console, call: Awaitable[Entry]) -> dict[str, Any]:
+    """Await a queue call on one entry (errors as HTTP errors, see `guarded`); returns the
+    entry as it now stands, as JSON."""
+    return entry_json(await guarded(call), console.clock())
+
+
 async def guarded(call: Awaitable[T]) -> T:
     """Await a queue call, translating its errors into HTTP errors."""
     try:
@@ -206,8 +212,7 @@ def create_api_router() -> APIRouter:
 
     @router.post("/entries/{entry_id}/claim", summary="Claim this conversation")
     async def claim(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
-        entry = await guarded(console.queue.claim(entry_id, who.username))
-        return entry_json(entry, console.clock())
+        return await answered(console, console.queue.claim(entry_id, who.username))
 
     @router.post("/entries/{entry_id}/reply", summary="Reply on a text channel")
     async def reply(
@@ -233,38 +238,36 @@ def create_api_router() -> APIRouter:
     ) -> dict[str, Any]:
         if body.outcome not in OUTCOMES:
             raise HTTPException(422, f"outcome must be one of {OUTCOMES}")
-        entry = await guarded(console.queue.close(entry_id, who.username, body.outcome, body.notes))
-        return entry_json(entry, console.clock())
+        return await answered(
+            console, console.queue.close(entry_id, who.username, body.outcome, body.notes)
+        )
 
     @router.post("/entries/{entry_id}/hand-back", summary="Hand back to the assistant")
     async def hand_back(
         console: ConsoleDep, entry_id: str, body: HandBackBody, who: Acting
     ) -> dict[str, Any]:
-        entry = await guarded(console.queue.hand_back(entry_id, who.username, body.notes))
-        return entry_json(entry, console.clock())
+        return await answered(console, console.queue.hand_back(entry_id, who.username, body.notes))
 
     @router.post("/entries/{entry_id}/release", summary="Put back in the queue, place kept")
     async def release(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
-        entry = await guarded(console.queue.release(entry_id, who.username))
-        return entry_json(entry, console.clock())
+        return await answered(console, console.queue.release(entry_id, who.username))
 
     @router.post("/entries/{entry_id}/transfer", summary="Transfer to an agent or a skill")
     async def transfer(
         console: ConsoleDep, entry_id: str, body: TransferBody, who: Acting
     ) -> dict[str, Any]:
-        entry = await guarded(
+        return await answered(
+            console,
             console.queue.transfer(
                 entry_id, who.username, to_agent=body.to_agent, to_skill=body.to_skill
-            )
+            ),
         )
-        return entry_json(entry, console.clock())
 
     @router.post("/entries/{entry_id}/callback-failed", summary="Nobody answered the callback")
     async def callback_failed(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
-        entry = await guarded(
-            console.queue.callback_failed(console.prompts, entry_id, who.username)
+        return await answered(
+            console, console.queue.callback_failed(console.prompts, entry_id, who.username)
         )
-        return entry_json(entry, console.clock())
 
     async def address_of(console: Console, choice: AddressChoice | None) -> dict[str, Any] | None:
         if choice is None:

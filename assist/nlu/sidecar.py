@@ -194,6 +194,22 @@ def model_path(paths: SidecarPaths) -> Path:
     return paths.models / f"nlu-{data_hash(paths.project)}.tar.gz"
 
 
+def _launch_rasa(
+    paths: SidecarPaths, args: list[str], log_path: Path, *, detach: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start our own venv's `rasa` with `args` in the logs folder, its output to `log_path`;
+    `detach` gives it its own session (a server that outlives this command)."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(  # noqa: S603 - our own venv's rasa
+            [str(paths.rasa), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=rasa_env(paths.logs / "train-cache"),
+            cwd=paths.logs,
+            start_new_session=detach,
+        )
+
+
 def train(paths: SidecarPaths, force: bool = False, echo: Callable[[str], None] = print) -> Path:
     """Train the NLU model unless one for this training data exists; return its path.
 
@@ -210,24 +226,17 @@ def train(paths: SidecarPaths, force: bool = False, echo: Callable[[str], None] 
     log_path = paths.logs / "train.log"
     echo(f"Training Rasa NLU model {target.name} (about a minute; log: {log_path})")
     started = time.monotonic()
-    command = [
-        str(paths.rasa), "train", "nlu",
+    args = [
+        "train", "nlu",
         "--config", str(paths.project / "config.yml"),
         "--domain", str(paths.project / "domain.yml"),
         "--nlu", str(paths.project / "data"),
         "--out", str(paths.models),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    with log_path.open("w") as log:
-        done = subprocess.run(  # noqa: S603 - our own venv's rasa
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=rasa_env(paths.logs / "train-cache"),
-            cwd=paths.logs,
-            check=False,
-        )
-    if done.returncode != 0 or not target.exists():
+    with _launch_rasa(paths, args, log_path) as training:
+        returncode = training.wait()
+    if returncode != 0 or not target.exists():
         raise SidecarError(f"Rasa training failed; see {log_path}")
     for old in sorted(paths.models.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-3]:
         old.unlink()
@@ -306,19 +315,8 @@ def start(
     host, port = parts.hostname or "127.0.0.1", parts.port or 5005
     paths.logs.mkdir(parents=True, exist_ok=True)
     log_path = paths.logs / "server.log"
-    command = [
-        str(paths.rasa), "run", "--enable-api", "-i", host, "-p", str(port),
-        "-m", str(model),
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own venv's rasa
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=rasa_env(paths.logs / "train-cache"),
-            cwd=paths.logs,
-            start_new_session=True,
-        )
+    args = ["run", "--enable-api", "-i", host, "-p", str(port), "-m", str(model)]
+    process = _launch_rasa(paths, args, log_path, detach=True)
     paths.pid_file.write_text(str(process.pid))
     echo(f"Started Rasa (pid {process.pid}) on {url}; log: {log_path}")
     try:

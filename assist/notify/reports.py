@@ -76,8 +76,22 @@ async def poll_reports(
     return made
 
 
+async def _text_now(tx: Tx, report: Row, key: str, body: str, now: float) -> bool:
+    """Schedule a text about the report to its citizen, due now; False when `key` was known."""
+    return await jobs.schedule(
+        tx,
+        key=key,
+        topic=TOPIC,
+        number=report["citizen_number"],
+        text=body,
+        due_at=now,
+        now=now,
+        session_id=report["session_id"],
+    )
+
+
 async def _record(tx: Tx, report: Row, status: object, prompts: Prompts, now: float) -> int:
-    ref, council_ref, number = report["assist_ref"], report["council_ref"], report["citizen_number"]
+    ref, council_ref = report["assist_ref"], report["council_ref"]
     lang = await _language(tx, report["session_id"])
     made = 0
     await tx.execute(
@@ -86,16 +100,8 @@ async def _record(tx: Tx, report: Row, status: object, prompts: Prompts, now: fl
         (ref, now),
     )
     if not report["ref_sent"]:
-        made += await jobs.schedule(
-            tx,
-            key=f"report-ref:{ref}",
-            topic=TOPIC,
-            number=number,
-            now=now,
-            due_at=now,
-            session_id=report["session_id"],
-            text=text(prompts, lang, "notify.report_ref", ref=ref, council_ref=council_ref),
-        )
+        ref_text = text(prompts, lang, "notify.report_ref", ref=ref, council_ref=council_ref)
+        made += await _text_now(tx, report, f"report-ref:{ref}", ref_text, now)
         await tx.execute(
             "UPDATE notify_report_state SET ref_sent = 1, last_status ="
             " COALESCE(last_status, 'open') WHERE assist_ref = ?",
@@ -124,16 +130,7 @@ async def _record(tx: Tx, report: Row, status: object, prompts: Prompts, now: fl
         )
         if notes:
             body += " " + text(prompts, lang, "notify.report_notes", notes=notes)
-        made += await jobs.schedule(
-            tx,
-            key=f"report-status:{ref}:{digest}",
-            topic=TOPIC,
-            number=number,
-            text=body,
-            due_at=now,
-            now=now,
-            session_id=report["session_id"],
-        )
+        made += await _text_now(tx, report, f"report-status:{ref}:{digest}", body, now)
         await reports_table.update_status(tx, ref, new_status, notes or None, now)
     await tx.execute(
         "UPDATE notify_report_state SET last_status = ?, last_notes = ?,"

@@ -157,23 +157,12 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             websocket.headers.get("host"),
             parts.settings.public_url,
         ):
-            parts.metrics.inc(
-                "assist_webchat_refused_total",
-                "Web chat sockets refused",
-                labels={"reason": "origin"},
-            )
-            await websocket.accept()
-            await websocket.close(CLOSE_POLICY, "origin not allowed")
+            await _refuse(websocket, parts, "origin", CLOSE_POLICY, "origin not allowed")
             return
         address = websocket.client.host if websocket.client else "unknown"
         if not hub.addresses.acquire(address):
-            parts.metrics.inc(
-                "assist_webchat_refused_total",
-                "Web chat sockets refused",
-                labels={"reason": "connections"},
-            )
-            await websocket.accept()
-            await websocket.close(CLOSE_TRY_LATER, "too many chats from this address")
+            why = "too many chats from this address"
+            await _refuse(websocket, parts, "connections", CLOSE_TRY_LATER, why)
             return
         try:
             await websocket.accept()
@@ -183,6 +172,16 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
             hub.addresses.release(address)
 
     return router
+
+
+async def _refuse(websocket: WebSocket, parts: Parts, reason: str, code: int, why: str) -> None:
+    """Count the refusal by `reason`, then accept and close at once, so the page is told `why`
+    with a close code (a socket refused before accepting tells the page nothing)."""
+    parts.metrics.inc(
+        "assist_webchat_refused_total", "Web chat sockets refused", labels={"reason": reason}
+    )
+    await websocket.accept()
+    await websocket.close(code, why)
 
 
 async def transcript_text(parts: Parts, chat_id: str) -> str | None:

@@ -10,32 +10,20 @@ import anyio.to_thread
 
 from assist.ivr.speech.audio import wav_to_pcm16
 from assist.ivr.speech.base import SynthesizedAudio
-from assist.ivr.speech.voices import ESPEAK_VOICES
+from assist.ivr.speech.voices import ESPEAK_VOICES, EspeakVoices
 
 
-class EspeakSynthesizer:
+class EspeakSynthesizer(EspeakVoices):
     """`TextToSpeech` through `espeak-ng --stdout`, one process per prompt, in a thread."""
 
     def __init__(
         self, voices: Mapping[str, str] = ESPEAK_VOICES, *, program: str = "espeak-ng"
     ) -> None:
-        self._voices = dict(voices)
+        super().__init__(voices)
         found = shutil.which(program)
         if found is None:
             raise FileNotFoundError(f"{program} is not installed (apt-get install espeak-ng)")
         self._program = found
-
-    @property
-    def languages(self) -> frozenset[str]:
-        """Languages with a configured voice."""
-        return frozenset(self._voices)
-
-    def voice_for(self, language: str) -> str:
-        """The espeak-ng voice for `language`; raises ValueError when there is none."""
-        try:
-            return self._voices[language]
-        except KeyError:
-            raise ValueError(f"no voice for language {language!r}") from None
 
     def _run(self, text: str, voice: str, rate_wpm: int) -> SynthesizedAudio:
         done = subprocess.run(  # noqa: S603 - fixed program, text passed after `--`

@@ -21,7 +21,7 @@ from typing import Any
 
 from assist.ivr.speech.audio import wav_to_pcm16
 from assist.ivr.speech.base import SynthesizedAudio, TextToSpeech
-from assist.ivr.speech.voices import ESPEAK_VOICES
+from assist.ivr.speech.voices import ESPEAK_VOICES, EspeakVoices
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _quiet_pyttsx3_driver() -> None:
     espeak_driver.print = lambda *args, **kwargs: None
 
 
-class Pyttsx3Synthesizer:
+class Pyttsx3Synthesizer(EspeakVoices):
     """`TextToSpeech` with pyttsx3 (espeak-ng voices for en-gb, pl, lt, ro, pt, ...)."""
 
     def __init__(
@@ -47,7 +47,7 @@ class Pyttsx3Synthesizer:
         fallback: TextToSpeech | None = None,
         driver: str = "espeak",
     ) -> None:
-        self._voices = dict(voices)
+        super().__init__(voices)
         self._fallback = fallback
         self._driver = driver
         self._engine: Any = None
@@ -59,18 +59,6 @@ class Pyttsx3Synthesizer:
         """pyttsx3 tries per prompt before giving up (see `_speak`)."""
         self.retries = 0
         """How many retries were needed so far (logged by benchmarks)."""
-
-    @property
-    def languages(self) -> frozenset[str]:
-        """Languages with a configured voice."""
-        return frozenset(self._voices)
-
-    def voice_for(self, language: str) -> str:
-        """The espeak-ng voice name for `language`; raises ValueError when there is none."""
-        try:
-            return self._voices[language]
-        except KeyError:
-            raise ValueError(f"no voice for language {language!r}") from None
 
     def _engine_voice_id(self, voice: str) -> str:
         """pyttsx3's id for an espeak-ng voice name (`en-gb` → `gmw/en`)."""

@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from assist.deps import PartsDep
-from assist.dialogue.types import Priority
+from assist.dialogue.types import Priority, Session
 from assist.dialogue.vocabulary import fold
 from assist.handoff import callbacks as cb
 from assist.handoff import queue as hq
-from assist.handoff.entries import CLAIMED, WAITING, Conflict
+from assist.handoff.entries import CLAIMED, WAITING, Conflict, Entry
 from assist.ivr import calls as voice_store
-from assist.ivr.queue import drop, entry_for_session, place_of, to_callback
+from assist.ivr.queue import Place, drop, entry_for_session, place_of, to_callback
 from assist.ivr.twilio.connect import agent_target
 from assist.ivr.twilio.line import PREFIX, VoiceLine, can_call_back, read_input, sender_of, xml
 from assist.ivr.twilio.twiml import (
@@ -70,17 +70,7 @@ def create_hold_router() -> APIRouter:
         announce = last_announced is None or (
             queue_time - float(last_announced) >= ANNOUNCE_EVERY_S
         )
-        place = (
-            await place_of(
-                parts.store,
-                session.id,
-                now,
-                parts.settings.default_handle_time_s,
-                announce=announce,
-            )
-            if session
-            else None
-        )
+        place = await _place(line, session, now, announce=announce)
         music = parts.settings.hold_music_url if row is None or not row["music_off"] else None
         says: list[str] = []
         offered = False
@@ -94,14 +84,7 @@ def create_hold_router() -> APIRouter:
             announce = False
         else:
             if announce:
-                says.append(
-                    line.text(
-                        lang,
-                        "voice.queued",
-                        position=place.position,
-                        wait=place.estimate.phrase(line.prompts, lang),
-                    )
-                )
+                says.append(_place_text(line, lang, place))
             last_offer = (
                 None if row is None or row["offered_at"] is None else float(row["offered_at"])
             )
@@ -137,8 +120,7 @@ def create_hold_router() -> APIRouter:
         line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
-        digits, speech, _ = read_input(form)
-        said = fold(speech) if speech else (digits or "")
+        said = _said(form)
         session = await line.session_of_call(call_sid)
         lang = session.language if session else "en"
         style = VoiceStyle(lang, session.slow if session else False)
@@ -149,16 +131,7 @@ def create_hold_router() -> APIRouter:
             and session is not None
             and can_call_back(session.sender)
         ):
-            try:
-                await to_callback(
-                    parts.store,
-                    line.prompts,
-                    entry,
-                    session.sender,
-                    now,
-                    parts.settings.default_handle_time_s,
-                )
-            except Conflict:
+            if not await _book_callback(line, entry, session.sender, now):
                 return xml(say_document([line.text(lang, "voice.claimed")], style=style))
             parts.metrics.inc(
                 "assist_voice_callbacks_requested_total", "Callers on hold who chose a callback"
@@ -171,22 +144,9 @@ def create_hold_router() -> APIRouter:
                 await voice_store.update_call(tx, call_sid, now, music_off=1)
             return xml(say_document([line.text(lang, "voice.music_off")], style=style))
         says = [] if said in REPEAT_WORDS else [line.text(lang, "voice.already_queued")]
-        place = (
-            await place_of(
-                parts.store, session.id, now, parts.settings.default_handle_time_s, announce=True
-            )
-            if session
-            else None
-        )
+        place = await _place(line, session, now, announce=True)
         if place is not None and place.position is not None:
-            says.append(
-                line.text(
-                    lang,
-                    "voice.queued",
-                    position=place.position,
-                    wait=place.estimate.phrase(line.prompts, lang),
-                )
-            )
+            says.append(_place_text(line, lang, place))
         return xml(say_document(says, style=style))
 
     @router.post("/queued", response_class=Response)
@@ -252,8 +212,7 @@ def create_hold_router() -> APIRouter:
         line = VoiceLine(parts)
         now = line.now()
         call_sid = form.get("CallSid", "")
-        digits, speech, _ = read_input(form)
-        said = fold(speech) if speech else (digits or "")
+        said = _said(form)
         session = await line.session_of_call(call_sid)
         if session is None:  # no record of the call: still say when we reopen before goodbye
             goodbye = line.text("en", "voice.closed_goodbye", reopen=await line.reopen("en"))
@@ -270,17 +229,7 @@ def create_hold_router() -> APIRouter:
         callable_ = can_call_back(session.sender)
         book = callable_ and (said in CALLBACK_WORDS or (not said and attempt >= 1))
         if book and entry is not None:
-            try:
-                await to_callback(
-                    parts.store,
-                    line.prompts,
-                    entry,
-                    session.sender,
-                    now,
-                    parts.settings.default_handle_time_s,
-                    when_text=reopen,
-                )
-            except Conflict:
+            if not await _book_callback(line, entry, session.sender, now, when_text=reopen):
                 log.info("out-of-hours entry no longer open")
             return xml(
                 goodbye_document(
@@ -338,3 +287,45 @@ def create_hold_router() -> APIRouter:
         )
 
     return router
+
+
+def _said(form: dict[str, str]) -> str:
+    """What the caller said (folded, to match the word sets) or else pressed; "" for silence."""
+    digits, speech, _ = read_input(form)
+    return fold(speech) if speech else (digits or "")
+
+
+async def _place(
+    line: VoiceLine, session: Session | None, now: float, *, announce: bool
+) -> Place | None:
+    """The caller's place in OUR queue, or None without a session or an entry."""
+    if session is None:
+        return None
+    default_handle_time_s = line.parts.settings.default_handle_time_s
+    return await place_of(line.parts.store, session.id, now, default_handle_time_s, announce)
+
+
+def _place_text(line: VoiceLine, lang: str, place: Place) -> str:
+    """The caller's position and estimated wait, in words."""
+    wait = place.estimate.phrase(line.prompts, lang)
+    return line.text(lang, "voice.queued", position=place.position, wait=wait)
+
+
+async def _book_callback(
+    line: VoiceLine, entry: Entry, number: str, now: float, when_text: str | None = None
+) -> bool:
+    """Turn the caller's place into a callback to `number`; False when staff claimed it first."""
+    parts = line.parts
+    try:
+        await to_callback(
+            parts.store,
+            line.prompts,
+            entry,
+            number,
+            now,
+            parts.settings.default_handle_time_s,
+            when_text=when_text,
+        )
+    except Conflict:
+        return False
+    return True

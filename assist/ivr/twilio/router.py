@@ -41,6 +41,7 @@ from assist.ivr.twilio.line import (
     xml,
 )
 from assist.ivr.twilio.twiml import VoiceStyle, say_document
+from assist.parts import Parts
 from assist.twilio.webhooks import TwilioForm
 
 log = logging.getLogger(__name__)
@@ -57,19 +58,14 @@ def create_voice_router() -> APIRouter:
         call_sid = form.get("CallSid", "")
         sender = sender_of(form)
         if parts.settings.voice_speech == "vosk":
-            async with parts.store.transaction() as tx:
-                await voice_store.record_call(tx, call_sid, sender, line.now())
-            return xml(connect_document(parts.settings, sender))
+            return await _to_media_stream(parts, call_sid, sender)
         hint = COUNTRY_LANGUAGE.get(form.get("FromCountry", "").upper())
         if hint and not parts.prompts.has(hint, "greeting.hello"):
             hint = None
         outcome = await parts.conversations.open(
             Channel.VOICE, sender, language_hint=hint, key=f"voice:{call_sid}:open"
         )
-        async with parts.store.transaction() as tx:
-            await voice_store.record_call(
-                tx, call_sid, sender, line.now(), session_id=outcome.session.id
-            )
+        await _record_call(parts, call_sid, sender, outcome.session.id)
         parts.metrics.inc(
             "assist_voice_calls_total",
             "Calls answered by the phone line",
@@ -84,9 +80,7 @@ def create_voice_router() -> APIRouter:
         call_sid = form.get("CallSid", "")
         sender = sender_of(form)
         if parts.settings.voice_speech == "vosk":
-            async with parts.store.transaction() as tx:
-                await voice_store.record_call(tx, call_sid, sender, line.now())
-            return xml(connect_document(parts.settings, sender))
+            return await _to_media_stream(parts, call_sid, sender)
         digits, speech, confidence = read_input(form)
         key = turn_key(
             call_sid,
@@ -104,10 +98,7 @@ def create_voice_router() -> APIRouter:
             silence=digits is None and speech is None,
         )
         outcome = await parts.conversations.handle(inbound, key=key)
-        async with parts.store.transaction() as tx:
-            await voice_store.record_call(
-                tx, call_sid, sender, line.now(), session_id=outcome.session.id
-            )
+        await _record_call(parts, call_sid, sender, outcome.session.id)
         parts.metrics.inc(
             "assist_voice_turns_total",
             "Phone turns handled",
@@ -156,3 +147,19 @@ def create_voice_router() -> APIRouter:
 
     router.include_router(create_hold_router())
     return router
+
+
+async def _to_media_stream(parts: Parts, call_sid: str, sender: str) -> Response:
+    """Self-hosted speech: record the call and hand it to the media stream (`ivr.media`)."""
+    await _record_call(parts, call_sid, sender)
+    return xml(connect_document(parts.settings, sender))
+
+
+async def _record_call(
+    parts: Parts, call_sid: str, sender: str, session_id: str | None = None
+) -> None:
+    """Record (or update) the call and the conversation it belongs to, on the runner's clock."""
+    async with parts.store.transaction() as tx:
+        await voice_store.record_call(
+            tx, call_sid, sender, parts.conversations.clock(), session_id=session_id
+        )
