@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Unpack
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
 from assist.backend_client import reports as reports_table
-from assist.backend_client.protocol import CouncilServices
 from assist.backend_client.upkeep import report_metrics
 from assist.chat.sms import store as sms_store
 from assist.chat.sms.handoff import run_queue_updates
@@ -26,8 +26,6 @@ from assist.chat.sms.send import SmsSender
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
 from assist.chat.web.site import create_site_router
-from assist.conversations import HandoffQueue
-from assist.dialogue.nlu import IntentClassifier
 from assist.handoff.console import create_console_router
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.schema import MIGRATIONS as HANDOFF_MIGRATIONS
@@ -41,8 +39,7 @@ from assist.notify.privacy import erase_notify, purge_notify
 from assist.notify.reminders import subscription_handlers
 from assist.notify.scheduler import Notifier
 from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
-from assist.outbox import Handler
-from assist.service import Service, embedded_council
+from assist.service import Replacements, Service, embedded_council
 from assist.service import open_service as open_core
 from assist.settings import Settings
 from assist.store import Migration
@@ -63,14 +60,7 @@ def all_migrations() -> list[Migration]:
     ]
 
 
-async def open_service(
-    settings: Settings,
-    services: CouncilServices | None = None,
-    classifier: IntentClassifier | None = None,
-    queue: HandoffQueue | None = None,
-    handlers: dict[str, Handler] | None = None,
-    council_app: FastAPI | None = None,
-) -> Service:
+async def open_service(settings: Settings, **given: Unpack[Replacements]) -> Service:
     """The whole service: the core with every component's tables, retention hooks, outbox
     handlers and background jobs (texts, notifications, connecting claimed callers)."""
     service = await open_core(
@@ -94,11 +84,7 @@ async def open_service(
             sms_store.erase_sms,
             core_store.erase_core,
         ],
-        services=services,
-        classifier=classifier,
-        queue=queue,
-        handlers=handlers,
-        council_app=council_app,
+        **given,
     )
     _add_texts(service)
     rest = TwilioRest(settings)
@@ -161,7 +147,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        svc = service or await open_service(settings, council_app=council_app)
+        given: Replacements = {"council_app": council_app} if council_app else {}
+        svc = service or await open_service(settings, **given)
         bind(app, svc)
         svc.start_background()
         try:
@@ -264,7 +251,7 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
     """Vosk and pyttsx3 behind the Media Streams WebSocket at /twilio/media."""
     from assist.ivr.media.router import create_media_router
     from assist.ivr.media.stream import hold_text
-    from assist.ivr.media.turns import MEDIA_PATH, create_media_voice_router, media_turn
+    from assist.ivr.media.turns import MEDIA_PATH, media_turn
     from assist.ivr.speech.factory import build_speech
     from assist.ivr.speech.turns import CallerInput, SpokenReply
 
@@ -286,4 +273,3 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
             hold_text=lambda lang: hold_text(app.state.parts.prompts, lang),
         )
     )
-    app.include_router(create_media_voice_router())

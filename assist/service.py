@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 from fastapi import FastAPI
@@ -200,17 +200,29 @@ class Service:
         await self.store.close()
 
 
+class Replacements(TypedDict, total=False):
+    """Parts a caller (a test, a benchmark) may hand in instead of the ones built from the
+    settings."""
+
+    services: CouncilServices
+    """Council services (default: routed to the configured or embedded council)."""
+    classifier: IntentClassifier
+    """Understanding (default: Rasa when `rasa_url` is set, else the in-process classifier)."""
+    queue: HandoffQueue
+    """Where hand-offs go (default: the store-backed handoff queue)."""
+    handlers: dict[str, Handler]
+    """Outbox handlers by kind (the report handler is added unless given)."""
+    council_app: FastAPI
+    """The embedded council app to talk to in-process (default: a new one)."""
+
+
 async def open_service(
     settings: Settings,
     migrations: Iterable[Migration],
     *,
     purgers: Iterable[Purger] = (),
     erasers: Iterable[Eraser] = (),
-    services: CouncilServices | None = None,
-    classifier: IntentClassifier | None = None,
-    queue: HandoffQueue | None = None,
-    handlers: dict[str, Handler] | None = None,
-    council_app: FastAPI | None = None,
+    **given: Unpack[Replacements],
 ) -> Service:
     """Open the store (applying `migrations`) and build the core from the settings.
 
@@ -221,7 +233,9 @@ async def open_service(
     store = SQLiteStore(settings.db_path)
     await store.open(migrations)
     dialogue = load_dialogue()
-    handlers = dict(handlers or {})
+    services, classifier = given.get("services"), given.get("classifier")
+    council_app = given.get("council_app")
+    handlers = dict(given.get("handlers") or {})
     routed: RoutedCouncilServices | None = None
     if services is None:
         transport = None
@@ -245,7 +259,7 @@ async def open_service(
             if settings.rasa_url
             else dialogue.fallback
         )
-    queue = queue or StoreHandoffQueue()
+    queue = given.get("queue") or StoreHandoffQueue()
     engine = build_engine(settings, dialogue, classifier, services)
     conversations = Conversations(
         store, engine, queue, resume_window_s=settings.session_resume_minutes * 60

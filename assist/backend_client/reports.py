@@ -11,20 +11,18 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from assist.backend_client.protocol import REPORT_SERVICES, Address, ReportRequest
 from assist.store import core
-from assist.store.base import Migration, Row, Tx
+from assist.store.base import Migration, Row, Tx, migrations
 from assist.store.core import enqueue_outbox
 
 OUTBOX_KIND = "report"
 
-MIGRATIONS = [
-    Migration(
-        "reports",
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "reports",
+    """
         CREATE TABLE reports (
           assist_ref TEXT PRIMARY KEY,
           service TEXT NOT NULL,
@@ -47,27 +45,19 @@ MIGRATIONS = [
         CREATE INDEX reports_by_council_ref ON reports (council_ref);
         CREATE INDEX reports_by_status ON reports (status, updated_at);
         """,
-    ),
-]
-"""`status`: pending (not yet with the council), held (refused for a reason a configuration fix
-cures; tried again when settings change and on a schedule), open, closed (council's words),
-rejected (the council refused the report itself). `notified_at` is for the notifier that
-texts the council's reference."""
-
-MIGRATIONS.append(
-    Migration(
-        "reports",
-        2,
-        """
+    """
         ALTER TABLE reports ADD COLUMN staff_alert TEXT;
         ALTER TABLE reports ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE reports ADD COLUMN last_attempt_at REAL
         """,
-    )
 )
-"""`staff_alert`: why a person must look at this report (refused for itself, or the server
-failing again and again), with the citizen's words; NULL when nothing needs doing.
-`server_errors`: 5xx answers and timeouts in a row. `last_attempt_at`: the latest POST."""
+"""`status`: pending (not yet with the council), held (refused for a reason a configuration fix
+cures; tried again when settings change and on a schedule), open, closed (council's words),
+rejected (the council refused the report itself). `notified_at` is for the notifier that
+texts the council's reference. `staff_alert`: why a person must look at this report (refused
+for itself, or the server failing again and again), with the citizen's words; NULL when
+nothing needs doing. `server_errors`: 5xx answers and timeouts in a row. `last_attempt_at`:
+the latest POST."""
 
 
 def report_to_payload(report: ReportRequest) -> dict[str, Any]:
@@ -135,21 +125,28 @@ def body_of(service: str) -> str:
         raise ValueError(f"{service!r} is not a report service") from None
 
 
+class Origin(TypedDict, total=False):
+    """Where a report came from, as the reports table keeps it."""
+
+    session_id: str | None
+    """The conversation it was made in."""
+    channel: str | None
+    """The channel (voice, sms, web, terminal)."""
+    citizen_number: str | None
+    """A number to text the council's reference and updates to."""
+    now: float | None
+    """When (default: now)."""
+
+
 async def record_report(
-    tx: Tx,
-    report: ReportRequest,
-    *,
-    session_id: str | None = None,
-    channel: str | None = None,
-    citizen_number: str | None = None,
-    now: float | None = None,
-    body: str | None = None,
+    tx: Tx, report: ReportRequest, *, body: str | None = None, **origin: Unpack[Origin]
 ) -> bool:
     """Record a new report (status `pending`); returns False if its reference was known.
 
     `body` (county/district) defaults to the one SERVICES.md names for the service."""
     if await get_report(tx, report.assist_ref) is not None:
         return False
+    now = origin.get("now")
     t = time.time() if now is None else now
     await tx.execute(
         "INSERT INTO reports (assist_ref, service, body, session_id, channel, citizen_number,"
@@ -158,9 +155,9 @@ async def record_report(
             report.assist_ref.upper(),
             report.service,
             body or body_of(report.service),
-            session_id,
-            channel,
-            citizen_number,
+            origin.get("session_id"),
+            origin.get("channel"),
+            origin.get("citizen_number"),
             report.description,
             t,
             t,
@@ -169,21 +166,16 @@ async def record_report(
     return True
 
 
-async def enqueue_report(
-    tx: Tx,
-    report: ReportRequest,
-    *,
-    session_id: str | None = None,
-    channel: str | None = None,
-    citizen_number: str | None = None,
-    now: float | None = None,
-) -> bool:
+async def enqueue_report(tx: Tx, report: ReportRequest, **origin: Unpack[Origin]) -> bool:
     """Record a report and queue its delivery, in the caller's transaction.
 
     Returns False when this Assist reference was already queued (a retried turn).
     """
-    created = await record_report(
-        tx, report, session_id=session_id, channel=channel, citizen_number=citizen_number, now=now
+    created = await record_report(tx, report, **origin)
+    session_id, citizen_number, now = (
+        origin.get("session_id"),
+        origin.get("citizen_number"),
+        origin.get("now"),
     )
     if created:
         await enqueue_outbox(

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from assist.store.base import Migration
+from assist.store.base import Migration, migrations
 
-COMPONENT = "handoff"
-
-MIGRATIONS: list[Migration] = [
-    Migration(
-        COMPONENT,
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "handoff",
+    """
         CREATE TABLE handoff_entries (
           id TEXT PRIMARY KEY,
           session_id TEXT NOT NULL,
@@ -93,5 +89,4 @@ MIGRATIONS: list[Migration] = [
         );
         CREATE INDEX handoff_login_failures_by_key ON handoff_login_failures (key, at)
         """,
-    ),
-]
+)

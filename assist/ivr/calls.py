@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from assist.store.base import Migration, Row, Tx
+from assist.store.base import Migration, Row, Tx, migrations
 
-COMPONENT = "voice"
-
-MIGRATIONS: list[Migration] = [
-    Migration(
-        COMPONENT,
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "voice",
+    """
         CREATE TABLE voice_calls (
           call_sid TEXT PRIMARY KEY,
           session_id TEXT,
@@ -37,8 +33,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX voice_calls_by_session ON voice_calls (session_id, started_at);
         CREATE INDEX voice_calls_by_entry ON voice_calls (entry_id, started_at)
         """,
-    ),
-]
+)
 
 ENDED = ("completed", "busy", "no-answer", "failed", "canceled")
 """Twilio's final call statuses."""

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from assist.store.base import Migration
+from assist.store.base import Migration, migrations
 
-COMPONENT = "notify"
-
-MIGRATIONS: list[Migration] = [
-    Migration(
-        COMPONENT,
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "notify",
+    """
         CREATE TABLE notify_optouts (
           number TEXT PRIMARY KEY,
           source TEXT NOT NULL,
@@ -68,11 +64,7 @@ MIGRATIONS: list[Migration] = [
           checked_at REAL
         );
         """,
-    ),
-    Migration(
-        COMPONENT,
-        2,
-        """
+    """
         CREATE TABLE notify_reminder_times (
           number TEXT NOT NULL,
           topic TEXT NOT NULL,
@@ -81,8 +73,7 @@ MIGRATIONS: list[Migration] = [
           PRIMARY KEY (number, topic)
         );
         """,
-    ),
-]
+)
 """`notify_jobs.status`: pending, sent (handed to the outbox), suppressed (number opted
 out), off (that kind of message turned off), expired (too late to be useful), replan (its
 reminder time changed: the next planning pass moves it). `notify_reminder_times.at`: local

@@ -30,6 +30,11 @@ class Migration:
     sql: str
 
 
+def migrations(component: str, *steps: str) -> list[Migration]:
+    """A component's migrations, version 1 first: append new steps, never edit old ones."""
+    return [Migration(component, version, sql) for version, sql in enumerate(steps, start=1)]
+
+
 class Tx(Protocol):
     """One transaction: everything done through it commits together or not at all."""
 

@@ -6,13 +6,11 @@ import json
 import time
 from typing import Any
 
-from assist.store.base import Migration, Row, Tx
+from assist.store.base import Migration, Row, Tx, migrations
 
-MIGRATIONS = [
-    Migration(
-        "core",
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "core",
+    """
         CREATE TABLE sessions (
           id TEXT PRIMARY KEY,
           channel TEXT NOT NULL,
@@ -57,8 +55,28 @@ MIGRATIONS = [
           detail TEXT NOT NULL DEFAULT '{}'
         );
         """,
-    ),
-]
+    """
+        CREATE TABLE processed_inputs (
+          key TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          response TEXT NOT NULL,
+          at REAL NOT NULL
+        );
+        """,
+    """
+        CREATE TABLE citizen_prefs (
+          who TEXT PRIMARY KEY,
+          language TEXT NOT NULL,
+          updated_at REAL NOT NULL
+        );
+        """,
+    # An outbox row is claimed by one worker (`claimed_by`) until `lease_until`; a worker that
+    # dies leaves a lease that runs out, and another worker takes the row over (assist.outbox).
+    """
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until REAL;
+        """,
+)
 
 
 async def load_session(tx: Tx, session_id: str) -> Row | None:
@@ -168,22 +186,6 @@ async def audit(
     )
 
 
-MIGRATIONS.append(
-    Migration(
-        "core",
-        2,
-        """
-        CREATE TABLE processed_inputs (
-          key TEXT PRIMARY KEY,
-          session_id TEXT NOT NULL,
-          response TEXT NOT NULL,
-          at REAL NOT NULL
-        );
-        """,
-    )
-)
-
-
 async def processed_response(tx: Tx, key: str) -> Row | None:
     """The stored answer to an input already handled under `key` (a channel retry), or None."""
     return await tx.fetchone("SELECT * FROM processed_inputs WHERE key = ?", (key,))
@@ -196,21 +198,6 @@ async def record_processed(tx: Tx, key: str, session_id: str, response: Any, now
         " ON CONFLICT(key) DO NOTHING",
         (key, session_id, json.dumps(response), now),
     )
-
-
-MIGRATIONS.append(
-    Migration(
-        "core",
-        3,
-        """
-        CREATE TABLE citizen_prefs (
-          who TEXT PRIMARY KEY,
-          language TEXT NOT NULL,
-          updated_at REAL NOT NULL
-        );
-        """,
-    )
-)
 
 
 async def preferred_language(tx: Tx, who: str) -> str | None:
@@ -401,17 +388,3 @@ async def erase_core(tx: Tx, who: str) -> int:
     n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
     n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
     return n
-
-
-MIGRATIONS.append(
-    Migration(
-        "core",
-        4,
-        """
-        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
-        ALTER TABLE outbox ADD COLUMN lease_until REAL;
-        """,
-    )
-)
-"""An outbox row is claimed by one worker (`claimed_by`) until `lease_until`; a worker that
-dies leaves a lease that runs out, and another worker takes the row over (`assist.outbox`)."""

@@ -33,7 +33,7 @@ from assist.notify.optouts import is_suppressed, suppress
 from assist.notify.quiet import in_quiet_hours, next_allowed
 from assist.outbox import Handler, PermanentFailure, RetryLater
 from assist.settings import Settings
-from assist.store.base import Row, Store
+from assist.store.base import Row, Store, Tx
 from assist.twilio.rest import PermanentSendError, TemporarySendError, TwilioRest, Unsubscribed
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,19 @@ class SmsSender:
     async def send(self, key: str, to: str, text: str, purpose: str) -> dict[str, Any]:
         """Check, pace and send one text, recording it; idempotent on the outbox `key`."""
         now = self.clock()
+
+        async def record(tx: Tx, sid: str | None, via: str) -> None:
+            await sms_store.record_sent(
+                tx,
+                outbox_key=key,
+                sid=sid,
+                to=to,
+                text=text,
+                purpose=purpose,
+                via=via,
+                now=self.clock(),
+            )
+
         async with self.store.transaction() as tx:
             done = await sms_store.sent_for_key(tx, key)
             if done is not None:
@@ -126,16 +139,7 @@ class SmsSender:
                     self._count("rate_limited")
                     raise RetryLater("per-number limit reached", after_s=oldest + 3600 - now + 1)
             if not self.rest.configured:
-                await sms_store.record_sent(
-                    tx,
-                    outbox_key=key,
-                    sid=None,
-                    to=to,
-                    text=text,
-                    purpose=purpose,
-                    via="dev",
-                    now=now,
-                )
+                await record(tx, None, "dev")
                 self._dev_notice()
                 self._count("dev")
                 return {"via": "dev"}
@@ -156,16 +160,7 @@ class SmsSender:
                 f"Twilio {exc.code or exc.status}: {exc}", after_s=exc.retry_after_s
             ) from exc
         async with self.store.transaction() as tx:
-            await sms_store.record_sent(
-                tx,
-                outbox_key=key,
-                sid=sid,
-                to=to,
-                text=text,
-                purpose=purpose,
-                via="twilio",
-                now=self.clock(),
-            )
+            await record(tx, sid, "twilio")
         self._count("sent")
         return {"sid": sid, "via": "twilio"}
 

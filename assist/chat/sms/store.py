@@ -6,15 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assist.store.base import Migration, Row, Tx
+from assist.store.base import Migration, Row, Tx, migrations
 
-COMPONENT = "sms"
-
-MIGRATIONS: list[Migration] = [
-    Migration(
-        COMPONENT,
-        1,
-        """
+MIGRATIONS: list[Migration] = migrations(
+    "sms",
+    """
         CREATE TABLE sms_sent (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
           outbox_key TEXT UNIQUE,
@@ -41,8 +37,7 @@ MIGRATIONS: list[Migration] = [
           sent_at REAL NOT NULL
         );
         """,
-    ),
-]
+)
 """`sms_sent.via`: `twilio` (sent through the REST API) or `dev` (no credentials configured:
 recorded here instead, the development sink the embedded pages can show)."""
 

@@ -10,20 +10,16 @@ the caller in the queue or says goodbye.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
 from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from assist.conversations import TurnOutcome
-from assist.deps import PartsDep
 from assist.dialogue.render import option_sentence
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
-from assist.ivr.twilio.line import PREFIX, VoiceLine, caller_id, xml
-from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document
+from assist.ivr.twilio.line import PREFIX, caller_id
 from assist.parts import Parts
 from assist.settings import Settings
-from assist.twilio.webhooks import TwilioForm
 
 MEDIA_PATH = "/twilio/media"
 ENTRY_TIMEOUT_S = 12.0
@@ -91,29 +87,3 @@ async def media_turn(parts: Parts, call_sid: str, heard: CallerInput) -> SpokenR
         )
         outcome = await parts.conversations.handle(inbound)
     return reply_for(parts, outcome)
-
-
-def create_media_voice_router() -> APIRouter:
-    """`POST /twilio/voice/after-stream`: what happens when the media stream closes."""
-    router = APIRouter(prefix=PREFIX, tags=["phone"])
-
-    @router.post("/after-stream", response_class=Response)
-    async def after_stream(form: TwilioForm, parts: PartsDep) -> Response:
-        """The stream ended: into the queue if the engine handed off, else goodbye."""
-        line = VoiceLine(parts)
-        call_sid = form.get("CallSid", "")
-        sender = caller_id(form.get("From", ""), call_sid)
-        session = await parts.conversations.find(Channel.VOICE, sender)
-        if session is not None and session.status == Status.ENDED:
-            style = VoiceStyle(session.language, session.slow)
-            return xml(goodbye_document([], style=style))
-        if session is not None and session.status == Status.QUEUED:
-            return xml(await line.render(TurnOutcome(session, []), call_sid))
-        # The stream ended mid-conversation (speech failed, or never started): never hang up
-        # in silence. The caller goes to a person, as the person key would send them.
-        outcome = await parts.conversations.handle(
-            Inbound(Channel.VOICE, sender, digits="0"), key=f"voice:{call_sid}:after-stream"
-        )
-        return xml(await line.render(outcome, call_sid))
-
-    return router

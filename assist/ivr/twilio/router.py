@@ -23,8 +23,9 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
+from assist.conversations import TurnOutcome
 from assist.deps import PartsDep
-from assist.dialogue.types import Channel, Inbound
+from assist.dialogue.types import Channel, Inbound, Status
 from assist.handoff import queue as hq
 from assist.handoff.entries import WAITING
 from assist.ivr import calls as voice_store
@@ -40,7 +41,7 @@ from assist.ivr.twilio.line import (
     turn_key,
     xml,
 )
-from assist.ivr.twilio.twiml import VoiceStyle, say_document
+from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document, say_document
 from assist.parts import Parts
 from assist.twilio.webhooks import TwilioForm
 
@@ -146,6 +147,27 @@ def create_voice_router() -> APIRouter:
         return xml(say_document([], style=VoiceStyle()))
 
     router.include_router(create_hold_router())
+
+    @router.post("/after-stream", response_class=Response)
+    async def after_stream(form: TwilioForm, parts: PartsDep) -> Response:
+        """Self-hosted speech: the media stream ended. Into the queue if the engine handed off,
+        goodbye if the call was done, else to a person (never silence)."""
+        line = VoiceLine(parts)
+        call_sid = form.get("CallSid", "")
+        session = await parts.conversations.find(Channel.VOICE, sender_of(form))
+        if session is not None and session.status == Status.ENDED:
+            style = VoiceStyle(session.language, session.slow)
+            return xml(goodbye_document([], style=style))
+        if session is not None and session.status == Status.QUEUED:
+            return xml(await line.render(TurnOutcome(session, []), call_sid))
+        # The stream ended mid-conversation (speech failed, or never started): never hang up
+        # in silence. The caller goes to a person, as the person key would send them.
+        outcome = await parts.conversations.handle(
+            Inbound(Channel.VOICE, sender_of(form), digits="0"),
+            key=f"voice:{call_sid}:after-stream",
+        )
+        return xml(await line.render(outcome, call_sid))
+
     return router
 
 
