@@ -41,8 +41,6 @@ ALLOWED: dict[str, str] = {
     "measure them",
     "assist/settings.py": "the default call_cost sentence is council configuration, set per "
     "deployment (field descriptions are excluded by rule)",
-    "assist/handoff/for_citizen.py": "transcript notes of actions staff took (the staff "
-    "member's voice, English like the console); a later step",
 }
 """Path (file, or folder ending in /) relative to the repository -> why its words may stay."""
 

@@ -313,7 +313,9 @@ def create_api_router() -> APIRouter:
         )
         async with console.store.transaction() as tx:
             ref = await guarded(
-                for_citizen.file_report(tx, entry_id, who.username, details, console.clock())
+                for_citizen.file_report(
+                    tx, console.prompts, entry_id, who.username, details, console.clock()
+                )
             )
         return {"reference": ref, "service": body.service}
 
@@ -328,7 +330,13 @@ def create_api_router() -> APIRouter:
         async with console.store.transaction() as tx:
             number = await guarded(
                 for_citizen.set_reminders(
-                    tx, entry_id, who.username, body.start, address, console.clock()
+                    tx,
+                    console.prompts,
+                    entry_id,
+                    who.username,
+                    body.start,
+                    address,
+                    console.clock(),
                 )
             )
         return {"reminders": body.start, "number": number, "topic": for_citizen.TOPIC}

@@ -346,7 +346,7 @@ def _pages() -> APIRouter:
                 address = await _form_address(console, form) if start else None
                 async with console.store.transaction() as tx:
                     await for_citizen.set_reminders(
-                        tx, entry_id, who.username, start, address, now()
+                        tx, console.prompts, entry_id, who.username, start, address, now()
                     )
                 return f"/console/entries/{entry_id}?notice=reminders_{'on' if start else 'off'}"
             else:
@@ -497,4 +497,6 @@ async def _file_report(
         address=await _form_address(console, form),
     )
     async with console.store.transaction() as tx:
-        return await for_citizen.file_report(tx, entry_id, who.username, details, console.clock())
+        return await for_citizen.file_report(
+            tx, console.prompts, entry_id, who.username, details, console.clock()
+        )

@@ -17,6 +17,7 @@ from assist.backend_client import reports
 from assist.backend_client.protocol import REPORT_SERVICES, CouncilServices, ReportRequest
 from assist.backend_client.references import new_reference
 from assist.backend_client.reports import address_from_dict
+from assist.dialogue.prompts import Prompts
 from assist.dialogue.steps import address_dict as address_dict
 from assist.handoff.entries import CLAIMED, Conflict, Entry, get_entry, record_event
 from assist.store import core
@@ -27,12 +28,19 @@ BINS = ("black", "blue", "green")
 PHONE_CHANNELS = frozenset({"voice", "sms"})
 """Channels with a number reminders can be texted to."""
 TOPIC = "bin_day"
-SERVICE_NAMES = {
+SERVICE_NAMES = {  # for staff, on the English-only console
     "missed_bin": "missed bin",
     "report_pothole": "pothole",
     "report_flytipping": "fly-tipping",
     "report_streetlight": "street light",
 }
+SERVICE_LABELS = {
+    "missed_bin": "main.opt.missed_bin",
+    "report_pothole": "main.opt.pothole",
+    "report_flytipping": "main.opt.flytipping",
+    "report_streetlight": "main.opt.streetlight",
+}
+"""How a report type is named to the citizen, in their language (the menu's own words)."""
 MAX_DESCRIPTION = 1000
 MAX_LOCATION = 200
 
@@ -105,7 +113,7 @@ def report_payload(entry: Entry, details: ReportDetails, ref: str) -> dict[str, 
 
 
 async def file_report(
-    tx: Tx, entry_id: str, agent_id: str, details: ReportDetails, now: float
+    tx: Tx, prompts: Prompts, entry_id: str, agent_id: str, details: ReportDetails, now: float
 ) -> str:
     """File a report for the citizen through the outbox; returns the Assist reference.
 
@@ -118,9 +126,9 @@ async def file_report(
         tx, kind="report", key=ref, payload=payload, session_id=entry.session_id, now=now
     )
     where = (details.address or {}).get("line") or payload["location_text"]
-    text = (
-        f"I've reported the {SERVICE_NAMES[details.service]} at {where} for you."
-        f" Your reference is {ref}."
+    service = prompts.get_or_english(entry.language, SERVICE_LABELS[details.service])
+    text = prompts.get_or_english(
+        entry.language, "staff_note.reported", service=service, where=where, ref=ref
     )
     await core.append_transcript(
         tx,
@@ -139,6 +147,7 @@ async def file_report(
 
 async def set_reminders(
     tx: Tx,
+    prompts: Prompts,
     entry_id: str,
     agent_id: str,
     start: bool,
@@ -172,10 +181,11 @@ async def set_reminders(
     await core.enqueue_outbox(
         tx, kind=call, key=key, payload=payload, session_id=entry.session_id, now=now
     )
-    text = (
-        f"I've set up bin-day reminders by text to {number} for {addr.get('line')}."
-        if start
-        else f"I've stopped bin-day reminders to {number}."
+    text = prompts.get_or_english(
+        entry.language,
+        "staff_note.reminders_on" if start else "staff_note.reminders_off",
+        number=number,
+        address=addr.get("line") or "",
     )
     await core.append_transcript(
         tx, entry.session_id, "staff", text, {"agent": agent_id, "action": call}, now=now

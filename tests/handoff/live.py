@@ -134,7 +134,11 @@ def add_people(db: Path, *people: tuple[str, str]) -> None:
 
 
 def add_citizen(
-    db: Path, n: int, text: str = "There's a pothole on Mill Road", channel: str = "sms"
+    db: Path,
+    n: int,
+    text: str = "There's a pothole on Mill Road",
+    channel: str = "sms",
+    language: str = "en",
 ) -> str:
     """A citizen in the queue with a session, transcript and details; returns the entry id."""
 
@@ -157,7 +161,7 @@ def add_citizen(
                 session_id=sid,
                 channel=channel,
                 sender=sender,
-                language="en",
+                language=language,
                 reason="asked_for_person",
                 intent="report_pothole",
                 slots={"location": "Mill Road, Cambridge"},

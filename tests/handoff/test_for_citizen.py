@@ -104,6 +104,33 @@ def test_report_filed_through_the_api_goes_the_assistants_way(
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "I've reported this for you: A missed bin, at 12 Mill Road, Cambridge."),
+        ("pl", "Zgłoszenie zostało złożone w Twoim imieniu: Niezabrany pojemnik, 12 Mill Road"),
+        ("pt", "Fiz o pedido por si: Contentor que não foi recolhido, em 12 Mill Road"),
+    ],
+)
+def test_what_staff_did_is_written_in_the_citizens_language(
+    site: tuple[LiveServer, Path], language: str, note: str
+) -> None:
+    """The transcript line a citizen can read about a report staff filed for them is in the
+    citizen's language, with the reference."""
+    server, db = site
+    entry_id = add_citizen(db, 1, language=language)
+    ann, h = sign_in(server, "ann")
+    assert ann.post(f"/api/handoff/entries/{entry_id}/claim", headers=h).status_code == 200
+    r = ann.post(
+        f"/api/handoff/entries/{entry_id}/reports",
+        json={"service": "missed_bin", "bin": "blue", "address": MILL_ROAD},
+        headers=h,
+    )
+    ref = r.json()["reference"]
+    last = ann.get(f"/api/handoff/entries/{entry_id}").json()["transcript"][-1]["text"]
+    assert last.startswith(note) and ref in last
+
+
 def test_report_by_location_in_words_and_bad_reports(site: tuple[LiveServer, Path]) -> None:
     """A report may give the place in words; a missing service, bin colour, description or place
     is refused with 422 and nothing is queued."""
