@@ -116,7 +116,7 @@ class SQLiteStore:
             # half-way (a browser leaving a live page) must not leave the shared connection
             # inside a transaction, or every later transaction would fail.
             with anyio.CancelScope(shield=True):
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await self._begin(self._conn)
             try:
                 yield _SQLiteTx(self._conn)
             except BaseException:
@@ -126,6 +126,21 @@ class SQLiteStore:
             else:
                 with anyio.CancelScope(shield=True):
                     await self._conn.execute("COMMIT")
+
+    @staticmethod
+    async def _begin(conn: aiosqlite.Connection) -> None:
+        """BEGIN IMMEDIATE. A task cancelled by asyncio while its own BEGIN was in flight
+        (the shield above holds off cancel scopes, not every native cancel) leaves an empty
+        transaction open on the shared connection: roll that back and begin again, rather
+        than failing every later transaction."""
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "within a transaction" not in str(exc):
+                raise
+            log.warning("store: rolled back a transaction a cancelled task left open")
+            await conn.execute("ROLLBACK")
+            await conn.execute("BEGIN IMMEDIATE")
 
     async def ping(self) -> bool:
         try:

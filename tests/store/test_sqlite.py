@@ -171,3 +171,17 @@ async def test_a_cancelled_transaction_leaves_the_store_usable(store: SQLiteStor
             tg.cancel_scope.cancel()
         async with store.transaction() as tx:  # raises if the connection was left in a tx
             await tx.execute("DELETE FROM outbox")
+
+
+async def test_a_transaction_left_open_by_a_cancelled_begin_does_not_block_the_store(
+    store: SQLiteStore,
+) -> None:
+    """If a task is cancelled while its BEGIN is in flight, the connection is left inside an
+    empty transaction; the next transaction rolls it back and goes ahead."""
+    conn = store._conn
+    assert conn is not None
+    await conn.execute("BEGIN IMMEDIATE")  # what the cancelled task left behind
+    async with store.transaction() as tx:
+        await core.audit(tx, actor="t", action="after", subject="x", now=1.0)
+    async with store.transaction() as tx:
+        assert await tx.fetchone("SELECT * FROM audit WHERE action = 'after'") is not None
