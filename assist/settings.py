@@ -179,6 +179,23 @@ class Settings(BaseSettings):
         description="Signs staff console cookies; must be set in production.",
     )
 
+    # Operations
+    metrics_public: bool | None = Field(
+        None,
+        description="Whether `/metrics` answers anyone; default: yes in development, no in "
+        "production (where Prometheus sends `ASSIST_METRICS_TOKEN` as a bearer token).",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token that reads `/metrics` when it is not public (Prometheus: "
+        "`authorization: {credentials: <token>}` in the scrape config).",
+    )
+    api_docs_public: bool | None = Field(
+        None,
+        description="Whether `/docs`, `/redoc` and `/openapi.json` are served; default: in "
+        "development only.",
+    )
+
     # A council's own Open311 server (issue 14)
     service_codes: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
@@ -382,6 +399,20 @@ class Settings(BaseSettings):
                 )
         self.public_url = self.public_url.rstrip("/")
         return self
+
+    @property
+    def metrics_open(self) -> bool:
+        """True when `/metrics` answers without the bearer token."""
+        if self.metrics_public is None:
+            return self.environment != "production"
+        return self.metrics_public
+
+    @property
+    def api_docs_open(self) -> bool:
+        """True when the OpenAPI document and its pages are served."""
+        if self.api_docs_public is None:
+            return self.environment != "production"
+        return self.api_docs_public
 
     @property
     def uses_embedded_council(self) -> bool:
