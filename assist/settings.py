@@ -179,6 +179,13 @@ class Settings(BaseSettings):
         description="Signs staff console cookies; must be set in production.",
     )
 
+    closed_conversations: Literal["handler_and_supervisors", "supervisors"] = Field(
+        "handler_and_supervisors",
+        description="Who may read a closed conversation in the console: "
+        "`handler_and_supervisors` (the agent who handled it, and supervisors) or "
+        "`supervisors`; every read is audited.",
+    )
+
     # Operations
     metrics_public: bool | None = Field(
         None,
