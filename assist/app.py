@@ -8,12 +8,14 @@ module and `assist.cli` are the only places that import channel packages.
 
 from __future__ import annotations
 
+import hmac
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Unpack
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
@@ -46,6 +48,8 @@ from assist.store import Migration
 from assist.store import core as core_store
 from assist.twilio.rest import TwilioRest
 from assist.twilio.webhooks import auth_token
+
+log = logging.getLogger(__name__)
 
 
 def all_migrations() -> list[Migration]:
@@ -159,12 +163,17 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             if speech is not None:
                 speech.close()
 
+    docs = settings.api_docs_open
     app = FastAPI(
         title="Assist",
         version=__version__,
         lifespan=lifespan,
         description="A humane way into the council by phone, SMS and web chat.",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
+    app.add_exception_handler(UnicodeError, _not_utf8)
     app.state.settings = settings
     council_app = None
     if settings.uses_embedded_council or settings.environment == "development":
@@ -206,7 +215,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     async def metrics(request: Request) -> PlainTextResponse:
-        """Prometheus metrics."""
+        """Prometheus metrics (with `ASSIST_METRICS_TOKEN` as a bearer token unless public)."""
+        if not settings.metrics_open and not _metrics_allowed(settings, request):
+            raise HTTPException(404)
         svc: Service = request.app.state.service
         async with svc.store.transaction() as tx:
             outbox = await core_store.outbox_counts(tx)
@@ -229,6 +240,22 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return PlainTextResponse(svc.metrics.render(extra), media_type="text/plain; version=0.0.4")
 
     return app
+
+
+def _metrics_allowed(settings: Settings, request: Request) -> bool:
+    """True when the request carries the metrics bearer token."""
+    token = settings.metrics_token
+    if token is None:
+        return False
+    given = request.headers.get("authorization", "")
+    expected = "Bearer " + token.get_secret_value()
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def _not_utf8(request: Request, exc: Exception) -> JSONResponse:
+    """Text that cannot be UTF-8 (a lone surrogate in JSON) is the client's error, not a 500."""
+    log.info("refused text that is not valid UTF-8 on %s", request.url.path)
+    return JSONResponse({"detail": "invalid_text"}, status_code=400)
 
 
 async def _component_health(svc: Service) -> dict[str, object]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from assist.settings import Settings
 
@@ -95,6 +96,11 @@ def lint(
     """Check flows and prompts against the humane rules; one line per problem."""
     from assist.dialogue.lint import lint_dialogues
 
+    if not path.is_dir():
+        typer.echo(
+            f"{path} is not a dialogues/ directory (it should hold flows/ and prompts/)", err=True
+        )
+        raise typer.Exit(2)
     problems = lint_dialogues(path)
     for p in problems:
         typer.echo(str(p))
@@ -181,9 +187,38 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def settings_problems(exc: ValidationError) -> list[str]:
+    """One line per bad setting: its variable, the value given and what is allowed."""
+    lines = []
+    for err in exc.errors():
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["loc"]:
+            name = "ASSIST_" + str(err["loc"][0]).upper()
+            value = err.get("input")
+            shown = "" if isinstance(value, dict) else f"={value!s}"
+            if any(w in name for w in ("SECRET", "TOKEN", "API_KEY")):
+                shown = ""  # never echo a secret
+            lines.append(f"setting {name}{shown}: {msg}")
+        else:
+            lines.append(f"setting: {msg}")
+    return lines
+
+
 def main() -> None:
-    """Entry point of the `assist` command."""
-    app()
+    """Entry point of the `assist` command; a bad setting is one line each and exit code 2."""
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        for line in settings_problems(exc):
+            typer.echo(line, err=True)
+        raise SystemExit(2) from None
+    except UnicodeDecodeError as exc:
+        typer.echo(
+            f"settings: .env is not valid UTF-8 ({exc.reason} at byte {exc.start})", err=True
+        )
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

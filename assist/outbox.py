@@ -57,6 +57,15 @@ Handler = Callable[[Row, dict[str, Any]], Awaitable[dict[str, Any] | None]]
 """Called with the outbox row and its decoded payload; returns a result to store."""
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How one kind of side effect is retried: `max_attempts` (None: never give up for
+    errors; only a permanent failure ends it) and the cap on the wait between attempts."""
+
+    max_attempts: int | None = 12
+    max_backoff_s: float = 600.0
+
+
 @dataclass
 class OutboxWorker:
     """Polls the outbox and delivers due rows through handlers registered per kind."""
@@ -74,20 +83,34 @@ class OutboxWorker:
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     )
 
-    _pass: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    policies: dict[str, RetryPolicy] = field(default_factory=dict)
+    """Retry policy per kind (others: `max_attempts` and `max_backoff_s`)."""
+
+    _passes: dict[str, asyncio.Lock] = field(default_factory=dict, init=False, repr=False)
+
+    def lanes(self) -> list[tuple[str, ...]]:
+        """Kinds of work that never wait for each other: one lane per kind (a slow council
+        delays only reports; texts go on)."""
+        return [(kind,) for kind in self.handlers]
 
     async def run_once(self, limit: int = 20) -> int:
-        """Claim and deliver up to `limit` due rows; returns how many were attempted.
+        """Claim and deliver up to `limit` due rows per lane, the lanes side by side; returns
+        how many were attempted.
 
-        Passes of one worker run one at a time: a caller (e.g. `assist chat` on its way out)
+        Passes of one lane run one at a time: a caller (e.g. `assist chat` on its way out)
         waits for the background loop's pass, so the rows it holds are finished, not lost.
         """
-        async with self._pass:
-            return await self._run_once(limit)
+        counts = await asyncio.gather(*(self.run_lane(lane, limit) for lane in self.lanes()))
+        return sum(counts)
 
-    async def _run_once(self, limit: int) -> int:
+    async def run_lane(self, kinds: tuple[str, ...], limit: int = 20) -> int:
+        """One pass over one lane's kinds."""
+        lock = self._passes.setdefault(",".join(kinds), asyncio.Lock())
+        async with lock:
+            return await self._run_once(limit, kinds)
+
+    async def _run_once(self, limit: int, kinds: tuple[str, ...]) -> int:
         now = self.clock()
-        kinds = tuple(self.handlers)
         if not kinds:
             return 0
         marks = ",".join("?" for _ in kinds)
@@ -133,11 +156,15 @@ class OutboxWorker:
         except Exception as exc:
             after = exc.after_s if isinstance(exc, RetryLater) else None
             error = f"{type(exc).__name__}: {exc}"
-            if attempts >= self.max_attempts:
+            policy = self.policies.get(
+                row["kind"], RetryPolicy(self.max_attempts, self.max_backoff_s)
+            )
+            if policy.max_attempts is not None and attempts >= policy.max_attempts:
                 status = "failed"
             else:
                 status = "pending"
-                backoff = min(self.max_backoff_s, self.base_backoff_s * 2 ** (attempts - 1))
+                exponent = min(attempts - 1, 40)  # 2**40 s is far past any cap
+                backoff = min(policy.max_backoff_s, self.base_backoff_s * 2**exponent)
                 next_at = self.clock() + (
                     after if after is not None else backoff * (0.5 + random.random() / 2)
                 )
@@ -170,17 +197,42 @@ class OutboxWorker:
         Errors in one pass are logged and never stop the loop.
         """
         wake = wake or asyncio.Event()
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("outbox pass failed")
-                busy = 0
-            if busy:
-                continue
-            wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, wake), timeout=self.poll_s)
+        lanes = self.lanes()
+        lane_wakes = [asyncio.Event() for _ in lanes]
+
+        async def fan_out() -> None:  # one wake-up reaches every lane
+            while not stop.is_set():
+                await _first(stop, wake)
+                wake.clear()
+                for event in lane_wakes:
+                    event.set()
+
+        async def lane_loop(kinds: tuple[str, ...], lane_wake: asyncio.Event) -> None:
+            while not stop.is_set():
+                try:
+                    busy = await self.run_lane(kinds)
+                except Exception:
+                    log.exception("outbox pass failed")
+                    busy = 0
+                if busy:
+                    continue
+                lane_wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop, lane_wake), timeout=self.poll_s)
+
+        waker = asyncio.create_task(fan_out())
+        loops = [
+            asyncio.create_task(lane_loop(lane, ev))
+            for lane, ev in zip(lanes, lane_wakes, strict=True)
+        ]
+        try:
+            await stop.wait()
+            await asyncio.gather(*loops)  # each lane ends after its pass: nothing half-done
+        finally:
+            waker.cancel()
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(waker, *loops, return_exceptions=True)
 
 
 async def release_held(tx: Tx, now: float, kind: str | None = None) -> int:

@@ -22,6 +22,8 @@ PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\d[\d\s()-]{7,}\d(?![\w.])")
 """Phone numbers as people write them (spaces, hyphens, brackets); not IP addresses."""
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+MIN_RETENTION_DAYS = 1
+"""The shortest retention period a purge accepts."""
 FREE_TEXT_KEYS = {"text", "body", "speech", "description", "transcript", "Body", "SpeechResult"}
 
 
@@ -85,7 +87,13 @@ Eraser = Callable[[Tx, str], Awaitable[int]]
 async def purge_older_than(
     store: Store, days: float, purgers: list[Purger], now: float | None = None
 ) -> int:
-    """Delete personal data older than `days`; returns rows deleted and audits the count."""
+    """Delete personal data older than `days`; returns rows deleted and audits the count.
+
+    Refuses fewer than one day: a zero or negative period would delete every live and
+    queued conversation (issue 20), whatever the caller's settings said.
+    """
+    if not days >= MIN_RETENTION_DAYS:
+        raise ValueError(f"retention must be at least {MIN_RETENTION_DAYS} day, not {days!r}")
     t = now if now is not None else time.time()
     cutoff = t - days * 86400
     async with store.transaction() as tx:

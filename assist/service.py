@@ -23,7 +23,7 @@ from fastapi import FastAPI
 
 from assist.backend_client import reports as reports_table
 from assist.backend_client.config import embedded_fallbacks
-from assist.backend_client.delivery import make_report_handler
+from assist.backend_client.delivery import REPORT_RETRY, make_report_handler
 from assist.backend_client.protocol import CouncilServices
 from assist.backend_client.routing import RoutedCouncilServices
 from assist.backend_client.upkeep import run_report_upkeep
@@ -273,7 +273,7 @@ async def open_service(
         queue,
         engine,
         conversations,
-        OutboxWorker(store, handlers),
+        OutboxWorker(store, handlers, policies={"report": REPORT_RETRY}),
         purgers=list(purgers),
         erasers=list(erasers),
     )

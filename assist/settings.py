@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assist.backend_client.protocol import REPORT_SERVICES
+from assist.hours import parse_hours
 
 DEV_COUNCIL_API_KEY = "dev-council-key"
 SUPPORTED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
+MIN_SECRET_CHARS = 16
+"""Production refuses a cookie secret or Twilio token shorter than this."""
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 class Settings(BaseSettings):
@@ -30,7 +39,7 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path("./data"), description="Where the SQLite store and caches live.")
     host: str = Field("127.0.0.1", description="Address `assist serve` listens on.")
-    port: int = Field(8000, description="Port `assist serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `assist serve` listens on.")
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="The URL the public (and Twilio) use to reach this service; webhook "
@@ -70,9 +79,9 @@ class Settings(BaseSettings):
         "http://127.0.0.1:5005",
         description="Rasa server base URL; empty to use only the in-process classifier.",
     )
-    rasa_timeout_s: float = Field(0.8, description="How long one Rasa parse may take.")
+    rasa_timeout_s: float = Field(0.8, gt=0, description="How long one Rasa parse may take.")
     nlu_threshold: float = Field(
-        0.45, description="Below this confidence an utterance counts as not understood."
+        0.45, ge=0, le=1, description="Below this confidence an utterance counts as not understood."
     )
 
     # Council back end
@@ -100,7 +109,7 @@ class Settings(BaseSettings):
     info_url: str | None = Field(
         None, description="Service information API base URL; empty uses the embedded one."
     )
-    backend_timeout_s: float = Field(5.0, description="Timeout for one council request.")
+    backend_timeout_s: float = Field(5.0, gt=0, description="Timeout for one council request.")
 
     # What citizens hear
     council_name: str = Field("Cambridgeshire councils", description="Who callers have reached.")
@@ -127,7 +136,7 @@ class Settings(BaseSettings):
         description="Languages offered, comma separated (en always first).",
     )
     default_handle_time_s: float = Field(
-        360.0, description="Assumed handle time when the queue has no history yet."
+        360.0, gt=0, description="Assumed handle time when the queue has no history yet."
     )
     hold_music_url: str | None = Field(
         None, description="Hold music on the phone; empty for silence with reassurance."
@@ -142,28 +151,56 @@ class Settings(BaseSettings):
         "18:00", description="Local time, the evening before collection, bin reminders go."
     )
     report_poll_interval_s: float = Field(
-        900.0, description="How often open reports are checked with the council."
+        900.0, gt=0, description="How often open reports are checked with the council."
     )
-    sms_per_number_per_hour: int = Field(10, description="Most texts to one number per hour.")
+    sms_per_number_per_hour: int = Field(10, ge=1, description="Most texts to one number per hour.")
     sms_send_rate_per_s: float = Field(
-        1.0, description="Overall send pace, kept under the Twilio number's limit."
+        1.0, gt=0, description="Overall send pace, kept under the Twilio number's limit."
     )
 
     # Web chat protection
     web_chat_messages_per_window: int = Field(
-        20, description="Messages one web chat connection may send per window."
+        20, ge=1, description="Messages one web chat connection may send per window."
     )
-    web_chat_window_s: float = Field(10.0, description="The web chat rate-limit window.")
+    web_chat_window_s: float = Field(10.0, gt=0, description="The web chat rate-limit window.")
     web_chat_connections_per_ip: int = Field(
-        60, description="Open web chat sockets allowed from one address."
+        60, ge=1, description="Open web chat sockets allowed from one address."
     )
 
     # Sessions and privacy
-    session_resume_minutes: int = Field(30, description="A dropped conversation resumes within.")
-    retention_days: int = Field(90, description="Personal data is deleted after this many days.")
+    session_resume_minutes: int = Field(
+        30, ge=0, description="A dropped conversation resumes within."
+    )
+    retention_days: int = Field(
+        90, ge=1, description="Personal data is deleted after this many days."
+    )
     secret_key: SecretStr = Field(
         SecretStr("dev-secret-key-change-me"),
         description="Signs staff console cookies; must be set in production.",
+    )
+
+    closed_conversations: Literal["handler_and_supervisors", "supervisors"] = Field(
+        "handler_and_supervisors",
+        description="Who may read a closed conversation in the console: "
+        "`handler_and_supervisors` (the agent who handled it, and supervisors) or "
+        "`supervisors`; every read is audited.",
+    )
+
+    # Operations
+    metrics_public: bool | None = Field(
+        None,
+        description="Whether `/metrics` answers anyone; default: yes in development, no in "
+        "production (where Prometheus sends `ASSIST_METRICS_TOKEN` as a bearer token).",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token that reads `/metrics` when it is not public (Prometheus: "
+        "`authorization: {credentials: <token>}` in the scrape config).",
+    )
+    api_docs_public: bool | None = Field(
+        None,
+        description="Whether `/docs`, `/redoc` and `/openapi.json` are served; default: in "
+        "development only.",
     )
 
     # A council's own Open311 server (issue 14)
@@ -179,17 +216,20 @@ class Settings(BaseSettings):
     )
     open311_save_wait_s: float = Field(
         30.0,
+        ge=0,
         description="How long the Open311 server may take to save a report; after a POST "
         "with no answer, no new POST is sent until this plus the timeout has passed and a "
         "search has not found the report.",
     )
     report_alert_after: int = Field(
         6,
+        ge=1,
         description="Server errors (5xx, timeouts) in a row on one report before staff are "
         "alerted; it keeps being retried.",
     )
     held_report_retry_s: float = Field(
         1800.0,
+        gt=0,
         description="How often reports held for a configuration fix (bad key, code or "
         "jurisdiction) are tried again; they are also tried at every start.",
     )
@@ -245,6 +285,94 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, v: object) -> object:
         return None if v == "" else v
 
+    @field_validator("twilio_auth_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, v: object, info: ValidationInfo) -> object:
+        raw = v.get_secret_value() if isinstance(v, SecretStr) else v
+        if isinstance(raw, str) and not raw.strip():
+            if info.data.get("environment") == "production":
+                raise ValueError("must not be empty in production: leave it unset or give it")
+            return None
+        return v
+
+    @field_validator(
+        "public_url",
+        "council_open311_url",
+        "county_open311_url",
+        "district_open311_url",
+        "waste_api_url",
+        "info_url",
+        "rasa_url",
+        "twilio_api_base_url",
+    )
+    @classmethod
+    def _is_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("must be an http:// or https:// URL with a valid port") from None
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, v: str) -> str:
+        if v.upper() not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return v.upper()
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/London") from None
+        return v
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _opening_hours(cls, v: str) -> str:
+        try:
+            windows = parse_hours(v)
+        except ValueError as exc:
+            raise ValueError(f"{exc}; write e.g. `Mon-Fri 08:00-18:00; Sat 09:00-12:00`") from None
+        if not windows:
+            raise ValueError("must name at least one window, e.g. `Mon-Fri 08:00-18:00`")
+        return v
+
+    @field_validator("notify_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, v: str) -> str:
+        start, dash, end = v.strip().partition("-")
+        if v.strip() and not (dash and _HHMM.match(start.strip()) and _HHMM.match(end.strip())):
+            raise ValueError("must be `HH:MM-HH:MM` (e.g. 21:00-08:00), or empty for none")
+        return v
+
+    @field_validator("bin_reminder_time")
+    @classmethod
+    def _reminder_time(cls, v: str) -> str:
+        if not _HHMM.match(v.strip()):
+            raise ValueError("must be a time `HH:MM` such as 18:00")
+        return v
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir(cls, v: Path) -> Path:
+        existing = v
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        try:
+            with tempfile.TemporaryFile(dir=existing):
+                pass
+        except OSError:
+            raise ValueError(f"must be a directory Assist can write ({existing} is not)") from None
+        return v
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         unknown = [lang for lang in self.languages if lang not in SUPPORTED_LANGUAGES]
@@ -255,10 +383,43 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if self.council_api_key.get_secret_value() == DEV_COUNCIL_API_KEY:
                 raise ValueError("ASSIST_COUNCIL_API_KEY must be set in production")
-            if self.secret_key.get_secret_value().startswith("dev-"):
+            secret = self.secret_key.get_secret_value()
+            if secret.startswith("dev-"):
                 raise ValueError("ASSIST_SECRET_KEY must be set in production")
+            if len(secret.strip()) < MIN_SECRET_CHARS:
+                raise ValueError(
+                    f"ASSIST_SECRET_KEY must be at least {MIN_SECRET_CHARS} characters "
+                    "in production"
+                )
+            if not self.council_api_key.get_secret_value().strip():
+                raise ValueError("ASSIST_COUNCIL_API_KEY must not be empty in production")
+            token = self.twilio_auth_token
+            if token is None and self.voice_speech == "vosk":
+                raise ValueError(
+                    "ASSIST_TWILIO_AUTH_TOKEN must be set in production with "
+                    "ASSIST_VOICE_SPEECH=vosk (media streams are checked with it)"
+                )
+            if token is not None and len(token.get_secret_value()) < MIN_SECRET_CHARS:
+                raise ValueError(
+                    f"ASSIST_TWILIO_AUTH_TOKEN must be at least {MIN_SECRET_CHARS} characters "
+                    "in production (Twilio's are 32)"
+                )
         self.public_url = self.public_url.rstrip("/")
         return self
+
+    @property
+    def metrics_open(self) -> bool:
+        """True when `/metrics` answers without the bearer token."""
+        if self.metrics_public is None:
+            return self.environment != "production"
+        return self.metrics_public
+
+    @property
+    def api_docs_open(self) -> bool:
+        """True when the OpenAPI document and its pages are served."""
+        if self.api_docs_public is None:
+            return self.environment != "production"
+        return self.api_docs_public
 
     @property
     def uses_embedded_council(self) -> bool:

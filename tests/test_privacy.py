@@ -97,3 +97,27 @@ async def test_erase_forgets_language_choice_and_web_report_words(tmp_path) -> N
         assert all("śmieci" not in r["description"] for r in after)
     finally:
         await rt.close()
+
+
+@pytest.mark.parametrize("days", [0, -1, -30.5, float("nan")])
+async def test_retention_of_zero_or_less_deletes_nothing(
+    store: SQLiteStore,
+    engine,  # type: ignore[no-untyped-def]
+    days: float,
+) -> None:
+    """Issue 20 item 1: a zero or negative retention period would purge every live and queued
+    conversation; the purge refuses it and the setting is refused at start."""
+    from pydantic import ValidationError
+
+    from assist.conversations import RecordingQueue
+    from assist.settings import Settings
+
+    now = [1_000_000.0]
+    c = Conversations(store, engine, RecordingQueue(), clock=lambda: now[0])
+    await c.handle(Inbound(Channel.SMS, "+447700900023", text="bin day"))
+    with pytest.raises(ValueError, match="retention"):
+        await purge_older_than(store, days, [purge_core], now=now[0] + 60)
+    async with store.transaction() as tx:
+        assert await tx.fetchall("SELECT * FROM sessions")
+    with pytest.raises(ValidationError):
+        Settings(retention_days=days, _env_file=None)  # type: ignore[arg-type, call-arg]

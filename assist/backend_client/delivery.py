@@ -49,12 +49,18 @@ from assist.backend_client.protocol import (
 )
 from assist.backend_client.refusals import Cure, cure_for, reasons
 from assist.backend_client.routing import RoutedCouncilServices
-from assist.outbox import Handler, Held, PermanentFailure, RetryLater
+from assist.outbox import Handler, Held, PermanentFailure, RetryLater, RetryPolicy
 from assist.store.base import Row, Store
 
 log = logging.getLogger(__name__)
 
 TOKEN_WAIT_S = 30.0
+
+
+REPORT_RETRY = RetryPolicy(max_attempts=None, max_backoff_s=1800.0)
+"""Reports are retried through a council outage of days, at most half an hour apart (staff
+are alerted after `ASSIST_REPORT_ALERT_AFTER` server errors); before issue 20 they stopped
+after 12 attempts, some 18-37 minutes, and waited for a restart."""
 
 
 def make_report_handler(

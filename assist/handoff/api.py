@@ -18,12 +18,19 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from assist.backend_client.protocol import REPORT_SERVICES, BackendError
+from assist.backend_client.protocol import (
+    REPORT_SERVICES,
+    BackendError,
+    InvalidRequest,
+    NotFound,
+    OutsideArea,
+)
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, for_citizen, replies, stats
+from assist.handoff import auth, for_citizen, reads, replies, stats
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
 from assist.handoff.web import OUTCOMES, Console, ConsoleDep, security_headers
+from assist.store import core
 
 T = TypeVar("T")
 EVENTS_MAX_S = 300.0
@@ -114,6 +121,9 @@ async def guarded(call: Awaitable[T]) -> T:
         raise HTTPException(409, str(exc)) from exc
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
+    except (NotFound, OutsideArea, InvalidRequest) as exc:  # the council's answer, not a fault
+        status = 404 if isinstance(exc, NotFound) else 422
+        raise HTTPException(status, f"council services: {type(exc).__name__}") from exc
     except BackendError as exc:
         raise HTTPException(502, f"council services: {type(exc).__name__}") from exc
 
@@ -207,8 +217,17 @@ def create_api_router() -> APIRouter:
 
     @router.get("/entries/{entry_id}", summary="A conversation: context packet and transcript")
     async def get_entry(console: ConsoleDep, entry_id: str, who: Staff) -> dict[str, Any]:
-        entry, lines = await guarded(console.conversation(entry_id))
+        try:
+            entry, lines = await guarded(reads.read_conversation(console, who, entry_id))
+        except reads.NotAllowed:
+            raise HTTPException(403, "closed conversations: supervisors or its agent") from None
         return {"entry": entry_json(entry, console.clock()), "transcript": lines}
+
+    @router.get("/reads", summary="Who read which conversation (supervisors)")
+    async def conversation_reads(
+        console: ConsoleDep, who: Supervisor, entry: str | None = None
+    ) -> list[dict[str, Any]]:
+        return await reads.reads_of(console, entry)
 
     @router.post("/entries/{entry_id}/claim", summary="Claim this conversation")
     async def claim(console: ConsoleDep, entry_id: str, who: Acting) -> dict[str, Any]:
@@ -292,7 +311,12 @@ def create_api_router() -> APIRouter:
         services = console.services
         if services is None:
             raise HTTPException(503, "council services are not connected")
-        found = await guarded(services.find_addresses(postcode))
+        try:
+            found = await guarded(services.find_addresses(postcode))
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            found = []  # a postcode with no addresses: nothing to choose (it was a 502)
         return [for_citizen.address_dict(a) for a in found]
 
     @router.post(
@@ -340,6 +364,17 @@ def create_api_router() -> APIRouter:
                 )
             )
         return {"reminders": body.start, "number": number, "topic": for_citizen.TOPIC}
+
+    @router.post("/staff/{username}/unlock", summary="Unlock an account after failed sign-ins")
+    async def unlock_staff(
+        console: ConsoleDep, username: str, who: Acting, boss: Supervisor
+    ) -> dict[str, Any]:
+        async with console.store.transaction() as tx:
+            forgotten = await auth.unlock(tx, username)
+            await core.audit(
+                tx, who.username, "staff_unlock", None, {"username": username}, console.clock()
+            )
+        return {"username": username, "unlocked": forgotten}
 
     @router.get("/stats", summary="Supervisor figures for the last `hours`")
     async def figures(

@@ -27,7 +27,12 @@ SESSION_TTL_S = 8 * 3600.0
 """A console session lasts one shift."""
 LOCKOUT_WINDOW_S = 15 * 60.0
 MAX_FAILURES_PER_USER = 5
+"""Wrong passwords for one account from one address before that pair is locked."""
 MAX_FAILURES_PER_ADDRESS = 20
+"""Wrong passwords from one address, whatever the account, before the address is locked."""
+MAX_FAILURES_PER_ACCOUNT = 50
+"""Wrong passwords for one account from anywhere (a spread-out guesser) before it is locked;
+a supervisor can unlock it (`unlock`)."""
 _HASHER = PasswordHasher()
 
 
@@ -126,10 +131,13 @@ async def login(tx: Tx, username: str, password: str, address: str, now: float) 
     it). Raises LockedOut after too many recent failures, without checking the password.
     """
     name = username.strip().lower()
-    user_key, addr_key = f"user:{name}", f"addr:{address}"
+    # Locked per account *and* address: five wrong guesses from elsewhere no longer lock
+    # a member of staff out of their own desk.
+    pair_key, addr_key, user_key = f"user:{name}@{address}", f"addr:{address}", f"user:{name}"
     if (
-        await _failures(tx, user_key, now) >= MAX_FAILURES_PER_USER
+        await _failures(tx, pair_key, now) >= MAX_FAILURES_PER_USER
         or await _failures(tx, addr_key, now) >= MAX_FAILURES_PER_ADDRESS
+        or await _failures(tx, user_key, now) >= MAX_FAILURES_PER_ACCOUNT
     ):
         raise LockedOut("too many failed attempts; try again in 15 minutes")
     row = await tx.fetchone(
@@ -138,12 +146,12 @@ async def login(tx: Tx, username: str, password: str, address: str, now: float) 
     hashed = row["password_hash"] if row else None
     ok = await anyio.to_thread.run_sync(_verify, hashed, password)
     if not ok or row is None:
-        for key in (user_key, addr_key):
+        for key in (pair_key, addr_key, user_key):
             await tx.execute(
                 "INSERT INTO handoff_login_failures (key, at) VALUES (?,?)", (key, now)
             )
         return None
-    await tx.execute("DELETE FROM handoff_login_failures WHERE key = ?", (user_key,))
+    await tx.execute("DELETE FROM handoff_login_failures WHERE key = ?", (pair_key,))
     await tx.execute("DELETE FROM handoff_staff_sessions WHERE expires_at < ?", (now,))
     token = secrets.token_urlsafe(32)
     await tx.execute(
@@ -152,6 +160,16 @@ async def login(tx: Tx, username: str, password: str, address: str, now: float) 
         (_digest(token), name, secrets.token_urlsafe(32), now, now + SESSION_TTL_S),
     )
     return token
+
+
+async def unlock(tx: Tx, username: str) -> int:
+    """Forget the failed sign-ins of one account, from every address (a supervisor's unlock);
+    returns how many were forgotten."""
+    name = username.strip().lower()
+    return await tx.execute(
+        "DELETE FROM handoff_login_failures WHERE key = ? OR key LIKE ? ESCAPE '\\'",
+        (f"user:{name}", "user:" + name.replace("%", "\\%").replace("_", "\\_") + "@%"),
+    )
 
 
 async def session_staff(tx: Tx, token: str, now: float) -> Staff | None:

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from assist.backend_client.protocol import BackendError
 from assist.backend_client.upkeep import reports_needing_attention
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, for_citizen, replies, stats
+from assist.handoff import auth, for_citizen, reads, replies, stats
 from assist.handoff.api import create_api_router
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
@@ -240,8 +240,8 @@ def _pages() -> APIRouter:
         if isinstance(who, Response):
             return who
         try:
-            entry, lines = await console.conversation(entry_id)
-        except EntryNotFound:
+            entry, lines = await reads.read_conversation(console, who, entry_id)
+        except (EntryNotFound, reads.NotAllowed):
             return _not_found(console, request, who)
         mine = entry.status == "claimed" and entry.claimed_by == who.username
         postcode = request.query_params.get("postcode", "").strip()[:10]

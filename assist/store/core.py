@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from assist.store.base import Migration, Row, Tx, migrations
@@ -183,6 +184,19 @@ async def audit(
     await tx.execute(
         "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
         (now if now is not None else time.time(), actor, action, subject, json.dumps(detail or {})),
+    )
+
+
+async def audit_lines(
+    tx: Tx, actions: Sequence[str], subject: str | None = None, limit: int = 500
+) -> list[Row]:
+    """The latest audit lines of these actions (of one subject when given), newest first."""
+    marks = ",".join("?" * len(actions))
+    where = f"action IN ({marks})" + (" AND subject = ?" if subject is not None else "")
+    params: list[Any] = [*actions, *([subject] if subject is not None else []), limit]
+    return await tx.fetchall(
+        f"SELECT at, actor, action, subject FROM audit WHERE {where} ORDER BY id DESC LIMIT ?",
+        params,
     )
 
 

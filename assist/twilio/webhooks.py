@@ -8,6 +8,7 @@ process sees differ from what Twilio requested (TWILIO.md, "Webhook security").
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -17,6 +18,14 @@ from assist.settings import Settings
 
 log = logging.getLogger(__name__)
 DEV_AUTH_TOKEN = "dev-twilio-auth-token"  # noqa: S105 - local simulator only, not production
+SID_FORMATS = {
+    "MessageSid": re.compile(r"^(SM|MM)[0-9a-f]{32}$"),
+    "SmsSid": re.compile(r"^(SM|MM)[0-9a-f]{32}$"),
+    "CallSid": re.compile(r"^CA[0-9a-f]{32}$"),
+    "AccountSid": re.compile(r"^AC[0-9a-f]{32}$"),
+}
+"""Twilio's identifiers have fixed shapes; a signed form whose characters were moved between
+adjacent parameters (the signature joins names and values without separators) breaks them."""
 
 
 def auth_token(settings: Settings) -> str:
@@ -40,6 +49,18 @@ def public_url_for(settings: Settings, request: Request) -> str:
     return url
 
 
+def sid_problem(settings: Settings, params: dict[str, str]) -> str | None:
+    """Why a signed form's identifiers cannot be Twilio's, or None when they can: each SID
+    in its format, and the AccountSid the configured one (when one is configured)."""
+    for name, shape in SID_FORMATS.items():
+        if name in params and not shape.match(params[name]):
+            return f"malformed {name}"
+    expected = settings.twilio_account_sid
+    if expected and params.get("AccountSid") != expected:
+        return "another AccountSid"
+    return None
+
+
 def sign(settings: Settings, url: str, params: dict[str, str]) -> str:
     """The signature Twilio would send for this URL and form (for the simulator and tests)."""
     return str(RequestValidator(auth_token(settings)).compute_signature(url, params))
@@ -61,6 +82,10 @@ async def verified_form(request: Request) -> dict[str, str]:
         public_url_for(settings, request), params, signature
     ):
         log.warning("refused a webhook with a bad or missing signature on %s", request.url.path)
+        raise HTTPException(status_code=403)
+    problem = sid_problem(settings, params)
+    if problem is not None:
+        log.warning("refused a signed webhook on %s: %s", request.url.path, problem)
         raise HTTPException(status_code=403)
     return params
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
@@ -23,6 +22,8 @@ from assist.chat.web.protocol import (
     ProtocolError,
     first_name,
     has_end,
+    issue_chat_id,
+    issued_chat_id,
     last_ask,
     parse_client,
     render_actions,
@@ -36,11 +37,6 @@ from assist.store import core
 log = logging.getLogger(__name__)
 
 
-def new_chat_id() -> str:
-    """A random, unguessable chat id (it is also the key to the chat's transcript)."""
-    return secrets.token_urlsafe(18)
-
-
 class ChatConnection(LiveChat):
     """Serves one WebSocket until it closes."""
 
@@ -51,11 +47,7 @@ class ChatConnection(LiveChat):
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                raw = message.get("text")
-                if raw is None:  # binary frames are not part of the protocol
-                    await self.error("web.bad_message")
-                    continue
-                await self.on_frame(raw)
+                await self.on_frame(message.get("text"))
         except WebSocketDisconnect:
             pass
         finally:
@@ -74,12 +66,16 @@ class ChatConnection(LiveChat):
                     await web_queue.dropped(self.parts.store, self.session_id, self.clock())
 
     # ------------------------------------------------------------------ frames
-    async def on_frame(self, raw: str) -> None:
+    async def on_frame(self, raw: str | None) -> None:
+        """One frame (None for a binary one), counted by the rate limit whatever it holds."""
         if not self.rate.allow():
             self.parts.metrics.inc(
                 "assist_webchat_rate_limited_total", "Web chat messages refused by the rate limit"
             )
             await self.error("web.too_fast")
+            return
+        if raw is None:  # binary frames are not part of the protocol
+            await self.error("web.bad_message")
             return
         try:
             msg = parse_client(raw)
@@ -94,6 +90,11 @@ class ChatConnection(LiveChat):
             return
         try:
             await self.dispatch(msg)
+        except WebSocketDisconnect:
+            raise  # the citizen left mid-turn: not an error
+        except OSError as exc:  # the socket went while answering
+            log.info("web chat closed mid-turn: %s", type(exc).__name__)
+            raise WebSocketDisconnect(1006) from None
         except Exception:
             log.exception("web chat turn failed")
             await self.error("web.unavailable", phone=self.parts.settings.phone_number_display)
@@ -118,9 +119,10 @@ class ChatConnection(LiveChat):
         if self.chat_id is not None:  # a second hello changes nothing
             return
         self.lang = page_language(msg.language)
-        chat_id = msg.chat_id
+        key = self.parts.settings.secret_key.get_secret_value()
+        chat_id = msg.chat_id if issued_chat_id(msg.chat_id, key) else None  # never chosen
         session = await self.parts.conversations.find(Channel.WEB, chat_id) if chat_id else None
-        self.chat_id = chat_id or new_chat_id()
+        self.chat_id = chat_id or issue_chat_id(key)
         self.hub.open_chats[self.chat_id] += 1
         if session is None:
             await self.send(

@@ -74,10 +74,13 @@ class ConnectionCounter:
 
 def origin_of(url: str) -> str:
     """`scheme://host[:port]` of a URL, lower-cased, default ports dropped."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return ""
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
     if port is None or (scheme, port) in (("http", 80), ("https", 443)):
         return f"{scheme}://{host}"
     return f"{scheme}://{host}:{port}"
@@ -93,10 +96,14 @@ def origin_allowed(origin: str | None, host_header: str | None, public_url: str)
         return True
     if origin == "null":
         return False
-    seen = origin_of(origin)
-    if seen == origin_of(public_url):
+    seen, public = origin_of(origin), origin_of(public_url)
+    if not seen:
+        return False
+    if seen == public:
         return True
-    if host_header:
+    # The same host (a direct or internal address): never an https page when the public
+    # URL is http, for that is another origin (another server on port 443).
+    if host_header and not (urlsplit(seen).scheme == "https" and public.startswith("http:")):
         host = host_header.strip().lower()
         return urlsplit(seen).netloc == host or seen.split("://", 1)[-1] == host
     return False

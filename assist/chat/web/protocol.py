@@ -15,8 +15,12 @@ citizen (see `render_actions` and the router for the full list).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,8 +62,42 @@ class ClientMessage:
 
 
 def valid_chat_id(value: object) -> bool:
-    """True for a chat id this server could have issued."""
+    """True for a string shaped like a chat id (`issued_chat_id` also checks who made it)."""
     return isinstance(value, str) and bool(_CHAT_ID.match(value))
+
+
+def _chat_id_mac(nonce: str, key: str) -> str:
+    digest = hmac.new(key.encode(), b"chat-id:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def issue_chat_id(key: str) -> str:
+    """A new random chat id carrying this server's signature (`key`: the secret key), so a
+    citizen cannot choose one (it is also the key to the chat's transcript)."""
+    nonce = secrets.token_urlsafe(16)
+    return f"{nonce}{_chat_id_mac(nonce, key)}"
+
+
+def issued_chat_id(value: object, key: str) -> bool:
+    """True only for a chat id `issue_chat_id` made with this `key`."""
+    if not isinstance(value, str) or not _CHAT_ID.match(value) or len(value) != 44:
+        return False
+    return hmac.compare_digest(value[22:], _chat_id_mac(value[:22], key))
+
+
+def _no_surrogates(value: object) -> bool:
+    """False when any string inside `value` holds a lone surrogate (not valid UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_no_surrogates(k) and _no_surrogates(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_no_surrogates(v) for v in value)
+    return True
 
 
 def _opt_str(data: dict[str, Any], name: str, limit: int = 64) -> str | None:
@@ -77,8 +115,10 @@ def parse_client(raw: str) -> ClientMessage:
         raise ProtocolError("too_long")
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of `[`
         raise ProtocolError("not_json") from None
+    if not _no_surrogates(data):
+        raise ProtocolError("not_utf8")
     if not isinstance(data, dict) or data.get("type") not in CLIENT_TYPES:
         raise ProtocolError("bad_type")
     kind: str = data["type"]

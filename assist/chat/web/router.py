@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assist.chat.web.connection import ChatConnection
 from assist.chat.web.limits import ChatHub, WebChatLimits, origin_allowed
-from assist.chat.web.protocol import MAX_TEXT, first_name, valid_chat_id
+from assist.chat.web.protocol import MAX_TEXT, first_name, issued_chat_id
 from assist.chat.web.text import (
     all_page_strings,
     language_names,
@@ -133,7 +133,7 @@ def create_web_chat_router(limits: WebChatLimits | None = None) -> APIRouter:
     @router.get("/chat/transcript/{chat_id}.txt", response_class=PlainTextResponse)
     async def transcript(chat_id: str, parts: PartsDep) -> PlainTextResponse:
         """The conversation as plain text; the chat id (kept in the browser) is the key."""
-        if not valid_chat_id(chat_id):
+        if not issued_chat_id(chat_id, parts.settings.secret_key.get_secret_value()):
             raise HTTPException(404)
         text = await transcript_text(parts, chat_id)
         if text is None:

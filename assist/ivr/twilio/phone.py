@@ -97,7 +97,7 @@ class SimulatedPhone:
     def _params(self, **extra: str) -> dict[str, str]:
         params = {
             "CallSid": self.call_sid,
-            "AccountSid": "AC" + "0" * 32,
+            "AccountSid": self.settings.twilio_account_sid or "AC" + "0" * 32,
             "From": self.caller,
             "To": self.to,
             "Caller": self.caller,

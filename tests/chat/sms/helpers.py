@@ -156,7 +156,7 @@ class Phone:
         """Post one inbound text (a fresh MessageSid unless given)."""
         params = {
             "MessageSid": sid or "SM" + secrets.token_hex(16),
-            "AccountSid": "AC" + "0" * 32,
+            "AccountSid": self.settings.twilio_account_sid or "AC" + "0" * 32,
             "From": self.number,
             "To": self.to,
             "Body": body,

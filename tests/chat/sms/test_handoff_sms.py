@@ -53,8 +53,8 @@ async def test_texts_while_queued_reach_the_console_not_the_engine(
     assert session is not None
     turns = session.turns
     async with rt.bus.subscribe(f"session:{session.id}") as events:
-        assert await phone.reply("My bin is still not collected", sid="SMrelay") == ""
-        assert await phone.reply("My bin is still not collected", sid="SMrelay") == ""
+        assert await phone.reply("My bin is still not collected", sid="SM" + "8" * 32) == ""
+        assert await phone.reply("My bin is still not collected", sid="SM" + "8" * 32) == ""
         assert events.get_nowait() == {"type": "citizen", "text": "My bin is still not collected"}
         assert events.empty()
     async with rt.store.transaction() as tx:

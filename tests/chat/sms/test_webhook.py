@@ -74,7 +74,7 @@ async def test_reply_is_twiml_message(assist: tuple[Service, Phone, TwilioState]
     assert twiml_reply([]) == '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
-async def missed_bin(phone: Phone, confirm_sid: str = "SMconfirm") -> str:
+async def missed_bin(phone: Phone, confirm_sid: str = "SM" + "c" * 32) -> str:
     """Report a missed black bin at 12 Mill Road; returns the confirmation reply."""
     assert "Reply 1 Bins" in await phone.reply("hello")
     bins_menu = await phone.reply("1")
@@ -118,8 +118,8 @@ async def test_message_sid_retry_makes_one_report(
 ) -> None:
     """Twilio retrying the confirming text (same MessageSid) gets the same reply, one report."""
     rt, phone, _ = assist
-    first = await missed_bin(phone, confirm_sid="SMretry")
-    again = await phone.reply("1", sid="SMretry")
+    first = await missed_bin(phone, confirm_sid="SM" + "7" * 32)
+    again = await phone.reply("1", sid="SM" + "7" * 32)
     assert again == first
     assert len(await report_rows(rt)) == 1
 
@@ -192,7 +192,7 @@ async def test_status_callback_recorded_and_21610_flags(
     rt, phone, _ = assist
     for status, code in (("sent", None), ("undelivered", "21610")):
         params = {
-            "MessageSid": "SMstatus1",
+            "MessageSid": "SM" + "5" * 32,
             "MessageStatus": status,
             "To": CITIZEN,
             "AccountSid": SID,
@@ -204,7 +204,7 @@ async def test_status_callback_recorded_and_21610_flags(
         )
         assert r.status_code == 204
     async with rt.store.transaction() as tx:
-        row = await tx.fetchone("SELECT * FROM sms_status WHERE sid = 'SMstatus1'")
+        row = await tx.fetchone("SELECT * FROM sms_status WHERE sid = ?", ("SM" + "5" * 32,))
         opted = await tx.fetchone("SELECT * FROM notify_optouts WHERE number = ?", (CITIZEN,))
     assert row is not None and row["status"] == "undelivered" and row["error_code"] == "21610"
     assert opted is not None and opted["source"] == "provider"
@@ -284,3 +284,44 @@ async def test_dev_texts_hidden_when_twilio_is_configured(
     """With real credentials there is no development page of texts."""
     _, phone, _ = assist
     assert (await phone.client.get("/dev/sms")).status_code == 404
+
+
+async def test_a_signed_text_cannot_be_replayed_by_moving_characters(
+    assist: tuple[Service, Phone, TwilioState],
+) -> None:
+    """Issue 20 item 4: Twilio's signature joins names and values without separators, so
+    `NumMedia` folded into `MessageSid` kept the signature and made a "new" message: "2"
+    was processed twice. A SID out of shape, or another account's, is refused."""
+    rt, phone, _ = assist
+    sid = "SM" + "4" * 32
+    params = {
+        "MessageSid": sid,
+        "AccountSid": SID,
+        "From": CITIZEN,
+        "To": "+441223000000",
+        "Body": "2",
+        "NumMedia": "0",
+        "NumSegments": "1",
+    }
+    signature = sign(rt.settings, PUBLIC + "/twilio/sms", params)
+    first = await phone.client.post(
+        "/twilio/sms", data=params, headers={"X-Twilio-Signature": signature}
+    )
+    assert first.status_code == 200
+    forged = {k: v for k, v in params.items() if k != "NumMedia"}
+    forged["MessageSid"] = sid + "NumMedia0"
+    assert sign(rt.settings, PUBLIC + "/twilio/sms", forged) == signature  # still signed
+    replayed = await phone.client.post(
+        "/twilio/sms", data=forged, headers={"X-Twilio-Signature": signature}
+    )
+    assert replayed.status_code == 403
+    other = {**params, "MessageSid": "SM" + "6" * 32, "AccountSid": "AC" + "9" * 32}
+    res = await phone.client.post(
+        "/twilio/sms",
+        data=other,
+        headers={"X-Twilio-Signature": sign(rt.settings, PUBLIC + "/twilio/sms", other)},
+    )
+    assert res.status_code == 403
+    async with rt.store.transaction() as tx:
+        rows = await tx.fetchall("SELECT * FROM transcripts WHERE role = 'citizen' AND text = '2'")
+    assert len(rows) == 1

@@ -70,7 +70,12 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings)
-    call = {"CallSid": "CA77", "From": CALLER, "To": "+441223000000", "CallStatus": "ringing"}
+    call = {
+        "CallSid": "CA" + "7" * 32,
+        "From": CALLER,
+        "To": "+441223000000",
+        "CallStatus": "ringing",
+    }
     async with serve(app) as port, httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
         answer = await web.post("/twilio/voice", data=call, headers=_signed("/twilio/voice", call))
         assert answer.status_code == 200
@@ -89,7 +94,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
                     "streamSid": "MZ1",
                     "start": {
                         "streamSid": "MZ1",
-                        "callSid": "CA77",
+                        "callSid": "CA" + "7" * 32,
                         "customParameters": {"From": CALLER},
                         "mediaFormat": {
                             "encoding": "audio/x-mulaw",
@@ -114,7 +119,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
             # Handed off: Assist ends the stream itself, and Twilio moves on to the action URL.
             await asyncio.wait_for(phone._reader, timeout=15)
 
-        done = {"CallSid": "CA77", "From": CALLER, "To": "+441223000000"}
+        done = {"CallSid": "CA" + "7" * 32, "From": CALLER, "To": "+441223000000"}
         after = await web.post(
             "/twilio/voice/after-stream",
             data=done,

@@ -119,7 +119,7 @@ def test_production_without_a_token_refuses_webhooks(tmp_path) -> None:  # type:
         data_dir=tmp_path,
         environment="production",
         council_api_key="k-123",
-        secret_key="s-123456789",
+        secret_key="s-123456789-production",
         rasa_url="",
         _env_file=None,  # type: ignore[call-arg]
     )
