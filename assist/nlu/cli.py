@@ -20,6 +20,7 @@ import typer
 
 from assist.dialogue.nlu import Classification
 from assist.nlu.fallback import OUT_OF_SCOPE, TfidfClassifier, load_rasa_examples
+from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, HeldOut, load_heldout
 from assist.nlu.rasa import DEFAULT_RASA_DIR, RasaClassifier, classifier_from_settings
 from assist.settings import get_settings
 
@@ -335,6 +336,8 @@ def evaluate(
     rasa_dir: Path = typer.Option(DEFAULT_RASA_DIR, help="Rasa project with the NLU data."),
     root: Path = typer.Option(Path("."), help="Repository root holding .venv-rasa."),
     threshold: float | None = typer.Option(None, help="Override ASSIST_NLU_THRESHOLD."),
+    heldout: Path = typer.Option(DEFAULT_HELDOUT_DIR, help="The held-out set (heldout_*.yml)."),
+    cross_validate: bool = typer.Option(True, help="Also the k-fold figures on training data."),
 ) -> None:
     """Evaluate both classifiers on the shipped NLU data and print Markdown tables.
 
@@ -342,10 +345,20 @@ def evaluate(
     on all folds but one and tested on the held-out fold, against which the fallback is also
     measured, so the rows on that fold compare like with like. Rasa is reported alone and
     with the cross-check a conversation turn uses.
+
+    Then both classifiers, trained on all the training data, read the held-out set (never
+    trained on): goals, accuracy per intent and per language.
     """
     settings = get_settings()
     limit = settings.nlu_threshold if threshold is None else threshold
     examples = load_rasa_examples(rasa_dir)
+    from assist.nlu.heldout_report import render_heldout  # it imports Report from here
+
+    lines = load_heldout(heldout)
+    held_reports = _evaluate_heldout(examples, lines, limit, rasa, rasa_dir, root)
+    typer.echo(render_heldout(held_reports, lines) + "\n")
+    if not cross_validate:
+        return
     reports = [evaluate_fallback(examples, folds, seed, limit, settings.languages)]
     if rasa:
         split = stratified_folds(examples, folds, seed)
@@ -365,6 +378,32 @@ def evaluate(
             typer.echo(f"Rasa not evaluated: {exc}", err=True)
     typer.echo(f"Threshold {limit}; {len(examples)} sentences in {rasa_dir}\n")
     typer.echo(render(reports))
+
+
+def _evaluate_heldout(
+    examples: Sequence[Example],
+    lines: Sequence[HeldOut],
+    limit: float,
+    rasa: bool,
+    rasa_dir: Path,
+    root: Path,
+) -> list[Report]:
+    """Return the fallback's and (when `rasa`) Rasa's reports on the held-out `lines`."""
+    settings = get_settings()
+    test = [(line.text, line.intent) for line in lines]
+    fallback = TfidfClassifier(examples, supported_languages=settings.languages)
+    reports = [Report("fallback", limit, asyncio.run(_predict_all(fallback.classify, test)))]
+    if rasa:
+        try:
+            alone, crossed = evaluate_rasa(
+                examples, test, limit, settings.languages, rasa_dir, root.resolve(),
+                lambda m: typer.echo(m, err=True), fallback,
+            )  # fmt: skip
+            alone.name, crossed.name = "rasa alone", "rasa + cross-check (as turns use it)"
+            reports += [alone, crossed]
+        except RuntimeError as exc:
+            typer.echo(f"Rasa not evaluated on the held-out set: {exc}", err=True)
+    return reports
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -86,3 +86,26 @@ def near_copies(
                 found.append((line, text, similarity))
                 break
     return found
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target on the held-out set: figure name, bound, and whether higher is better."""
+
+    name: str
+    bound: float
+    higher_is_better: bool = True
+
+    def met(self, value: float) -> bool:
+        """Return True when `value` meets the goal."""
+        return value >= self.bound if self.higher_is_better else value <= self.bound
+
+
+GOALS = (
+    Goal("accuracy", 0.90),
+    Goal("safeguarding recall", 0.97),
+    Goal("person recall", 0.95),
+    Goal("out of scope handled", 0.85),
+    Goal("p99 ms", 50.0, higher_is_better=False),
+)
+"""Issue #15's goals for both classifiers on unseen words."""
