@@ -29,6 +29,8 @@ SURE = 0.45
 """A clause must be at least this sure to win; the default ASSIST_NLU_THRESHOLD."""
 STRONG_CONFIDENCE = 0.9
 SOFT_CONFIDENCE = 0.6
+UNSURE_SAFEGUARDING = 0.35
+"""From this confidence up, a best reading of safeguarding counts as sure (not for noise)."""
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 4
 
@@ -91,6 +93,9 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
     if result.intent == SAFEGUARDING:
         if strong_risk_cues(text) or risk_cues(text):
             return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
+        if result.confidence >= UNSURE_SAFEGUARDING:
+            # the best reading is harm: asking again costs more than an urgent person
+            return _with(result, SAFEGUARDING, max(result.confidence, threshold))
         return result
     if strong_risk_cues(text):
         return _with(result, SAFEGUARDING, max(result.confidence, STRONG_CONFIDENCE))
