@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from assist.nlu.cli import Prediction, Report
 from assist.nlu.heldout import GOALS, HeldOut
+from assist.nlu.report import Prediction, Report
 
 SAFEGUARDING = "safeguarding"
 HUMAN = "human"
