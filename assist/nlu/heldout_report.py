@@ -53,7 +53,7 @@ def render_heldout(reports: Sequence[Report], lines: Sequence[HeldOut]) -> str:
     language = {line.text: line.language for line in lines}
     names = list(figures(reports[0])) if reports else []
     goals = " · ".join(f"{g.name} {'≥' if g.higher_is_better else '≤'} {g.bound:g}" for g in GOALS)
-    out = [f"Held-out set: {len(lines)} utterances never trained on. Goals: {goals}.", ""]
+    out = [f"held-out set: {len(lines)} utterances, never trained on; goals: {goals}", ""]
     out += ["| classifier | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for r in reports:
         values = figures(r)
