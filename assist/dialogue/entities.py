@@ -44,25 +44,82 @@ _RISK_CUES = re.compile(
             r"violen\w*", r"bruis\w*", r"scared", r"afraid", r"home alone", r"groom\w*",
             r"left (alone|on their own|by themselves)", r"exploit\w*", r"steal\w* from",
             r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
-            r"rough with", r"slap\w*", r"kick\w*", r"punch\w*",
+            r"rough with", r"slap\w*", r"kick\w*", r"punch\w*", r"scream\w*",
+            r"shout\w* at", r"not eating", r"filth\w*", r"starv\w*", r"marks on", r"scared to",
+            r"(not|hasnt|havent|nobody has) (been )?seen", r"nobody (is )?helping",
             # pl
             r"bij\w*", r"bic", r"bil[ao]?", r"krzywdz\w*", r"skrzywdz\w*", r"przemoc\w*",
             r"zaniedban\w*", r"same", r"sami", r"bez opieki", r"siniak\w*", r"boi sie",
-            r"boje sie", r"okrad\w*", r"molest\w*",
+            r"boje sie", r"okrad\w*", r"molest\w*", r"krzyczy\w*", r"nie otwiera",
             # lt
             r"mus(a|e)", r"skriaud\w*", r"smurt\w*", r"apleist\w*", r"vieni", r"vienos",
-            r"be prieziuros", r"melyniu", r"bijo", r"bijau", r"apvag\w*",
+            r"be prieziuros", r"melyniu", r"bijo", r"bijau", r"apvag\w*", r"neatidar\w*",
             # ro
             r"bat(e|ut\w*|uti)", r"loveste", r"ranest\w*", r"ranit\w*", r"abuz\w*",
             r"violent\w*", r"neglijat\w*", r"singur[ie]", r"nesupravegheat\w*", r"vanatai",
-            r"se teme", r"frica", r"fura",
+            r"se teme", r"frica", r"fura", r"lov(este|esc|it)", r"nu (a )?mai deschis",
             # pt
             r"bat(e|em|er)", r"maltrat\w*", r"magoa\w*", r"violencia", r"negligenciad\w*",
             r"sozinh(os|as)", r"sem ninguem", r"nodoas negras", r"medo", r"roub\w*",
+            r"nao abre a porta",
         ]
     )
     + r")\b"
 )  # fmt: skip
+
+
+# Words that on their own say someone is being harmed, controlled or exploited now, or cannot
+# get help (folded). Reviewed by category (control, sexual abuse, exploitation, threats,
+# neglect, a fall with no one helping), not from any evaluation sentence: with one of these
+# the safety net sends the sentence to safeguarding whatever else it seems to be about.
+_STRONG_RISK_CUES = re.compile(
+    r"\b("
+    + "|".join(
+        [
+            # en
+            r"(wont|doesnt|dont|will not|does not) let (me|us|her|him|them) (go|leave|out|see)\w*",
+            r"not allowed (out|to leave|to go out|to see)", r"lock(s|ed)? (me|us|her|him|them) in",
+            r"takes? (all )?(my|our|her|his) (money|benefits|pension|bank card)",
+            r"(took|taken|takes|keeps|has) (my|our|their|her|his) passports?",
+            r"(dont|doesnt|not|never) (pay|paid|paying) (us|me|them)", r"threaten\w*",
+            r"frightened", r"terrified", r"does things to me", r"touch(es|ed|ing) me",
+            r"sexual\w*", r"rap(e|ed|ing)", r"county lines", r"drugs", r"self harm\w*",
+            r"kill (me|her|him|myself)", r"hurt (me|her|him|them|myself)", r"push\w* (me|her|him)",
+            r"(has|have|had) fallen (and|over)", r"fell over", r"cant get up", r"not breathing",
+            # pl
+            r"nie pozwala\w*", r"zamyka mnie", r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
+            r"nie placi\w*", r"molestuje", r"narkotyk\w*", r"zabij\w*",
+            # lt
+            r"neleidzia\w*", r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
+            r"uzmus\w*",
+            # ro
+            r"nu (ma|ne) las\w*", r"(a |au )?luat pasapoart\w*", r"nu (ne|ma) plate\w*",
+            r"amenint\w*", r"droguri", r"omoar\w*",
+            # pt
+            r"nao me deix\w*", r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
+            r"nao (nos|me) pag\w*", r"ameac\w*", r"droga\w*", r"matar",
+        ]
+    )
+    + r")\b"
+)  # fmt: skip
+
+# A smell of gas or a fire is an emergency for 999 and the gas network, not a council service.
+_EMERGENCY_CUES = re.compile(
+    r"\b(gas( leak| smell)?|smell\w* (of )?gas|gaz\w*|duj\w*|gas|gaz|fire|pozar|gaisr\w*"
+    r"|incendi\w*|foc)\b"
+)
+
+
+def strong_risk_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that on their own say someone is being harmed,
+    controlled, exploited or cannot get up, in any of the five languages."""
+    return [m.group(0) for m in _STRONG_RISK_CUES.finditer(fold(text))]
+
+
+def emergency_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that name an emergency for 999 or the gas network
+    (gas, fire), in any of the five languages."""
+    return [m.group(0) for m in _EMERGENCY_CUES.finditer(fold(text))]
 
 
 def normalise_postcode(raw: str) -> str | None:

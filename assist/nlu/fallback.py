@@ -23,6 +23,7 @@ from assist.dialogue.entities import extract_entities, risk_cues
 from assist.dialogue.language import detect_language, warm_up
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
+from assist.nlu.safety import most_urgent, safety_net
 
 OUT_OF_SCOPE = "out_of_scope"
 SAFEGUARDING = "safeguarding"
@@ -33,6 +34,31 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
+# Text-message spellings (after `fold`) and the words they stand for, so "wen r u" and "when
+# are you" are one sentence to the classifier; and the fillers speech recognisers write down
+# ("erm", "yyy", "ee"), which say nothing about what the citizen wants.
+_SMS = {
+    "u": "you", "r": "are", "ur": "your", "yr": "your", "4": "for", "2": "to", "pls": "please",
+    "plz": "please", "plis": "please", "wen": "when", "whn": "when", "wat": "what",
+    "wot": "what", "wots": "whats", "wats": "whats", "wiv": "with", "cos": "because",
+    "coz": "because", "cuz": "because", "thx": "thanks", "tmrw": "tomorrow",
+    "2moro": "tomorrow", "wk": "week", "nxt": "next", "b4": "before", "abt": "about",
+    "cld": "could", "wud": "would", "shud": "should", "ppl": "people", "msg": "message",
+    "txt": "text", "sum1": "someone", "some1": "someone", "any1": "anyone", "hv": "have",
+    "gd": "good", "dnt": "dont", "yeh": "yes", "yea": "yes", "ya": "you",
+    "qdo": "quando", "qd": "quando", "pq": "porque", "tb": "tambem", "vc": "voce",
+}  # fmt: skip
+_FILLERS = frozenset(
+    {"erm", "um", "umm", "er", "err", "uh", "uhm", "ah", "eh", "hmm", "hm", "mm", "yy", "yyy",
+     "ee", "eee", "aa", "aaa", "ehm", "mmm"}
+)  # fmt: skip
+
+
+def _normal_words(text: str) -> list[str]:
+    words = _NON_WORD.sub(" ", fold(text)).split()
+    return [_SMS.get(w, w) for w in words if w not in _FILLERS]
+
+
 def tokens_text(text: str) -> str:
     """`text` as the classifier's tokens: `assist.dialogue.vocabulary.fold`, then only Latin
     letters and digits kept (underscores and other scripts become spaces).
@@ -40,8 +66,9 @@ def tokens_text(text: str) -> str:
     Stricter than `fold` because the training examples are all Latin-script: a word in
     another script, or an underscore, would be a feature no example shares, which only
     dilutes the similarity of the words that do match.
+    Text-message spellings become the words they stand for and speech fillers are dropped.
     """
-    return _NON_WORD.sub(" ", fold(text)).strip()
+    return " ".join(_normal_words(text))
 
 
 def _word_features(words: list[str]) -> Counter[str]:
@@ -212,8 +239,8 @@ class TfidfClassifier:
             out[SAFEGUARDING] += RISK_BOOST
         return out
 
-    def predict(self, text: str) -> Classification:
-        """Classify `text` synchronously (pure CPU, a few milliseconds)."""
+    def _rank(self, text: str) -> Classification:
+        """Classify `text` alone: intent, confidence and ranking, no entities or language."""
         scores = self.scores(text)
         top_score = max(scores.values())
         exps = {i: math.exp((s - top_score) / self.temperature) for i, s in scores.items()}
@@ -227,11 +254,18 @@ class TfidfClassifier:
         intent, confidence = ranking[0]
         if top_score <= 0.0:
             intent, confidence = OUT_OF_SCOPE, 0.0
+        return Classification(intent, confidence, {}, tuple(ranking[:5]), "fallback", None)
+
+    def predict(self, text: str) -> Classification:
+        """Classify `text` synchronously (pure CPU, a few milliseconds): the whole sentence,
+        its clauses when it is long (the most urgent confident one wins), then the safety net
+        (`assist.nlu.safety`)."""
+        result = safety_net(text, most_urgent(text, self._rank(text), self._rank))
         return Classification(
-            intent=intent,
-            confidence=confidence,
+            intent=result.intent,
+            confidence=result.confidence,
             entities=extract_entities(text),
-            ranking=tuple(ranking[:5]),
+            ranking=result.ranking,
             classifier="fallback",
             language=detect_language(text, self.supported_languages),
         )

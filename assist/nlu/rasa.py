@@ -15,7 +15,9 @@ Cross-check (on by default): the in-process classifier (a few ms) also reads eve
 When the two agree, the higher confidence stands; when they disagree, Rasa's intent stands
 with half its confidence, so a disagreement usually means asking again rather than sending
 the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
-more out-of-scope sentences caught).
+more out-of-scope sentences caught). One exception: when the in-process reading is surely
+more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins.
+Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from assist.dialogue.entities import extract_entities, risk_cues
+from assist.dialogue.entities import extract_entities
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
+from assist.nlu.safety import SURE, URGENCY, safety_net
 
 if TYPE_CHECKING:
     from assist.settings import Settings
@@ -42,9 +45,6 @@ log = logging.getLogger("assist.nlu")
 RASA_FALLBACK_INTENT = "nlu_fallback"
 DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
 SAFEGUARDING = "safeguarding"
-RISK_CONFUSABLE = frozenset({"human", "adult_social_care", "out_of_scope"})
-"""Intents Rasa confuses safeguarding with; with words of harm in the text, safeguarding wins
-(an urgent person by mistake costs far less than a missed safeguarding call)."""
 
 
 class BreakerState(enum.StrEnum):
@@ -168,6 +168,19 @@ class RasaClassifier:
 
     @staticmethod
     def _agree(rasa: Classification, other: Classification) -> Classification:
+        # the in-process reading is the more urgent and sure of itself: urgency wins
+        for intent in URGENCY:
+            if rasa.intent == intent:
+                break
+            if other.intent == intent and other.confidence >= SURE:
+                return Classification(
+                    intent=intent,
+                    confidence=other.confidence,
+                    entities=rasa.entities,
+                    ranking=other.ranking,
+                    classifier="rasa",
+                    language=rasa.language or other.language,
+                )
         if rasa.intent == other.intent:
             confidence = max(rasa.confidence, other.confidence)
         else:
@@ -237,16 +250,12 @@ class RasaClassifier:
             # Rasa's FallbackClassifier fired: keep its best real guess with its low score
             name, confidence = ranking[0] if ranking else ("out_of_scope", 0.0)
         ranking.sort(key=lambda pair: pair[1], reverse=True)
-        if name in RISK_CONFUSABLE and risk_cues(text):
-            log.info("nlu safety net: %s promoted to safeguarding on words of harm", name)
-            ranking = [(SAFEGUARDING, confidence)] + [p for p in ranking if p[0] != SAFEGUARDING]
-            name = SAFEGUARDING
         entities: dict[str, Any] = {}
         for entity in body.get("entities") or []:
             if isinstance(entity, dict) and entity.get("entity"):
                 entities[str(entity["entity"])] = entity.get("value")
         entities.update(extract_entities(text))
-        return Classification(
+        result = Classification(
             intent=str(name),
             confidence=round(confidence, 4),
             entities=entities,
@@ -255,6 +264,10 @@ class RasaClassifier:
             # with the cross-check the in-process classifier detects the language once for both
             language=None if self.cross_check else detect_language(text, self.supported_languages),
         )
+        netted = safety_net(text, result)
+        if netted.intent != result.intent:
+            log.info("nlu safety net: %s became %s on reviewed words", name, netted.intent)
+        return netted
 
     async def _degraded(
         self, text: str, language: str | None, reason: str, started: float

@@ -1,0 +1,112 @@
+"""The safety net both classifiers share: urgent clauses win, words of harm reach safeguarding.
+
+A long, rambling sentence is read clause by clause as well as whole, and the most urgent
+confident reading wins (safeguarding, then a person): "the bins were missed again and my
+neighbour's kids are left alone" must not be a missed bin. Then the reviewed word lists in
+`assist.dialogue.entities` overrule the statistics where a miss costs far more than a false
+alarm: words that on their own say someone is being harmed go to safeguarding; softer words
+of harm do when the classifier was unsure or chose an intent safeguarding is confused with;
+gas or fire is an emergency the council does not handle (out of scope, said plainly).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assist.dialogue.entities import emergency_cues, risk_cues, strong_risk_cues
+from assist.dialogue.nlu import Classification
+from assist.dialogue.vocabulary import fold
+
+SAFEGUARDING = "safeguarding"
+HUMAN = "human"
+OUT_OF_SCOPE = "out_of_scope"
+URGENCY = (SAFEGUARDING, HUMAN)
+"""Intents in order of urgency: a confident clause with one of these wins the sentence."""
+RISK_CONFUSABLE = frozenset({HUMAN, "adult_social_care", OUT_OF_SCOPE})
+"""Intents safeguarding is confused with; with softer words of harm, safeguarding wins."""
+SURE = 0.45
+"""A clause must be at least this sure to win; the default ASSIST_NLU_THRESHOLD."""
+STRONG_CONFIDENCE = 0.9
+SOFT_CONFIDENCE = 0.6
+UNSURE_SAFEGUARDING = 0.35
+"""From this confidence up, a best reading of safeguarding counts as sure (not for noise)."""
+MIN_CLAUSE_WORDS = 3
+MAX_CLAUSES = 4
+
+# Clause boundaries after `fold`: conjunctions in the five languages (punctuation is gone).
+_BOUNDARY = re.compile(
+    r"\b(and|but|because|cos|so|then|also|plus|ale|bo|ze|ir|bet|nes|kad|si|dar|pentru ca|mas|"
+    r"porque)\b"
+)
+_PUNCTUATION = re.compile(r"[.;!?,…\n]+")
+
+
+def clauses(text: str) -> list[str]:
+    """Return the clauses of `text` worth reading alone (at least 3 words, at most 4 of them),
+    or [] for a sentence that is a single clause."""
+    parts: list[str] = []
+    for chunk in _PUNCTUATION.split(text):
+        parts += [p.strip() for p in _BOUNDARY.split(fold(chunk))[::2]]
+    parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
+    if len(parts) < 2:
+        return []
+    # the longest clauses carry the most meaning: read those, in their original order
+    keep = sorted(sorted(parts, key=lambda p: -len(p))[:MAX_CLAUSES], key=parts.index)
+    return keep
+
+
+def _with(result: Classification, intent: str, confidence: float) -> Classification:
+    ranking = ((intent, confidence), *(p for p in result.ranking if p[0] != intent))
+    return Classification(
+        intent=intent,
+        confidence=round(confidence, 4),
+        entities=result.entities,
+        ranking=ranking[:5],
+        classifier=result.classifier,
+        language=result.language,
+    )
+
+
+def most_urgent(
+    text: str, whole: Classification, classify: Callable[[str], Classification]
+) -> Classification:
+    """Return `whole`, or the most urgent confident reading of one of `text`'s clauses
+    (classified with `classify`) when it is more urgent than `whole`."""
+    if whole.intent == SAFEGUARDING and whole.confidence >= SURE:
+        return whole
+    found: dict[str, float] = {}
+    for clause in clauses(text):
+        result = classify(clause)
+        if result.intent in URGENCY and result.confidence >= SURE:
+            found[result.intent] = max(found.get(result.intent, 0.0), result.confidence)
+    for intent in URGENCY:
+        if intent == whole.intent and whole.confidence >= SURE:
+            return whole
+        if intent in found:
+            return _with(whole, intent, found[intent])
+    return whole
+
+
+def safety_net(text: str, result: Classification, threshold: float = SURE) -> Classification:
+    """Return `result` overruled by the reviewed word lists (see the module docstring)."""
+    if result.intent == SAFEGUARDING:
+        if strong_risk_cues(text) or risk_cues(text):
+            return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
+        if result.confidence >= UNSURE_SAFEGUARDING:
+            # the best reading is harm: asking again costs more than an urgent person
+            return _with(result, SAFEGUARDING, max(result.confidence, threshold))
+        return result
+    if strong_risk_cues(text):
+        return _with(result, SAFEGUARDING, max(result.confidence, STRONG_CONFIDENCE))
+    if risk_cues(text):
+        ranked = [name for name, _ in result.ranking[:3]]
+        if (
+            result.intent in RISK_CONFUSABLE
+            or result.confidence < threshold
+            or SAFEGUARDING in ranked
+        ):
+            return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
+    if emergency_cues(text) and result.intent != OUT_OF_SCOPE:
+        return _with(result, OUT_OF_SCOPE, STRONG_CONFIDENCE)
+    return result
