@@ -39,7 +39,7 @@ from assist.dialogue.types import (
     Status,
     action_to_dict,
 )
-from assist.dialogue.understanding import chosen_language, maybe_switch_language, set_language
+from assist.dialogue.understanding import chosen_language, maybe_offer_language, set_language
 from assist.dialogue.urgent import answer_urgent, urgency
 from assist.dialogue.vocabulary import HELP_ALONE, OPTION_OF, fold
 from assist.hours import describe, spoken_time
@@ -154,7 +154,8 @@ class Engine:
                 set_language(t, choice)
                 await steps.reask(t)
                 return
-            maybe_switch_language(t, words)
+            if s.status != Status.QUEUED and maybe_offer_language(t, inbound, words):
+                return
         if command is not None and not (
             s.step == "choose"
             and s.flow == "_language"
@@ -170,6 +171,14 @@ class Engine:
             # "help" says nothing of what with: say what we do, never guess a team.
             t.actions.append(t.say("help.what_we_do"))
             await steps.reask(t)
+            return
+        await self.answer(t, inbound)
+
+    async def answer(self, t: Turn, inbound: Inbound) -> None:
+        """Give `inbound` to the current step (or the engine's own menu) as its answer."""
+        s = t.session
+        if s.flow == "_offer":
+            await steps.language_offer_choice(t, inbound)
             return
         if s.flow == "_resume":
             await steps.resume_choice(t, inbound)

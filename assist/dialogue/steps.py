@@ -2,7 +2,8 @@
 
 `enter` runs steps that do not wait (say, action, handoff, end) straight on to the next;
 `INPUT` maps the step types that wait for the citizen (menu, collect, address, confirm) to the
-handler of their answer. The engine's own menus (`_language`, `_resume`) have handlers here too.
+handler of their answer. The engine's own menus (`_language`, `_offer`, `_resume`) have
+handlers here too.
 """
 
 from __future__ import annotations
@@ -184,6 +185,30 @@ async def language_choice(t: Turn, inbound: Inbound) -> None:
         set_language(t, options[int(key) - 1])
     s.flow, s.step = back.split(".", 1)
     await reask(t)
+
+
+async def language_offer_choice(t: Turn, inbound: Inbound) -> None:
+    """The answer to "carry on in Polish?": switch or keep the language, then answer what the
+    citizen wrote at the step they were at. Any other answer is taken as an answer there."""
+    s = t.session
+    lang = s.slots.pop("_offer_language", None)
+    back = s.slots.pop("_offer_from", "main.menu")
+    said = Inbound(
+        inbound.channel,
+        inbound.sender,
+        text=s.slots.pop("_offer_text", None),
+        speech=s.slots.pop("_offer_speech", None),
+    )
+    s.flow, s.step = back.split(".", 1)
+    answer = await yes_no(t, inbound)
+    if answer is None:
+        await t.engine.answer(t, inbound)
+        return
+    if answer and lang:
+        set_language(t, lang)
+    else:
+        s.language_chosen = True  # "No, English": a choice, never offered again
+    await t.engine.answer(t, said)
 
 
 async def resume_choice(t: Turn, inbound: Inbound) -> None:

@@ -12,8 +12,8 @@ from assist.dialogue.commands import Command
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.references import find_postcode
 from assist.dialogue.turn import Turn
-from assist.dialogue.types import Inbound
-from assist.dialogue.vocabulary import LANGUAGE_OF, NO, YES, fold
+from assist.dialogue.types import Ask, Inbound, Option
+from assist.dialogue.vocabulary import COMMON_WORDS, LANGUAGE_OF, NO, YES, fold
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +102,71 @@ def chosen_language(words: str) -> str | None:
     return LANGUAGE_OF.get(fold(words))
 
 
-def maybe_switch_language(t: Turn, words: str) -> None:
-    """Follow the language people write in, until they choose one."""
+MIN_SENTENCE_WORDS = 3
+"""Fewer words than this never change the language ("adult social care", a typo)."""
+MIN_COMMON_WORDS = 2
+"""A sentence offers a language only with this many of its common words ("nie", "jest")."""
+
+
+def sentence_language(t: Turn, words: str) -> str | None:
+    """The supported language `words` are clearly a sentence in, if not the conversation's.
+
+    Clear means: at least `MIN_SENTENCE_WORDS` words; the language detector and the
+    language's common words agree (or, when the detector is unsure, one more common word);
+    and more of that language's common words than of the conversation's.
+    """
     s = t.session
+    tokens = fold(words).split()
+    if len(tokens) < MIN_SENTENCE_WORDS:
+        return None
+    languages = t.engine.config.languages
+    counts = {
+        lang: sum(token in COMMON_WORDS.get(lang, ()) for token in tokens) for lang in languages
+    }
     detect = t.engine.detect_language
-    if s.language_chosen or detect is None:
-        return
-    lang = detect(words)
-    if lang and lang != s.language and lang in t.engine.config.languages:
-        s.language = lang
+    detected = detect(words) if detect is not None else None
+    if detected is None:
+        best = max(counts, key=lambda lang: counts[lang])
+        if counts[best] >= MIN_COMMON_WORDS + 1 and len(tokens) > MIN_SENTENCE_WORDS:
+            detected = best
+    if detected is None or detected == s.language or detected not in languages:
+        return None
+    if counts[detected] < MIN_COMMON_WORDS or counts[detected] <= counts.get(s.language, 0):
+        return None
+    return detected
+
+
+def maybe_offer_language(t: Turn, inbound: Inbound, words: str) -> bool:
+    """Offer to carry on in the language of a clear sentence in another one; True if offered.
+
+    The conversation's language (the browser's or the number's) holds until the citizen
+    chooses: the offer is asked in the new language ("Chcesz rozmawiać po polsku? 1 Tak,
+    2 No, English") and what they wrote is answered after their choice.
+    """
+    s = t.session
+    if s.language_chosen or s.flow.startswith("_"):
+        return False
+    lang = sentence_language(t, words)
+    if lang is None:
+        return False
+    prompts = t.engine.prompts
+    s.slots["_offer_language"] = lang
+    s.slots["_offer_from"] = s.position
+    s.slots["_offer_text"] = inbound.text
+    s.slots["_offer_speech"] = inbound.speech
+    s.flow, s.step = "_offer", "language"
+    t.actions.append(
+        Ask(
+            prompts.get(lang, "language.offer"),
+            options=(
+                Option("1", prompts.get(lang, "language.offer_yes")),
+                Option("2", prompts.get(s.language, "language.keep")),
+            ),
+            expect="yes_no",
+            step="_offer.language",
+        )
+    )
+    return True
 
 
 def set_language(t: Turn, lang: str) -> None:

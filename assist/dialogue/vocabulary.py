@@ -323,3 +323,23 @@ HELP_ALONE = frozenset(
 )  # fmt: skip
 """Folded whole utterances that ask for help without saying with what: told what Assist does
 and how to reach a person, never sent to a team on a guess."""
+COMMON_WORDS: Mapping[str, frozenset[str]] = {
+    lang: frozenset(fold(w) for w in words.split())
+    for lang, words in {
+        "en": "the is my i a to and of it has have not was what when where how can you please "
+        "there this me on for with been hasnt wasnt didnt isnt dont we our they their would "
+        "like want need outside near still",
+        "pl": "nie jest mam mój moja moje mojego mojej się w na z do i czy jak kiedy gdzie "
+        "proszę chcę że to mnie mi co po u przy nikt bardzo już od jeszcze był była było "
+        "został została zabrali odebrali śmieci kosz kosza tym tygodniu dzień dobry",
+        "lt": "ne nėra yra mano aš ir kada kur kaip prašau noriu su dėl iš man mane jau kad "
+        "bet labai ar nuo buvo nebuvo neišvežė neišvežtas išvežtos šiukšlės šią savaitę mūsų "
+        "prie gatvėje laba diena",
+        "ro": "nu este sunt meu mea și să la de cu când unde cum vă rog vreau am mi mă pe că "
+        "un o au fost nimeni gunoiul strada lângă încă săptămâna asta ziua bună",
+        "pt": "não é o os as meu minha da do de em para com quando onde como quero por favor "
+        "que está foi um uma lixo rua já ainda perto ninguém esta semana bom dia",
+    }.items()
+}
+"""Folded short words that mark a sentence as written in a language ("nie", "jest", "não"):
+a switch of language is offered only for a sentence with several of them."""
