@@ -15,6 +15,7 @@ from typing import Any
 from assist.backend_client.protocol import Address, BackendError, NotFound, OutsideArea
 from assist.dialogue import calls
 from assist.dialogue.commands import Command
+from assist.dialogue.details import HEARD, forget_what_was_said, remember_what_was_said
 from assist.dialogue.flows import StepSpec
 from assist.dialogue.nlu import SERVICE_INTENTS
 from assist.dialogue.references import find_postcode, find_reference
@@ -59,10 +60,18 @@ async def on_menu(t: Turn, step: StepSpec, inbound: Inbound) -> None:
             if chosen is None:
                 await route_intent(t, c, words)
                 return
+            if chosen.goto:
+                flow, _ = t.engine.flows.resolve(s.flow, chosen.goto)
+                if flow != s.flow:
+                    remember_what_was_said(t, flow, words)
     if chosen is None:
         await t.miss("common.retry_choice")
         return
-    s.slots.update(chosen.set)
+    heard = s.slots.get(HEARD, [])
+    for key, value in chosen.set.items():
+        # the citizen's own words stay in the report, after the option's summary
+        said = s.slots.get(key) if key in heard else None
+        s.slots[key] = f"{value}: {said}" if said and said != value else value
     if chosen.handoff:
         t.handoff("asked_for_person")
     elif chosen.goto:
@@ -113,6 +122,7 @@ async def on_confirm(t: Turn, step: StepSpec, inbound: Inbound) -> None:
         await goto(t, step.next)
     else:
         assert step.on_no is not None
+        forget_what_was_said(t)
         await goto(t, step.on_no, clear=True)
 
 
@@ -259,6 +269,20 @@ async def enter(t: Turn, flow: str, step_name: str, record: bool = True, depth: 
         await enter(t, nf, ns, record=False, depth=depth + 1)
 
     if step.type == "menu":
+        heard = s.slots.get(HEARD, [])
+        known = next(
+            (
+                o
+                for o in step.options
+                if o.set
+                and o.goto
+                and all(k in heard and s.slots.get(k) == v for k, v in o.set.items())
+            ),
+            None,
+        )
+        if known is not None:
+            await go(known.goto)  # already said ("my green bin"): never ask twice
+            return
         t.actions.append(t.menu_ask(step))
     elif step.type == "collect":
         if step.slot and s.slots.get(step.slot):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from assist.dialogue.commands import Command
+from assist.dialogue.details import remember_what_was_said
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.references import find_postcode
 from assist.dialogue.turn import Turn
@@ -61,6 +62,7 @@ async def route_intent(t: Turn, c: Classification, words: str) -> None:
         if "postcode" not in s.slots and (pc := find_postcode(words)):
             s.slots["postcode"] = pc
         flow = flows.by_intent[intent]
+        remember_what_was_said(t, flow, words)
         steps = flows.flows[flow].spec.steps
         await t.goto(f"{flow}.{intent}" if intent in steps else flow)
     else:

@@ -343,3 +343,23 @@ COMMON_WORDS: Mapping[str, frozenset[str]] = {
 }
 """Folded short words that mark a sentence as written in a language ("nie", "jest", "não"):
 a switch of language is offered only for a sentence with several of them."""
+STREET_WORDS = (
+    "road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "close", "way", "drive",
+    "crescent", "gardens", "place", "court", "grove", "hill", "terrace", "walk", "row",
+    "square", "green", "park", "rise", "view", "mews", "parade", "end", "gate",
+)  # fmt: skip
+"""Last words of a street's name ("Mill Road", "Hills Rd"), as people write them."""
+PLACE_LEAD_INS = (
+    "outside", "near", "opposite", "next to", "in front of", "behind", "by the", "at the",
+    "przed", "obok", "koło", "naprzeciwko", "prie", "šalia", "priešais", "lângă", "în fața",
+    "vizavi", "perto de", "em frente", "junto ao", "junto à",
+)  # fmt: skip
+"""Words before a landmark ("outside the library", "obok szkoły"): the place said."""
+NOT_A_STREET_NAME = frozenset(
+    {
+        "the", "a", "an", "in", "on", "of", "my", "our", "this", "that", "to", "at", "by",
+        "near", "outside", "down", "up", "along", "across", "whole", "middle", "side", "same",
+        "and", "is", "its", "their", "your", "main", "busy", "off", "from", "into", "onto",
+    }
+)  # fmt: skip
+"""Folded words that are not the name part of a street ("in the road" is not a street)."""
