@@ -180,6 +180,9 @@ class Engine:
         if s.flow == "_offer":
             await steps.language_offer_choice(t, inbound)
             return
+        if s.flow == "_unsure":
+            await steps.unsure_choice(t, inbound)
+            return
         if s.flow == "_resume":
             await steps.resume_choice(t, inbound)
             return

@@ -2,7 +2,7 @@
 
 `enter` runs steps that do not wait (say, action, handoff, end) straight on to the next;
 `INPUT` maps the step types that wait for the citizen (menu, collect, address, confirm) to the
-handler of their answer. The engine's own menus (`_language`, `_offer`, `_resume`) have
+handler of their answer. The engine's own menus (`_language`, `_offer`, `_unsure`, `_resume`) have
 handlers here too.
 """
 
@@ -17,7 +17,7 @@ from assist.dialogue import calls
 from assist.dialogue.commands import Command
 from assist.dialogue.details import HEARD, forget_what_was_said, remember_what_was_said
 from assist.dialogue.flows import StepSpec
-from assist.dialogue.nlu import SERVICE_INTENTS
+from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.references import find_postcode, find_reference
 from assist.dialogue.turn import Turn, restore
 from assist.dialogue.types import Ask, Channel, End, Inbound, Option, Priority, Status
@@ -219,6 +219,25 @@ async def language_offer_choice(t: Turn, inbound: Inbound) -> None:
     else:
         s.language_chosen = True  # "No, English": a choice, never offered again
     await t.engine.answer(t, said)
+
+
+async def unsure_choice(t: Turn, inbound: Inbound) -> None:
+    """The answer to "It sounds like this is about a missed bin. Is that right?": yes follows
+    it with what was said; no offers the menu and a person; anything else is answered at the
+    step the citizen was at."""
+    s = t.session
+    unsure: dict[str, Any] = s.slots.pop("_unsure", {})
+    back = unsure.get("from", "main.menu")
+    s.flow, s.step = back.split(".", 1)
+    answer = await yes_no(t, inbound)
+    if answer is None or not unsure:
+        await t.engine.answer(t, inbound)
+    elif answer:
+        c = Classification(unsure["intent"], 1.0, dict(unsure.get("entities", {})))
+        await route_intent(t, c, unsure.get("words", ""), confirmed=True)
+    else:
+        t.actions.append(t.say("unsure.no"))
+        await enter(t, "main", t.engine.flows.flows["main"].spec.start, record=False)
 
 
 async def resume_choice(t: Turn, inbound: Inbound) -> None:

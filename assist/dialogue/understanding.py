@@ -43,11 +43,58 @@ async def classify(t: Turn, words: str, count_unsure: bool = True) -> Classifica
     return c
 
 
-async def route_intent(t: Turn, c: Classification, words: str) -> None:
-    """Follow a confident intent: to its flow (keeping entities said), a command or a person."""
+LONG_WORDS = 12
+"""An utterance this long is confirmed before its flow is entered (long rambles mislead)."""
+CLOSE_MARGIN = 0.15
+"""A runner-up this close to the best intent makes the best one unsure."""
+SURE = 0.6
+"""Under this confidence (but over the threshold) an intent is confirmed before it is followed."""
+SURE_WHEN_LONG = 0.9
+"""A long utterance is followed without asking only at this confidence or more."""
+
+
+def is_unsure(t: Turn, c: Classification, words: str) -> bool:
+    """Whether to ask "It sounds like this is about ... Is that right?" before following `c`.
+
+    Low-margin (a close runner-up), low-confidence and long not-quite-sure utterances are
+    confirmed; safeguarding and
+    asking for a person never are (they go straight on), nor are intents without a topic.
+    """
+    if c.intent == "safeguarding" or c.intent not in SERVICE_INTENTS:
+        return False
+    if not t.engine.prompts.has(t.lang, f"unsure.topic.{c.intent}"):
+        return False
+    runner_up = next((conf for name, conf in c.ranking if name != c.intent), 0.0)
+    if c.confidence - runner_up <= CLOSE_MARGIN or c.confidence < SURE:
+        return True
+    return len(words.split()) >= LONG_WORDS and c.confidence < SURE_WHEN_LONG
+
+
+async def confirm_intent(t: Turn, c: Classification, words: str) -> None:
+    """Ask whether the citizen means `c`'s service; the answer is `unsure_choice` in steps."""
+    s = t.session
+    s.slots["_unsure"] = {
+        "intent": c.intent,
+        "entities": {k: v for k, v in c.entities.items() if isinstance(v, str)},
+        "words": words,
+        "from": s.position,
+    }
+    s.flow, s.step = "_unsure", "confirm"
+    topic = t.engine.prompts.get(t.lang, f"unsure.topic.{c.intent}")
+    t.actions.append(t.yes_no_ask(t.engine.prompts.get(t.lang, "unsure.ask", topic=topic)))
+
+
+async def route_intent(t: Turn, c: Classification, words: str, confirmed: bool = False) -> None:
+    """Follow a confident intent: to its flow (keeping entities said), a command or a person.
+
+    An unsure one (`is_unsure`) is confirmed first unless already `confirmed`.
+    """
     s = t.session
     flows = t.engine.flows
     intent = c.intent
+    if not confirmed and intent in flows.by_intent and is_unsure(t, c, words):
+        await confirm_intent(t, c, words)
+        return
     if intent == "safeguarding":
         await t.goto("care.safeguarding")
     elif intent == "human":
