@@ -17,6 +17,7 @@ from assist.backend_client.protocol import BackendError, NotFound, ReportRequest
 from assist.backend_client.references import new_reference
 from assist.backend_client.reports import address_from_dict, report_payload
 from assist.dialogue.commands import Command
+from assist.dialogue.details import report_description
 from assist.dialogue.references import spoken_reference
 from assist.dialogue.turn import Turn
 from assist.dialogue.types import CallBackend, Channel, Say, SendSms
@@ -80,7 +81,9 @@ async def report(t: Turn, step: StepSpec) -> None:
     service = step.service or s.intent or ""
     ref = new_reference()
     addr = s.slots.get("_address") or {}
-    description = s.slots.get("description") or f"Missed {s.slots.get('bin', '')} bin"
+    description = report_description(
+        t, s.slots.get("description") or f"Missed {s.slots.get('bin', '')} bin"
+    )
     request = ReportRequest(
         service=service,
         description=description,

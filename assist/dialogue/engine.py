@@ -1,7 +1,8 @@
 """The conversation engine: one turn in, channel-neutral actions out.
 
-Order of work in a turn: universal commands (person, repeat, back, start again, slower,
-language, text me the menu), then the current step of the current flow. Free words go to the
+Order of work in a turn: urgent words (`urgent.py`), universal commands (person, repeat,
+back, start again, slower, language, text me the menu), then the current step of the current
+flow. Free words go to the
 `IntentClassifier`; not understood twice, or unsure twice, goes to a person. Lookups use the
 `CouncilServices` protocol directly; writes (reports, subscriptions, texts) come back as
 actions for the runner to record in the outbox in the same transaction as the session.
@@ -38,8 +39,9 @@ from assist.dialogue.types import (
     Status,
     action_to_dict,
 )
-from assist.dialogue.understanding import chosen_language, maybe_switch_language, set_language
-from assist.dialogue.vocabulary import OPTION_OF
+from assist.dialogue.understanding import chosen_language, maybe_offer_language, set_language
+from assist.dialogue.urgent import answer_urgent, urgency
+from assist.dialogue.vocabulary import HELP_ALONE, OPTION_OF, fold
 from assist.hours import describe, spoken_time
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,11 @@ class Engine:
         if words and len(words) > MAX_TEXT:
             words = words[:MAX_TEXT]
             inbound = replace(inbound, text=words, speech=None)
+        urgent = urgency(words, s.language) if words and not inbound.digits else None
+        if urgent is not None and words:
+            # Before anything else, at any step: someone needs help now.
+            answer_urgent(t, *urgent, words)
+            return
         command = match_command(inbound.digits, words)
         if command is None and words:
             choice = chosen_language(words)
@@ -147,7 +154,8 @@ class Engine:
                 set_language(t, choice)
                 await steps.reask(t)
                 return
-            maybe_switch_language(t, words)
+            if s.status != Status.QUEUED and maybe_offer_language(t, inbound, words):
+                return
         if command is not None and not (
             s.step == "choose"
             and s.flow == "_language"
@@ -158,6 +166,22 @@ class Engine:
             return
         if s.status == Status.QUEUED and s.flow != "_resume":
             # Waiting for a person: the queue, not the flow, owns the conversation.
+            return
+        if words and not inbound.digits and fold(words) in HELP_ALONE:
+            # "help" says nothing of what with: say what we do, never guess a team.
+            t.actions.append(t.say("help.what_we_do"))
+            await steps.reask(t)
+            return
+        await self.answer(t, inbound)
+
+    async def answer(self, t: Turn, inbound: Inbound) -> None:
+        """Give `inbound` to the current step (or the engine's own menu) as its answer."""
+        s = t.session
+        if s.flow == "_offer":
+            await steps.language_offer_choice(t, inbound)
+            return
+        if s.flow == "_unsure":
+            await steps.unsure_choice(t, inbound)
             return
         if s.flow == "_resume":
             await steps.resume_choice(t, inbound)

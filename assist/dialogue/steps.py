@@ -2,7 +2,8 @@
 
 `enter` runs steps that do not wait (say, action, handoff, end) straight on to the next;
 `INPUT` maps the step types that wait for the citizen (menu, collect, address, confirm) to the
-handler of their answer. The engine's own menus (`_language`, `_resume`) have handlers here too.
+handler of their answer. The engine's own menus (`_language`, `_offer`, `_unsure`, `_resume`) have
+handlers here too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 from assist.backend_client.protocol import Address, BackendError, NotFound, OutsideArea
 from assist.dialogue import calls
 from assist.dialogue.commands import Command
+from assist.dialogue.details import HEARD, forget_what_was_said, remember_what_was_said
 from assist.dialogue.flows import StepSpec
-from assist.dialogue.nlu import SERVICE_INTENTS
+from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.references import find_postcode, find_reference
 from assist.dialogue.turn import Turn, restore
 from assist.dialogue.types import Ask, Channel, End, Inbound, Option, Priority, Status
@@ -58,10 +60,18 @@ async def on_menu(t: Turn, step: StepSpec, inbound: Inbound) -> None:
             if chosen is None:
                 await route_intent(t, c, words)
                 return
+            if chosen.goto:
+                flow, _ = t.engine.flows.resolve(s.flow, chosen.goto)
+                if flow != s.flow:
+                    remember_what_was_said(t, flow, words)
     if chosen is None:
         await t.miss("common.retry_choice")
         return
-    s.slots.update(chosen.set)
+    heard = s.slots.get(HEARD, [])
+    for key, value in chosen.set.items():
+        # the citizen's own words stay in the report, after the option's summary
+        said = s.slots.get(key) if key in heard else None
+        s.slots[key] = f"{value}: {said}" if said and said != value else value
     if chosen.handoff:
         t.handoff("asked_for_person")
     elif chosen.goto:
@@ -112,6 +122,7 @@ async def on_confirm(t: Turn, step: StepSpec, inbound: Inbound) -> None:
         await goto(t, step.next)
     else:
         assert step.on_no is not None
+        forget_what_was_said(t)
         await goto(t, step.on_no, clear=True)
 
 
@@ -186,6 +197,49 @@ async def language_choice(t: Turn, inbound: Inbound) -> None:
     await reask(t)
 
 
+async def language_offer_choice(t: Turn, inbound: Inbound) -> None:
+    """The answer to "carry on in Polish?": switch or keep the language, then answer what the
+    citizen wrote at the step they were at. Any other answer is taken as an answer there."""
+    s = t.session
+    lang = s.slots.pop("_offer_language", None)
+    back = s.slots.pop("_offer_from", "main.menu")
+    said = Inbound(
+        inbound.channel,
+        inbound.sender,
+        text=s.slots.pop("_offer_text", None),
+        speech=s.slots.pop("_offer_speech", None),
+    )
+    s.flow, s.step = back.split(".", 1)
+    answer = await yes_no(t, inbound)
+    if answer is None:
+        await t.engine.answer(t, inbound)
+        return
+    if answer and lang:
+        set_language(t, lang)
+    else:
+        s.language_chosen = True  # "No, English": a choice, never offered again
+    await t.engine.answer(t, said)
+
+
+async def unsure_choice(t: Turn, inbound: Inbound) -> None:
+    """The answer to "It sounds like this is about a missed bin. Is that right?": yes follows
+    it with what was said; no offers the menu and a person; anything else is answered at the
+    step the citizen was at."""
+    s = t.session
+    unsure: dict[str, Any] = s.slots.pop("_unsure", {})
+    back = unsure.get("from", "main.menu")
+    s.flow, s.step = back.split(".", 1)
+    answer = await yes_no(t, inbound)
+    if answer is None or not unsure:
+        await t.engine.answer(t, inbound)
+    elif answer:
+        c = Classification(unsure["intent"], 1.0, dict(unsure.get("entities", {})))
+        await route_intent(t, c, unsure.get("words", ""), confirmed=True)
+    else:
+        t.actions.append(t.say("unsure.no"))
+        await enter(t, "main", t.engine.flows.flows["main"].spec.start, record=False)
+
+
 async def resume_choice(t: Turn, inbound: Inbound) -> None:
     """The answer to "carry on?" after a dropped conversation: carry on, or start again."""
     s = t.session
@@ -234,6 +288,20 @@ async def enter(t: Turn, flow: str, step_name: str, record: bool = True, depth: 
         await enter(t, nf, ns, record=False, depth=depth + 1)
 
     if step.type == "menu":
+        heard = s.slots.get(HEARD, [])
+        known = next(
+            (
+                o
+                for o in step.options
+                if o.set
+                and o.goto
+                and all(k in heard and s.slots.get(k) == v for k, v in o.set.items())
+            ),
+            None,
+        )
+        if known is not None:
+            await go(known.goto)  # already said ("my green bin"): never ask twice
+            return
         t.actions.append(t.menu_ask(step))
     elif step.type == "collect":
         if step.slot and s.slots.get(step.slot):

@@ -218,3 +218,148 @@ OPTION_OF = {
     "missed_bin": "missed_bin",
 }
 """The main menu option (`main.opt.<name>`) that names a report intent to the citizen."""
+
+URGENT_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "en": {
+        "emergency": (
+            "not breathing", "isnt breathing", "stopped breathing", "cant breathe",
+            "cannot breathe", "unconscious", "wont wake up", "not waking up", "not responding",
+            "being hit", "hitting me", "is hitting", "hes hitting", "shes hitting",
+            "beating me", "beating her", "beating him", "attacking me", "being attacked",
+            "has a knife", "got a knife", "with a knife", "stabbed", "bleeding badly",
+            "bleeding a lot", "lot of blood", "heart attack", "chest pain", "having a stroke",
+            "overdose", "overdosed", "kill myself", "end my life", "suicide",
+            "going to kill", "on fire", "house fire", "smell gas", "smell of gas",
+        ),
+        "urgent": (
+            "nobody is helping", "no one is helping", "nobody helping", "no one helping",
+            "nobody to help", "no one to help", "cant get up", "cannot get up",
+            "cant get him up", "cant get her up", "hurt badly", "badly hurt",
+            "in danger", "not safe now", "locked in", "hasnt eaten for days",
+        ),
+        "fall": (
+            "has fallen", "have fallen", "had a fall", "fell over", "fell down",
+            "fallen over", "fallen down", "lying on the floor", "is on the floor", "fallen and",
+        ),
+    },
+    "pl": {
+        "emergency": (
+            "nie oddycha", "nie może oddychać", "nieprzytomny", "nieprzytomna",
+            "stracił przytomność", "straciła przytomność", "bije mnie", "biją mnie",
+            "on mnie bije", "ona mnie bije", "mnie bije", "ma nóż", "z nożem", "krwawi",
+            "zawał", "ból w klatce", "udar", "przedawkował", "przedawkowała",
+            "chcę się zabić", "zabiję się", "pali się", "pożar", "czuć gaz", "czuję gaz",
+        ),
+        "urgent": (
+            "nikt nie pomaga", "nikt nie chce pomóc", "nie może wstać", "nie mogę wstać",
+            "nie może się podnieść", "w niebezpieczeństwie", "jest ranny", "jest ranna",
+        ),
+        "fall": ("upadła", "upadł", "przewróciła się", "przewrócił się", "leży na podłodze"),
+    },
+    "lt": {
+        "emergency": (
+            "nekvėpuoja", "negali kvėpuoti", "be sąmonės", "neteko sąmonės", "mane muša",
+            "muša mane", "jis muša", "ji muša", "turi peilį", "su peiliu", "kraujuoja",
+            "infarktas", "skauda krūtinę", "insultas", "perdozavo", "nusižudyti",
+            "noriu mirti", "dega namas", "gaisras", "kvepia dujomis", "jaučiu dujas",
+        ),
+        "urgent": (
+            "niekas nepadeda", "niekas nepadės", "negali atsikelti", "negaliu atsikelti",
+            "pavojuje", "sunkiai sužeista", "sunkiai sužeistas",
+        ),
+        "fall": ("nukrito", "pargriuvo", "parkrito", "guli ant grindų"),
+    },
+    "ro": {
+        "emergency": (
+            "nu respiră", "nu mai respiră", "nu poate respira", "inconștient", "inconștientă",
+            "și-a pierdut cunoștința", "mă bate", "mă lovește", "o bate", "îl bate",
+            "are un cuțit", "cu un cuțit", "sângerează", "infarct", "durere în piept",
+            "accident vascular", "supradoză", "să mă sinucid", "să mă omor", "arde casa",
+            "incendiu", "miroase a gaz",
+        ),
+        "urgent": (
+            "nu mă ajută nimeni", "nu o ajută nimeni", "nu-l ajută nimeni", "nimeni nu ajută",
+            "nimeni nu mă ajută", "nu se poate ridica", "nu mă pot ridica", "în pericol",
+            "grav rănit", "grav rănită",
+        ),
+        "fall": ("a căzut", "au căzut", "stă pe jos", "zace pe jos"),
+    },
+    "pt": {
+        "emergency": (
+            "não respira", "não está a respirar", "não consegue respirar", "inconsciente",
+            "desmaiou", "está a bater-me", "bate-me", "bater em mim", "batendo em mim",
+            "tem uma faca", "com uma faca", "esfaqueado", "a sangrar", "sangrando",
+            "ataque cardíaco", "dor no peito", "avc", "overdose", "matar-me", "me matar",
+            "suicídio", "incêndio", "pegou fogo", "cheira a gás", "cheiro a gás",
+        ),
+        "urgent": (
+            "ninguém ajuda", "ninguém está a ajudar", "ninguém me ajuda", "ninguém a ajuda",
+            "não se consegue levantar", "não consegue levantar", "não consigo levantar",
+            "em perigo", "muito ferido", "muito ferida",
+        ),
+        "fall": ("caiu", "está no chão", "deitada no chão", "deitado no chão"),
+    },
+}  # fmt: skip
+"""Language -> kind -> words that mean someone needs help now, as people write them.
+
+`emergency`: call 999 now (and a person at once); `urgent`: a person at once; `fall`: urgent
+unless the words are about a thing that fell (`FALLEN_THINGS`). Checked at every step, before
+the step itself, in every language whatever the conversation's language (folded, so written
+with or without diacritics).
+"""
+FALLEN_THINGS = (
+    "bin", "bins", "wheelie", "tree", "branch", "fence", "wall", "sign", "lamp", "post",
+    "pole", "light", "cable", "wire", "leaves", "pojemnik", "kosz", "drzewo", "konteiner",
+    "medis", "pubela", "copac", "caixote", "contentor", "arvore", "poste",
+)  # fmt: skip
+"""Folded words that make "has fallen" about a thing, not a person (a bin, a tree)."""
+HELP_ALONE = frozenset(
+    {
+        "help", "help me", "help please", "please help", "i need help", "can you help",
+        "can you help me", "pomoc", "pomocy", "prosze o pomoc", "pagalba", "padekite",
+        "reikia pagalbos", "ajutor", "ajutati ma", "am nevoie de ajutor", "ajuda",
+        "preciso de ajuda",
+    }
+)  # fmt: skip
+"""Folded whole utterances that ask for help without saying with what: told what Assist does
+and how to reach a person, never sent to a team on a guess."""
+COMMON_WORDS: Mapping[str, frozenset[str]] = {
+    lang: frozenset(fold(w) for w in words.split())
+    for lang, words in {
+        "en": "the is my i a to and of it has have not was what when where how can you please "
+        "there this me on for with been hasnt wasnt didnt isnt dont we our they their would "
+        "like want need outside near still",
+        "pl": "nie jest mam mój moja moje mojego mojej się w na z do i czy jak kiedy gdzie "
+        "proszę chcę że to mnie mi co po u przy nikt bardzo już od jeszcze był była było "
+        "został została zabrali odebrali śmieci kosz kosza tym tygodniu dzień dobry",
+        "lt": "ne nėra yra mano aš ir kada kur kaip prašau noriu su dėl iš man mane jau kad "
+        "bet labai ar nuo buvo nebuvo neišvežė neišvežtas išvežtos šiukšlės šią savaitę mūsų "
+        "prie gatvėje laba diena",
+        "ro": "nu este sunt meu mea și să la de cu când unde cum vă rog vreau am mi mă pe că "
+        "un o au fost nimeni gunoiul strada lângă încă săptămâna asta ziua bună",
+        "pt": "não é o os as meu minha da do de em para com quando onde como quero por favor "
+        "que está foi um uma lixo rua já ainda perto ninguém esta semana bom dia",
+    }.items()
+}
+"""Folded short words that mark a sentence as written in a language ("nie", "jest", "não"):
+a switch of language is offered only for a sentence with several of them."""
+STREET_WORDS = (
+    "road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "close", "way", "drive",
+    "crescent", "gardens", "place", "court", "grove", "hill", "terrace", "walk", "row",
+    "square", "green", "park", "rise", "view", "mews", "parade", "end", "gate",
+)  # fmt: skip
+"""Last words of a street's name ("Mill Road", "Hills Rd"), as people write them."""
+PLACE_LEAD_INS = (
+    "outside", "near", "opposite", "next to", "in front of", "behind", "by the", "at the",
+    "przed", "obok", "koło", "naprzeciwko", "prie", "šalia", "priešais", "lângă", "în fața",
+    "vizavi", "perto de", "em frente", "junto ao", "junto à",
+)  # fmt: skip
+"""Words before a landmark ("outside the library", "obok szkoły"): the place said."""
+NOT_A_STREET_NAME = frozenset(
+    {
+        "the", "a", "an", "in", "on", "of", "my", "our", "this", "that", "to", "at", "by",
+        "near", "outside", "down", "up", "along", "across", "whole", "middle", "side", "same",
+        "and", "is", "its", "their", "your", "main", "busy", "off", "from", "into", "onto",
+    }
+)  # fmt: skip
+"""Folded words that are not the name part of a street ("in the road" is not a street)."""
