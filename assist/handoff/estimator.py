@@ -222,6 +222,7 @@ def estimate_wait(snapshot: QueueSnapshot, *, default_handle_time_s: float = 360
         return WaitEstimate(mean, upper, enough, "queue_length" if measured else "default")
     floor = queue_length_wait(snapshot.ahead, 1, mu, theta)
     floor_var = _queue_length_var(snapshot.ahead, 1, mu, theta)
+    floor_var += floor * floor * _handle_time_rel_var(snapshot.handle_times_s)
     history, used = _delay_history(snapshot, floor)
     method = "delay_history" if used else "default"
     if not snapshot.staffing_known:
