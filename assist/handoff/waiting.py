@@ -16,8 +16,12 @@ from zoneinfo import ZoneInfo
 
 from assist.backend_client.protocol import CouncilServices
 from assist.dialogue.prompts import Prompts
+from assist.dialogue.types import Priority
 from assist.handoff import agents as agents_mod
+from assist.handoff import history
+from assist.handoff import queue as hq
 from assist.handoff.callbacks import should_offer
+from assist.handoff.entries import WAITING
 from assist.handoff.estimator import WaitEstimate
 from assist.handoff.holidays import closed_dates_for
 from assist.hours import is_open, next_opening, spoken_time
@@ -191,4 +195,42 @@ async def situation(
         dt.datetime.fromtimestamp(now, tz=dt.UTC),
         closed,
         await staff_signed_in(store),
+    )
+
+
+async def answer_for(
+    store: Store,
+    settings: Settings,
+    services: CouncilServices,
+    prompts: Prompts,
+    session_id: str,
+    lang: str,
+    now: float,
+    *,
+    log_estimate: bool = True,
+) -> Answer:
+    """What to tell the session that just asked for a person, on any channel: who is
+    answering, its place and wait from the one queue (logged for the estimator when
+    `log_estimate`), or when we are back; urgent entries get the safety numbers."""
+    av = await situation(store, settings, services, now)
+    position: int | None = None
+    estimate: WaitEstimate | None = None
+    urgent = False
+    async with store.transaction() as tx:
+        entry = await hq.entry_for_session(tx, session_id)
+        if entry is not None:
+            urgent = entry.priority >= Priority.URGENT
+            if av.someone and entry.status == WAITING:
+                position, estimate = await history.estimate_for(
+                    tx, entry.id, now, settings.default_handle_time_s, log=log_estimate
+                )
+    when = dt.datetime.fromtimestamp(now, tz=dt.UTC)
+    return on_entering(
+        av,
+        position=position,
+        estimate=estimate,
+        wait_words=estimate.phrase(prompts, lang) if estimate is not None else "",
+        back_words=back_phrase(prompts, lang, av.back_at, when),
+        urgent=urgent,
+        duty_number=settings.emergency_duty_number,
     )

@@ -1,0 +1,135 @@
+"""Every channel gives the same answer to "a person, please" (HUMANE.md 12, 14, 17, 22),
+with a frozen clock: in hours with staff, in hours with nobody signed in, out of hours, a
+bank holiday, and safeguarding out of hours (999 and the duty team first)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assist.app import bind, create_app, open_service
+from assist.chat.terminal import run_terminal_chat
+from assist.handoff.agents import sign_in
+from assist.ivr.twilio.phone import SimulatedPhone
+from assist.service import Service
+from tests.ivr.twilio.conftest import Clock, make_settings
+from tests.ivr.twilio.test_closed_days import CountingServices
+
+WEDNESDAY_11 = 1_783_504_800.0  # Wednesday 8 July 2026, 11:00 in London
+FRIDAY_8PM = 1_783_710_000.0  # Friday 10 July 2026, 20:00 in London
+BANK_HOLIDAY_10AM = 1_788_166_800.0  # Monday 31 August 2026, 10:00 in London
+DUTY = "01223 000999"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One situation and what every channel must (and must not) say."""
+
+    now: float
+    staff: int
+    keys: tuple[str, ...]
+    """What the citizen presses or types to reach a person."""
+    says: tuple[str, ...]
+    never: tuple[str, ...]
+
+
+PROMISE = "I'll put you through to a person now"
+CASES = {
+    "in hours with staff": Case(
+        WEDNESDAY_11, 1, ("0",), ("You're number 1 in the queue",), ("Nobody can answer",)
+    ),
+    "in hours, nobody signed in": Case(
+        WEDNESDAY_11, 0, ("0",), ("Nobody can answer just now",), (PROMISE, "in the queue")
+    ),
+    "out of hours": Case(
+        FRIDAY_8PM, 0, ("0",), ("We're open again on Monday at 8am",), (PROMISE, "in the queue")
+    ),
+    "bank holiday": Case(
+        BANK_HOLIDAY_10AM,
+        0,
+        ("0",),
+        ("We're open again tomorrow at 8am",),
+        (PROMISE, "in the queue"),
+    ),
+    "safeguarding out of hours": Case(
+        FRIDAY_8PM,
+        0,
+        ("3", "1"),
+        ("call 999 now", f"emergency duty team can help on {DUTY}", "on Monday at 8am"),
+        ("putting you through", "in the queue"),
+    ),
+}
+
+Channel = Callable[[Service, Any, Case], Awaitable[str]]
+
+
+async def by_terminal(rt: Service, app: Any, case: Case) -> str:
+    """`assist chat` with the keys piped in; what it printed."""
+    stream = io.StringIO("".join(f"{k}\n" for k in case.keys))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        await run_terminal_chat(rt.parts, "+447700900900", None, stream, interactive=False)
+    return out.getvalue()
+
+
+async def by_phone(rt: Service, app: Any, case: Case) -> str:
+    """The Twilio voice webhooks, signed as Twilio signs them; everything said."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        p = SimulatedPhone(client, rt.settings, "+447700900901")
+        await p.dial()
+        said: list[str] = []
+        for key in case.keys:
+            said = (await p.press(key)).said
+    return " ".join(said)
+
+
+CHANNELS: dict[str, Channel] = {"terminal": by_terminal, "phone": by_phone}
+
+
+@pytest.fixture
+async def service(
+    tmp_path: Path, dialogue: Any, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Service]:
+    monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
+    settings = make_settings(
+        tmp_path,
+        opening_hours="Mon-Fri 08:00-18:00",
+        timezone="Europe/London",
+        emergency_duty_number=DUTY,
+    )
+    rt = await open_service(settings)
+    # The council lists the summer bank holiday (the reference data lists only future ones).
+    listed = CountingServices(["2026-08-31", "2026-12-25"])
+    monkeypatch.setattr(rt.services, "service_info", listed.service_info)
+    yield rt
+    await rt.close()
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+@pytest.mark.parametrize("case_name", list(CASES))
+async def test_every_channel_gives_the_same_answer(
+    service: Service, channel: str, case_name: str
+) -> None:
+    """The same situation, the same answer, on every channel."""
+    case = CASES[case_name]
+    clock = Clock(case.now)
+    service.conversations.clock = clock
+    service.engine.clock = clock
+    for n in range(case.staff):
+        async with service.store.transaction() as tx:
+            await sign_in(tx, f"staff{n}@council.example", [], case.now)
+    app = create_app(service.settings, service=service)
+    bind(app, service)
+    said = await CHANNELS[channel](service, app, case)
+    for words in case.says:
+        assert words in said, f"{channel}: {words!r} missing from {said!r}"
+    for words in case.never:
+        assert words not in said, f"{channel}: {words!r} said in {said!r}"
