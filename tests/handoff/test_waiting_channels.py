@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,12 @@ import httpx
 import pytest
 
 from assist.app import bind, create_app, open_service
+from assist.chat.sms.router import create_sms_router
 from assist.chat.terminal import run_terminal_chat
 from assist.handoff.agents import sign_in
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
+from tests.chat.sms.helpers import Phone as SmsPhone
 from tests.ivr.twilio.conftest import Clock, make_settings
 from tests.ivr.twilio.test_closed_days import CountingServices
 
@@ -91,7 +94,21 @@ async def by_phone(rt: Service, app: Any, case: Case) -> str:
     return " ".join(said)
 
 
-CHANNELS: dict[str, Channel] = {"terminal": by_terminal, "phone": by_phone}
+async def by_sms(rt: Service, app: Any, case: Case) -> str:
+    """Texts through the signed SMS webhook; the replies and any texts queued after them."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        phone = SmsPhone(client, rt.settings, "+447700900902")
+        await phone.reply("hello")
+        said = [await phone.reply(key) for key in case.keys]
+    async with rt.store.transaction() as tx:
+        rows = await tx.fetchall(
+            "SELECT payload FROM outbox WHERE kind = 'sms' AND key LIKE 'sms-reply:%' ORDER BY id"
+        )
+    return " ".join([*said, *(json.loads(r["payload"])["text"] for r in rows)])
+
+
+CHANNELS: dict[str, Channel] = {"terminal": by_terminal, "phone": by_phone, "sms": by_sms}
 
 
 @pytest.fixture
@@ -127,6 +144,7 @@ async def test_every_channel_gives_the_same_answer(
         async with service.store.transaction() as tx:
             await sign_in(tx, f"staff{n}@council.example", [], case.now)
     app = create_app(service.settings, service=service)
+    app.include_router(create_sms_router())
     bind(app, service)
     said = await CHANNELS[channel](service, app, case)
     for words in case.says:
