@@ -22,6 +22,7 @@ from assist.handoff.agents import sign_in
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
 from tests.chat.sms.helpers import Phone as SmsPhone
+from tests.chat.web.live import chat, serve
 from tests.ivr.twilio.conftest import Clock, make_settings
 from tests.ivr.twilio.test_closed_days import CountingServices
 
@@ -151,3 +152,44 @@ async def test_every_channel_gives_the_same_answer(
         assert words in said, f"{channel}: {words!r} missing from {said!r}"
     for words in case.never:
         assert words not in said, f"{channel}: {words!r} said in {said!r}"
+
+
+@pytest.mark.parametrize("case_name", list(CASES))
+async def test_web_chat_gives_the_same_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case_name: str
+) -> None:
+    """The web chat over its WebSocket says what the other channels say."""
+    case = CASES[case_name]
+    async with serve(
+        tmp_path,
+        staffed=False,
+        opening_hours="Mon-Fri 08:00-18:00",
+        timezone="Europe/London",
+        emergency_duty_number=DUTY,
+    ) as served:
+        rt = served.rt
+        listed = CountingServices(["2026-08-31", "2026-12-25"])
+        monkeypatch.setattr(rt.services, "service_info", listed.service_info)
+        clock = Clock(case.now)
+        rt.conversations.clock = clock
+        rt.engine.clock = clock
+        for n in range(case.staff):
+            async with rt.store.transaction() as tx:
+                await sign_in(tx, f"staff{n}@council.example", [], case.now)
+        async with chat(served) as c:
+            await c.hello()
+            await c.until("ask")
+            for key in case.keys:
+                await c.send(type="choose", key=key)
+            await c.until("queue")
+            await c.quiet(0.3)
+    said = " ".join(str(m.get("text", "")) for m in c.seen)
+    for words in case.says:
+        assert words in said, f"web: {words!r} missing from {said!r}"
+    for words in case.never:
+        assert words not in said, f"web: {words!r} said in {said!r}"
+    queue = next(m for m in c.seen if m["type"] == "queue")
+    if case.staff:
+        assert queue["position"] == 1
+    else:
+        assert queue["position"] is None and queue["wait"] is None and queue["callback"]
