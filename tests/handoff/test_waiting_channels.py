@@ -18,6 +18,8 @@ import pytest
 from assist.app import bind, create_app, open_service
 from assist.chat.sms.router import create_sms_router
 from assist.chat.terminal import run_terminal_chat
+from assist.handoff import queue as hq
+from assist.handoff import waiting
 from assist.handoff.agents import sign_in
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
@@ -193,3 +195,48 @@ async def test_web_chat_gives_the_same_answer(
         assert queue["position"] == 1
     else:
         assert queue["position"] is None and queue["wait"] is None and queue["callback"]
+
+
+async def test_a_callback_booked_out_of_hours_is_made_at_reopening(service: Service) -> None:
+    """Friday 8pm by text: CALL books a callback confirmed for Monday at 8am, keeping the
+    original place; at 8am on Monday the first member of staff to sign in gets it first."""
+    clock = Clock(FRIDAY_8PM)
+    service.conversations.clock = clock
+    service.engine.clock = clock
+    app = create_app(service.settings, service=service)
+    app.include_router(create_sms_router())
+    bind(app, service)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        phone = SmsPhone(client, service.settings, "+447700900903")
+        await phone.reply("hello")
+        closed = await phone.reply("0")
+        assert "We're open again on Monday at 8am" in closed and "Reply CALL" in closed
+        clock.advance(60)
+        await phone.reply("CALL")
+    session_id = await _session_id(service, "+447700900903")
+    async with service.store.transaction() as tx:
+        rows = await tx.fetchall(
+            "SELECT payload FROM outbox WHERE kind = 'sms' AND recipient = ? ORDER BY id",
+            ("+447700900903",),
+        )
+        entry = await hq.entry_for_session(tx, session_id)
+    texts = [json.loads(r["payload"])["text"] for r in rows]
+    assert any("on Monday at 8am" in t and "keep your place" in t for t in texts), texts
+    assert entry is not None and entry.kind == "callback" and entry.enqueued_at == FRIDAY_8PM
+    monday_8am = FRIDAY_8PM + 2 * 86400 + 12 * 3600
+    before = await waiting.situation(service.store, service.settings, service.services, monday_8am)
+    assert before.answering is waiting.Answering.NOBODY  # open, nobody signed in yet
+    async with service.store.transaction() as tx:
+        await sign_in(tx, "early@council.example", [], monday_8am)
+        first = await hq.claim_next(tx, "early@council.example", [], monday_8am)
+    assert first is not None and first.id == entry.id and first.kind == "callback"
+
+
+async def _session_id(rt: Service, sender: str) -> str:
+    async with rt.store.transaction() as tx:
+        row = await tx.fetchone(
+            "SELECT id FROM sessions WHERE sender = ? ORDER BY updated_at DESC", (sender,)
+        )
+    assert row is not None
+    return str(row["id"])
