@@ -4,9 +4,11 @@ bank holiday, and safeguarding out of hours (999 and the duty team first)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,8 @@ from assist.chat.terminal import run_terminal_chat
 from assist.handoff import queue as hq
 from assist.handoff import waiting
 from assist.handoff.agents import sign_in
+from assist.handoff.api import _stream
+from assist.handoff.web import Console
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
 from tests.chat.sms.helpers import Phone as SmsPhone
@@ -240,3 +244,91 @@ async def _session_id(rt: Service, sender: str) -> str:
         )
     assert row is not None
     return str(row["id"])
+
+
+class _Open:
+    """A request that stays connected."""
+
+    async def is_disconnected(self) -> bool:
+        return False
+
+
+async def _citizen_events(stream: Any, want: int, within_s: float) -> list[dict[str, Any]]:
+    """Read the console stream until `want` citizen events arrived (or `within_s` passed)."""
+    got: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while len(got) < want:
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        try:
+            chunk = await asyncio.wait_for(anext(stream), left)
+        except TimeoutError:
+            break
+        if chunk.startswith("event: citizen"):
+            got.append(json.loads(chunk.split("data: ", 1)[1]))
+    return got
+
+
+async def test_citizen_texts_reach_the_console_stream_once_within_a_second(
+    service: Service,
+) -> None:
+    """A queued texter's words (sent twice by a Twilio retry) are on /api/handoff/events
+    within 1 s, exactly once, with their queue entry."""
+    clock = Clock(WEDNESDAY_11)
+    service.conversations.clock = clock
+    async with service.store.transaction() as tx:
+        await sign_in(tx, "staff@council.example", [], WEDNESDAY_11)
+    app = create_app(service.settings, service=service)
+    app.include_router(create_sms_router())
+    bind(app, service)
+    console = Console(service.store, service.settings, clock=clock, prompts=service.parts.prompts)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        phone = SmsPhone(client, service.settings, "+447700900904")
+        await phone.reply("hello")
+        await phone.reply("0")
+        stream = _stream(console, _Open())  # type: ignore[arg-type]
+        assert await anext(stream) == "retry: 2000\n\n"
+        started = time.monotonic()
+        await phone.reply("The bin men skipped our road again", sid="SMonce")
+        await phone.reply("The bin men skipped our road again", sid="SMonce")
+        got = await _citizen_events(stream, 1, 1.0)
+        took = time.monotonic() - started
+        more = await _citizen_events(stream, 1, 1.0)
+        await stream.aclose()
+    assert [g["text"] for g in got] == ["The bin men skipped our road again"], got
+    assert took < 1.0 + 0.5  # two webhook round trips included
+    assert more == []
+    session_id = await _session_id(service, "+447700900904")
+    async with service.store.transaction() as tx:
+        entry = await hq.entry_for_session(tx, session_id)
+    assert entry is not None and got[0]["entry"] == entry.id
+
+
+async def test_web_chat_words_reach_the_console_stream_once_within_a_second(
+    tmp_path: Path,
+) -> None:
+    """A queued web citizen's line (resent with the same message id) is on the console's
+    stream within 1 s, exactly once."""
+    async with serve(tmp_path) as served:
+        rt = served.rt
+        console = Console(rt.store, rt.settings, prompts=rt.parts.prompts)
+        async with chat(served) as c:
+            await c.hello()
+            await c.until("ask")
+            await c.send(type="person")
+            await c.until("queue")
+            stream = _stream(console, _Open())  # type: ignore[arg-type]
+            assert await anext(stream) == "retry: 2000\n\n"
+            started = time.monotonic()
+            await c.send(type="message", text="It's the third week running", id="m-1")
+            await c.send(type="message", text="It's the third week running", id="m-1")
+            got = await _citizen_events(stream, 1, 1.0)
+            took = time.monotonic() - started
+            more = await _citizen_events(stream, 1, 1.0)
+            await stream.aclose()
+    assert [g["text"] for g in got] == ["It's the third week running"]
+    assert took < 1.0
+    assert more == []

@@ -179,7 +179,7 @@ class ChatConnection(LiveChat):
             # Only a person (claim, close, hand back) changes an inactive session: re-read it.
             session = await self.current()
             if session is not None and session.status in WITH_PERSON:
-                await self.to_staff(session, words or (msg.key or ""))
+                await self.to_staff(session, words or (msg.key or ""), self._key(msg))
                 return
         assert self.chat_id is not None
         key = (
@@ -203,13 +203,19 @@ class ChatConnection(LiveChat):
             await web_queue.label_choice(self.parts.store, out.session.id, key, label)
         await self.show(out)
 
-    async def to_staff(self, session: Session, words: str) -> None:
+    async def to_staff(self, session: Session, words: str, key: str | None = None) -> None:
+        """Words for the person: into the transcript (the console's stream shows them live)
+        and on the bus, once per message id, as the SMS relay does per MessageSid."""
         if not words:
             return
         async with self.parts.store.transaction() as tx:
+            if key is not None and await core.processed_response(tx, key) is not None:
+                return  # a resent message: already with staff
             await core.append_transcript(
                 tx, session.id, "citizen", words, {"channel": "web"}, self.clock()
             )
+            if key is not None:
+                await core.record_processed(tx, key, session.id, [], self.clock())
         self.parts.bus.publish(
             f"session:{session.id}", {"type": "citizen", "text": words, "session_id": session.id}
         )
