@@ -7,8 +7,7 @@ from typing import TextIO
 import anyio
 
 from assist.dialogue.types import Action, Ask, Channel, End, Inbound, Say
-from assist.handoff.history import estimate_for
-from assist.handoff.session_queue import entry_id_of
+from assist.handoff import waiting
 from assist.parts import Parts
 
 
@@ -57,26 +56,26 @@ async def run_terminal_chat(
             language_hint=language,
         )
         out = await parts.conversations.handle(inbound)
-        _print(render_text(out.actions, person(out.session.language)))
+        lang = out.session.language
+        lines = render_text(out.actions, person(lang))
         if out.queue_entry is not None:
-            _print([await _queue_line(parts, out.queue_entry, out.session.language)])
+            answer = await waiting.answer_for(
+                parts.store,
+                parts.settings,
+                parts.services,
+                parts.prompts,
+                out.session.id,
+                lang,
+                parts.conversations.clock(),
+            )
+            lines = waiting.honest_says(parts.prompts, lang, answer.availability, lines)
+            lines += waiting.sentences(parts.prompts, lang, answer)
+            if answer.offer_callback and answer.show_place:
+                lines.append(parts.prompts.get_or_english(lang, "handoff.callback_offer"))
+        _print(lines)
         if any(isinstance(a, End) for a in out.actions):
             break
     return 0
-
-
-async def _queue_line(parts: Parts, handle: int, lang: str) -> str:
-    """ "You're number 2 in the queue. The wait is about 5 minutes." """
-    async with parts.store.transaction() as tx:
-        place, estimate = await estimate_for(
-            tx,
-            entry_id_of(handle),
-            parts.conversations.clock(),
-            parts.settings.default_handle_time_s,
-        )
-    return parts.prompts.get(
-        lang, "handoff.queued", position=place or 1, wait=estimate.phrase(parts.prompts, lang)
-    )
 
 
 def _print(lines: list[str]) -> None:

@@ -412,12 +412,18 @@ def create_api_router() -> APIRouter:
     return router
 
 
+POLL_S = 0.4
+"""How often the stream looks for changes: a citizen's line reaches staff within 1 s."""
+
+
 async def _stream(console: Console, request: Request) -> AsyncIterator[str]:
-    """Poll the event log once a second; send changes, a heartbeat, and stop when done."""
+    """Poll the event log once a second; send queue changes, each new citizen line on a
+    waiting or claimed conversation (`event: citizen`), a heartbeat, and stop when done."""
     # The store's reads are shielded: a disconnect cancels this generator, and a transaction
     # cancelled half-way would leave the shared connection inside it (see the lead's notes).
     with anyio.CancelScope(shield=True):
         last = await console.last_event_id()
+        last_line = await console.last_line_id()
     started = idle_since = time.monotonic()
     yield "retry: 2000\n\n"
     while time.monotonic() - started < EVENTS_MAX_S:
@@ -425,6 +431,11 @@ async def _stream(console: Console, request: Request) -> AsyncIterator[str]:
             return
         with anyio.CancelScope(shield=True):
             new = await console.events_after(last)
+            lines = await console.citizen_lines_after(last_line)
+        for line in lines:  # what a waiting or claimed citizen typed or texted, once each
+            last_line = line["id"]
+            yield f"event: citizen\ndata: {json.dumps(line)}\n\n"
+            idle_since = time.monotonic()
         if new:
             last = int(new[-1]["id"])
             actions = [{"entry": r["entry_id"], "action": r["action"]} for r in new]
@@ -433,4 +444,4 @@ async def _stream(console: Console, request: Request) -> AsyncIterator[str]:
         elif time.monotonic() - idle_since > 15:
             yield ": still here\n\n"
             idle_since = time.monotonic()
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(POLL_S)

@@ -15,7 +15,7 @@ from assist.backend_client.protocol import CouncilServices
 from assist.dialogue.prompts import Prompts
 from assist.handoff import agents as agents_mod
 from assist.handoff import auth
-from assist.handoff.entries import Entry, ahead_of, get_entry
+from assist.handoff.entries import CLAIMED, WAITING, Entry, ahead_of, get_entry
 from assist.handoff.queue import HandoffQueue, open_entries
 from assist.settings import Settings
 from assist.store import core
@@ -167,6 +167,31 @@ class Console:
         async with self.store.transaction() as tx:
             row = await tx.fetchone("SELECT MAX(id) AS n FROM handoff_events")
         return int(row["n"] or 0) if row else 0
+
+    async def last_line_id(self) -> int:
+        """The newest transcript line's id (the live citizen lines start after it)."""
+        async with self.store.transaction() as tx:
+            return await core.newest_line_id(tx)
+
+    async def citizen_lines_after(self, last: int) -> list[dict[str, Any]]:
+        """Citizen lines newer than `last` on conversations waiting for or with a person,
+        each with its queue entry: each line once, in order (the stream tracks `last`)."""
+        async with self.store.transaction() as tx:
+            entries = {
+                e.session_id: e.id
+                for e in await open_entries(tx, self.clock())
+                if e.status in (WAITING, CLAIMED)
+            }
+            rows = await core.citizen_lines_after(tx, last, list(entries))
+        return [
+            {
+                "id": int(r["id"]),
+                "entry": entries[r["session_id"]],
+                "at": r["at"],
+                "text": r["text"],
+            }
+            for r in rows
+        ]
 
     async def events_after(self, last: int) -> list[dict[str, Any]]:
         """Queue events newer than `last` (ids and actions only: no personal data)."""

@@ -1,5 +1,5 @@
 """The phone line's view of the handoff queue: the few reads and writes it makes, each in
-one transaction, and whether people are answering now (opening hours or staff signed in).
+one transaction, and when the line reopens (who is answering: `assist.handoff.waiting`).
 
 Hand-offs themselves go in through the runner (`assist.handoff.session_queue.StoreHandoffQueue`).
 """
@@ -11,12 +11,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assist.dialogue.prompts import Prompts
-from assist.handoff import agents as agents_mod
 from assist.handoff import callbacks, history
 from assist.handoff import queue as hq
 from assist.handoff.entries import DROPPED, WAITING, Conflict, Entry
 from assist.handoff.estimator import WaitEstimate
-from assist.hours import is_open, next_opening
+from assist.hours import next_opening
 from assist.settings import Settings
 from assist.store.base import Store
 
@@ -86,22 +85,6 @@ async def to_callback(
         return await callbacks.to_callback(
             tx, prompts, entry.id, number, now, default_handle_time_s, when_text=when_text
         )
-
-
-async def staff_signed_in(store: Store) -> int:
-    """How many staff are signed in to the queue right now."""
-    async with store.transaction() as tx:
-        return len(await agents_mod.list_agents(tx))
-
-
-async def answering(
-    store: Store, settings: Settings, now: float, closed_dates: Collection[dt.date] = ()
-) -> bool:
-    """True inside opening hours (not on a closed date), or whenever someone is signed in."""
-    when = dt.datetime.fromtimestamp(now, tz=dt.UTC)
-    if is_open(settings.opening_hours, settings.timezone, when, closed_dates):
-        return True
-    return await staff_signed_in(store) > 0
 
 
 def reopens(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from assist.store.base import Migration, Row, Tx, migrations
@@ -299,6 +299,27 @@ async def staff_lines_after(tx: Tx, session_id: str, after_id: int) -> list[Row]
     for r in rows:
         r["agent"] = str(json.loads(r.pop("meta") or "{}").get("agent", ""))
     return rows
+
+
+async def citizen_lines_after(
+    tx: Tx, after_id: int, session_ids: Collection[str], limit: int = 100
+) -> list[Row]:
+    """Citizen lines newer than row `after_id` in these sessions (id, session_id, at, text),
+    oldest first: what staff watching the queue have not seen yet."""
+    if not session_ids:
+        return []
+    marks = ",".join("?" * len(session_ids))
+    return await tx.fetchall(
+        "SELECT id, session_id, at, text FROM transcripts WHERE role = 'citizen' AND id > ?"
+        f" AND session_id IN ({marks}) ORDER BY id LIMIT ?",
+        (after_id, *session_ids, limit),
+    )
+
+
+async def newest_line_id(tx: Tx) -> int:
+    """The id of the newest transcript line of any conversation (0 when there is none)."""
+    row = await tx.fetchone("SELECT MAX(id) AS n FROM transcripts")
+    return int(row["n"] or 0) if row else 0
 
 
 async def last_line_id(tx: Tx, session_id: str) -> int:

@@ -114,16 +114,25 @@ async def _noted(tx: Tx, place: Place, now: float) -> None:
 
 
 async def call_back(
-    store: Store, prompts: Prompts, session_id: str, number: str, now: float, handle_s: float
+    store: Store,
+    prompts: Prompts,
+    session_id: str,
+    number: str,
+    now: float,
+    handle_s: float,
+    when_text: str | None = None,
 ) -> bool:
     """Turn the session's waiting entry into a callback keeping its place (confirmed by a
-    text through the outbox); False when there is no waiting entry to convert."""
+    text through the outbox, saying `when_text` ("on Monday at 8am") when given, for
+    callbacks at reopening); False when there is no waiting entry to convert."""
     try:
         async with store.transaction() as tx:
             entry = await hq.entry_for_session(tx, session_id)
             if entry is None:
                 return False
-            await callbacks.to_callback(tx, prompts, entry.id, number, now, handle_s)
+            await callbacks.to_callback(
+                tx, prompts, entry.id, number, now, handle_s, when_text=when_text
+            )
             return True
     except _ERRORS as exc:
         log.info("sms: no callback (%s)", type(exc).__name__)

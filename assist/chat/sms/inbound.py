@@ -16,6 +16,7 @@ from assist.chat.sms import handoff as sms_handoff
 from assist.chat.sms.keywords import Keyword, Match, match_keyword
 from assist.chat.sms.render import actions_text, fit, sent_segments
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
+from assist.handoff import waiting
 from assist.notify import optouts, reminders, timing
 from assist.notify.config import NotifyConfig
 from assist.notify.reports import TOPIC as REPORT_TOPIC
@@ -134,8 +135,20 @@ async def _keyword(
             await optouts.set_pref(tx, sender, REPORT_TOPIC, on, now)
             return [text(prompts, lang, "notify.updates_on" if on else "notify.updates_off")]
     if k == Keyword.CALL and session is not None:
+        av = await waiting.situation(parts.store, parts.settings, parts.services, now)
+        when = (
+            waiting.back_phrase(prompts, lang, av.back_at, dt.datetime.fromtimestamp(now, dt.UTC))
+            if av.closed
+            else None
+        )
         await sms_handoff.call_back(
-            parts.store, prompts, session.id, sender, now, parts.settings.default_handle_time_s
+            parts.store,
+            prompts,
+            session.id,
+            sender,
+            now,
+            parts.settings.default_handle_time_s,
+            when_text=when,
         )
         parts.wake_outbox()  # the confirmation text is in the outbox
         return []
@@ -162,15 +175,34 @@ async def _turn(parts: Parts, sid: str, sender: str, body: str, hint: str | None
     session = outcome.session
     reply = actions_text(parts.prompts, session.language, outcome.actions)
     if any(isinstance(a, HandOff) for a in outcome.actions) and session.status == Status.QUEUED:
-        queue_line = await sms_handoff.on_entering(
+        lang = session.language
+        answer = await waiting.answer_for(
             parts.store,
+            parts.settings,
+            parts.services,
             parts.prompts,
             session.id,
-            session.language,
+            lang,
             parts.conversations.clock(),
-            parts.settings.default_handle_time_s,
-            announce=not outcome.replayed,
+            log_estimate=False,
         )
+        queue_line: str | None = None
+        if answer.show_place:
+            queue_line = await sms_handoff.on_entering(
+                parts.store,
+                parts.prompts,
+                session.id,
+                lang,
+                parts.conversations.clock(),
+                parts.settings.default_handle_time_s,
+                announce=not outcome.replayed,
+            )
+        else:  # nobody answering: say so, when we are back, CALL for a callback then
+            for promise in waiting.PROMISE_KEYS:
+                if parts.prompts.has(lang, promise):
+                    reply = reply.replace(parts.prompts.get(lang, promise), "").strip()
+            said = " ".join(waiting.sentences(parts.prompts, lang, answer))
+            queue_line = f"{said} {text(parts.prompts, lang, 'sms.call_offer')}"
         if queue_line:
             full = f"{reply} {queue_line}".strip()
             short = full.replace(

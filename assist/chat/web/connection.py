@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from typing import Any
 
@@ -32,6 +33,7 @@ from assist.chat.web.protocol import (
 from assist.chat.web.text import page_language
 from assist.conversations import TurnOutcome
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
+from assist.handoff import waiting
 from assist.store import core
 
 log = logging.getLogger(__name__)
@@ -179,7 +181,7 @@ class ChatConnection(LiveChat):
             # Only a person (claim, close, hand back) changes an inactive session: re-read it.
             session = await self.current()
             if session is not None and session.status in WITH_PERSON:
-                await self.to_staff(session, words or (msg.key or ""))
+                await self.to_staff(session, words or (msg.key or ""), self._key(msg))
                 return
         assert self.chat_id is not None
         key = (
@@ -203,13 +205,19 @@ class ChatConnection(LiveChat):
             await web_queue.label_choice(self.parts.store, out.session.id, key, label)
         await self.show(out)
 
-    async def to_staff(self, session: Session, words: str) -> None:
+    async def to_staff(self, session: Session, words: str, key: str | None = None) -> None:
+        """Words for the person: into the transcript (the console's stream shows them live)
+        and on the bus, once per message id, as the SMS relay does per MessageSid."""
         if not words:
             return
         async with self.parts.store.transaction() as tx:
+            if key is not None and await core.processed_response(tx, key) is not None:
+                return  # a resent message: already with staff
             await core.append_transcript(
                 tx, session.id, "citizen", words, {"channel": "web"}, self.clock()
             )
+            if key is not None:
+                await core.record_processed(tx, key, session.id, [], self.clock())
         self.parts.bus.publish(
             f"session:{session.id}", {"type": "citizen", "text": words, "session_id": session.id}
         )
@@ -248,27 +256,36 @@ class ChatConnection(LiveChat):
                 self._handle_time(),
             )
         wait = None
+        p = self.parts
+        av = await waiting.situation(p.store, p.settings, p.services, self.clock())
+        when = (
+            waiting.back_phrase(
+                p.prompts, self.lang, av.back_at, dt.datetime.fromtimestamp(self.clock(), dt.UTC)
+            )
+            if av.closed
+            else None
+        )
         if state is not None and state.status in ("waiting", "dropped"):
             wait = await web_queue.to_callback(
-                self.parts.store,
-                self.parts.prompts,
+                p.store,
+                p.prompts,
                 state.entry_id,
                 number,
                 self.lang,
                 self.clock(),
                 self._handle_time(),
+                when_text=when,
             )
         if wait is None:
             await self.error("web.callback_unavailable")
             return
-        self.parts.wake_outbox()
-        await self.send(
-            {
-                "type": "callback",
-                "number": number,
-                **self.line("web.callback_done", number=number, wait=wait),
-            }
+        p.wake_outbox()
+        done = (
+            self.line("web.callback_done_when", number=number, when=when)
+            if when is not None
+            else self.line("web.callback_done", number=number, wait=wait)
         )
+        await self.send({"type": "callback", "number": number, **done})
         self.shown_queue = None
         await self.announce_queue(force=False, quiet=True)
 
@@ -293,7 +310,16 @@ class ChatConnection(LiveChat):
     async def show(self, out: TurnOutcome) -> None:
         session = out.session
         await self.follow(session)
-        for message in render_actions(out.actions, session.language):
+        messages = render_actions(out.actions, session.language)
+        if any(isinstance(a, HandOff) for a in out.actions):
+            p = self.parts
+            av = await waiting.situation(p.store, p.settings, p.services, self.clock())
+            if not av.someone:  # no "I'll put you through to a person now"
+                kept = waiting.honest_says(
+                    p.prompts, session.language, av, [m["text"] for m in messages]
+                )
+                messages = [m for m in messages if m["text"] in kept]
+        for message in messages:
             await self.send(message)
         if self.session_lang is not None and session.language != self.session_lang:
             self.lang = session.language

@@ -21,6 +21,7 @@ from assist.chat.web.limits import ChatHub, SlidingWindow
 from assist.chat.web.protocol import first_name, last_ask
 from assist.chat.web.text import server_line
 from assist.dialogue.types import Session, Status
+from assist.handoff import waiting
 from assist.handoff.callbacks import OFFER_OVER_S
 from assist.parts import Parts
 from assist.store import core
@@ -49,6 +50,8 @@ class LiveChat:
         self.status = Status.ACTIVE
         self.agent: str | None = None
         self.shown_queue: tuple[Any, ...] | None = None
+        self.answering: waiting.Availability | None = None
+        """Who was answering when the queue was last shown (None before)."""
         self.noted = False
         self.options: dict[str, str] = {}
         """Key → label of the question on screen (a button press is shown by its label)."""
@@ -113,6 +116,8 @@ class LiveChat:
         if self.session_id is None:
             return
         now = self.clock()
+        if await self.nobody_answering(force):
+            return
         state = await web_queue.queue_state(
             self.parts.store,
             self.parts.prompts,
@@ -155,6 +160,42 @@ class LiveChat:
         await web_queue.log_announced(self.parts.store, state.entry_id, now, self._handle_time())
         if first and state.kind == "live" and state.upper_s > OFFER_OVER_S:
             await self.send({"type": "say", **self.line("web.callback_offer")})
+
+    async def nobody_answering(self, force: bool) -> bool:
+        """When nobody can answer (out of hours, a bank holiday, nobody signed in), say so,
+        when we are back and offer a callback, as every channel does; never a place or
+        minutes. True when that was the case (the queue view is then not shown)."""
+        assert self.session_id is not None
+        p = self.parts
+        answer = await waiting.answer_for(
+            p.store,
+            p.settings,
+            p.services,
+            p.prompts,
+            self.session_id,
+            self.lang,
+            self.clock(),
+            log_estimate=False,
+        )
+        self.answering = answer.availability
+        if answer.show_place:
+            return False
+        shown = ("nobody", answer.availability.answering.value)
+        if force or shown != self.shown_queue:
+            self.status = Status.QUEUED
+            self.shown_queue = shown
+            await self.send(
+                {
+                    "type": "queue",
+                    "position": None,
+                    "wait": None,
+                    "callback": answer.offer_callback,
+                    "answering": answer.availability.answering.value,
+                    "text": " ".join(waiting.sentences(p.prompts, self.lang, answer)),
+                    "lang": self.lang,
+                }
+            )
+        return True
 
     async def joined(self, agent: str) -> None:
         name = first_name(agent)

@@ -97,11 +97,15 @@ async def to_callback(
     lang: str,
     now: float,
     default_handle_time_s: float,
+    when_text: str | None = None,
 ) -> str | None:
-    """Turn the entry into a callback keeping its place; the wait in words, or None if refused."""
+    """Turn the entry into a callback keeping its place (at `when_text`, "on Monday at 8am",
+    when booked out of hours); the wait in words, or None if refused."""
     try:
         async with store.transaction() as tx:
-            await callbacks.to_callback(tx, prompts, entry_id, number, now, default_handle_time_s)
+            await callbacks.to_callback(
+                tx, prompts, entry_id, number, now, default_handle_time_s, when_text=when_text
+            )
             _, est = await history.estimate_for(tx, entry_id, now, default_handle_time_s, log=False)
             return est.phrase(prompts, lang)
     except _ERRORS as exc:

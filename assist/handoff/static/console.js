@@ -85,8 +85,23 @@
     }
   }
 
+  var shownLines = {};
+  function citizenLine(line) {
+    // A line the citizen just typed or texted: shown at once, once, and read out politely.
+    if (!transcript || line.entry !== entryId || shownLines[line.id]) { return; }
+    shownLines[line.id] = true;
+    var list = transcript.querySelector("ol, ul") || transcript;
+    var li = document.createElement("li"), who = document.createElement("span"), said = document.createElement("span");
+    li.className = "r-citizen"; li.dataset.line = line.id; who.className = "who"; said.className = "said";
+    who.textContent = "citizen"; said.textContent = line.text;
+    li.appendChild(who); li.appendChild(document.createTextNode(" ")); li.appendChild(said);
+    list.appendChild(li);
+    say(line.text);
+  }
+
   if (window.EventSource) {
     var source = new EventSource("/api/handoff/events");
     source.addEventListener("queue", function (ev) { refresh(JSON.parse(ev.data).changes || []); });
+    source.addEventListener("citizen", function (ev) { citizenLine(JSON.parse(ev.data)); });
   }
 })();

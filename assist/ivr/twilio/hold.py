@@ -15,6 +15,7 @@ from assist.dialogue.types import Priority, Session
 from assist.dialogue.vocabulary import fold
 from assist.handoff import callbacks as cb
 from assist.handoff import queue as hq
+from assist.handoff import waiting
 from assist.handoff.entries import CLAIMED, WAITING, Conflict, Entry
 from assist.ivr import calls as voice_store
 from assist.ivr.queue import Place, drop, entry_for_session, place_of, to_callback
@@ -228,14 +229,17 @@ def create_hold_router() -> APIRouter:
         urgent = entry is not None and entry.priority >= Priority.URGENT
         callable_ = can_call_back(session.sender)
         book = callable_ and (said in CALLBACK_WORDS or (not said and attempt >= 1))
+        nobody = (await line.availability()).answering is waiting.Answering.NOBODY
         if book and entry is not None:
-            if not await _book_callback(line, entry, session.sender, now, when_text=reopen):
+            when = None if nobody else reopen
+            if not await _book_callback(line, entry, session.sender, now, when_text=when):
                 log.info("out-of-hours entry no longer open")
-            return xml(
-                goodbye_document(
-                    [line.text(lang, "voice.closed_booked", reopen=reopen)], style=style
-                )
+            booked = (
+                line.text(lang, "voice.callback_booked")
+                if nobody
+                else line.text(lang, "voice.closed_booked", reopen=reopen)
             )
+            return xml(goodbye_document([booked], style=style))
         if said in END_WORDS:
             if entry is not None and entry.status == WAITING and entry.kind == "live":
                 await drop(parts.store, entry.id, now)

@@ -13,9 +13,10 @@ from fastapi import Response
 from assist.conversations import TurnOutcome
 from assist.dialogue.render import option_sentence
 from assist.dialogue.types import Ask, End, HandOff, Priority, Say, Session, Status
+from assist.handoff import waiting
+from assist.handoff.holidays import closed_dates_for
 from assist.ivr import calls as voice_store
-from assist.ivr.holidays import closed_dates_for
-from assist.ivr.queue import answering, entry_for_session, rejoin_if_dropped, reopens
+from assist.ivr.queue import entry_for_session, rejoin_if_dropped, reopens
 from assist.ivr.text import reopen_phrase, voice_text
 from assist.ivr.twilio.twiml import (
     Choice,
@@ -159,8 +160,9 @@ class VoiceLine:
     async def queue_document(
         self, s: Session, says: list[str], call_sid: str, urgent: bool = False
     ) -> str:
-        """Into the Twilio queue (our wait URL) when people are answering; else the
-        out-of-hours offer of a callback when we reopen (safety numbers first if urgent)."""
+        """Into the Twilio queue (our wait URL) when someone is answering; else, as on every
+        channel (`assist.handoff.waiting`), nobody can answer now and a callback (at
+        reopening when closed), safety numbers first if urgent."""
         style = VoiceStyle(s.language, s.slow)
         now = self.now()
         entry = await entry_for_session(self.parts.store, s.id)
@@ -169,12 +171,18 @@ class VoiceLine:
             async with self.parts.store.transaction() as tx:
                 await voice_store.update_call(tx, call_sid, now, entry_id=entry.id)
             urgent = urgent or entry.priority >= Priority.URGENT
-        closed = await self.closed_dates()
-        if not await answering(self.parts.store, self.parts.settings, now, closed):
-            return await self.closed_document(s, says, attempt=0, urgent=urgent)
+        av = await self.availability()
+        if not av.someone:
+            says = waiting.honest_says(self.prompts, s.language, av, says)
+            return await self.closed_document(s, says, attempt=0, urgent=urgent, av=av)
         return enqueue_document(
             says, style=style, wait_url=f"{PREFIX}/wait", action_url=f"{PREFIX}/queued"
         )
+
+    async def availability(self) -> waiting.Availability:
+        """Who is answering now (hours, bank holidays, staff signed in), as on every channel."""
+        p = self.parts
+        return await waiting.situation(p.store, p.settings, p.services, self.now())
 
     async def closed_dates(self) -> frozenset[dt.date]:
         """Days nobody answers (bank holidays), from the council; none if it can't say."""
@@ -203,7 +211,12 @@ class VoiceLine:
         return lines
 
     async def closed_document(
-        self, s: Session, says: list[str], attempt: int, urgent: bool = False
+        self,
+        s: Session,
+        says: list[str],
+        attempt: int,
+        urgent: bool = False,
+        av: waiting.Availability | None = None,
     ) -> str:
         """Out of hours: when we reopen, and a callback then (or end the call).
 
@@ -220,16 +233,25 @@ class VoiceLine:
             promise = self.prompts.get(lang, "care.safeguarding")
             says = [said for said in says if said != promise]
         safety = self.safety_lines(lang, says) if urgent else []
-        closed_line = self.text(lang, "handoff.closed", reopen=reopen)
+        av = av or await self.availability()
+        nobody = av.answering is waiting.Answering.NOBODY
+        closed_line = (
+            self.text(lang, "handoff.nobody")
+            if nobody
+            else self.text(lang, "handoff.closed", reopen=reopen)
+        )
         said = [*says, *safety, closed_line] if attempt == 0 else safety
         if not can_call_back(s.sender):
             if not urgent:
-                return goodbye_document(
-                    [*says, self.text(lang, "voice.closed_goodbye", reopen=reopen)], style=style
+                bye = (
+                    self.text(lang, "voice.nobody_goodbye")
+                    if nobody
+                    else self.text(lang, "voice.closed_goodbye", reopen=reopen)
                 )
+                return goodbye_document([*says, bye], style=style)
             offer = self.text(lang, "voice.closed_repeat_offer")
         else:
-            offer = self.text(lang, "voice.closed_offer")
+            offer = self.text(lang, "voice.nobody_offer" if nobody else "voice.closed_offer")
         return gather_document(
             said,
             offer,

@@ -25,6 +25,7 @@ from assist.backend_client.memory import InMemoryCouncilServices
 from assist.backend_client.protocol import Address, ReportRequest
 from assist.chat.sms.router import create_sms_router
 from assist.chat.sms.send import SmsSender
+from assist.handoff.agents import sign_in
 from assist.notify.config import NotifyConfig
 from assist.notify.reminders import subscription_handlers
 from assist.service import Service, load_dialogue
@@ -35,6 +36,7 @@ from assist.twilio.rest import TwilioRest
 from assist.twilio.webhooks import sign
 
 PUBLIC = "https://assist.example.org"
+ON_DUTY = "duty@council.example"
 cached_dialogue = functools.cache(load_dialogue)
 """Flows, prompts and the trained fallback classifier, loaded once for all these tests."""
 ALL_MIGRATIONS = all_migrations()
@@ -92,10 +94,12 @@ async def open_assist(
     services: InMemoryCouncilServices | None = None,
     config: NotifyConfig | None = None,
     clock: Callable[[], float] | None = None,
+    staffed: bool = True,
 ) -> tuple[Service, SmsSender]:
     """A runtime wired the way the lead wires it: handlers for sms, staff replies, reports.
 
-    `clock` (a test clock) drives the turn runner, the outbox and the sender alike.
+    `clock` (a test clock) drives the turn runner, the outbox and the sender alike; with
+    `staffed` a member of staff (`ON_DUTY`) is signed in, so someone is answering.
     """
     services = services or InMemoryCouncilServices(today=dt.date(2026, 11, 23))
     with mock.patch("assist.service.load_dialogue", cached_dialogue):
@@ -115,6 +119,9 @@ async def open_assist(
     rt.outbox.handlers.update(sender.handlers())
     rt.outbox.handlers.update(subscription_handlers(rt.store, rt.conversations.clock))
     rt.outbox.handlers["report"] = report_handler(rt)
+    if staffed:  # someone is answering at any hour these tests run
+        async with rt.store.transaction() as tx:
+            await sign_in(tx, ON_DUTY, [], rt.conversations.clock())
     return rt, sender
 
 

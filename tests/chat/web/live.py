@@ -24,6 +24,7 @@ from assist.app import create_app, open_service
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
 from assist.chat.web.site import create_site_router
+from assist.handoff.agents import sign_in
 from assist.service import Dialogue, Service, load_dialogue
 from assist.settings import Settings
 
@@ -67,11 +68,19 @@ async def has_console(url: str) -> bool:
         return (await http.get(url + "/console/login")).status_code == 200
 
 
+ON_DUTY = "duty@council.example"
+
+
 @contextlib.asynccontextmanager
 async def serve(
-    tmp_path: Path, limits: WebChatLimits = FAST, public_url: str | None = None
+    tmp_path: Path,
+    limits: WebChatLimits = FAST,
+    public_url: str | None = None,
+    staffed: bool = True,
+    **settings_extra: Any,
 ) -> AsyncIterator[Served]:
-    """The app with the web chat, landing page and console on uvicorn at 127.0.0.1."""
+    """The app with the web chat, landing page and console on uvicorn at 127.0.0.1; with
+    `staffed` a member of staff (`ON_DUTY`) is signed in, so someone answers at any hour."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -82,9 +91,13 @@ async def serve(
         public_url=public_url or url,
         secret_key=SecretStr("test-secret-key-webchat"),
         _env_file=None,
+        **settings_extra,
     )  # type: ignore[call-arg]
     with mock.patch("assist.service.load_dialogue", lambda *a: shared_dialogue()):
         rt = await open_service(settings)
+    if staffed:
+        async with rt.store.transaction() as tx:
+            await sign_in(tx, ON_DUTY, [], time.time())
     app = create_app(settings, service=rt)
     first(app, create_site_router())
     first(app, create_web_chat_router(limits))

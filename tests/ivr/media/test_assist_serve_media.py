@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from twilio.request_validator import RequestValidator
 from websockets.asyncio.client import connect
 
 from assist.app import create_app
+from assist.handoff.agents import sign_in
 from assist.ivr.media.router import stream_url
 from assist.settings import Settings
 from assist.twilio.webhooks import DEV_AUTH_TOKEN
@@ -80,6 +82,8 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
         answer = await web.post("/twilio/voice", data=call, headers=_signed("/twilio/voice", call))
         assert answer.status_code == 200
         assert "<Connect" in answer.text and "wss://assist.example.org/twilio/media" in answer.text
+        async with app.state.service.store.transaction() as tx:  # someone is answering
+            await sign_in(tx, "duty@council.example", [], time.time())
 
         url = stream_url(PUBLIC, "/twilio/media")
         headers = {

@@ -15,9 +15,9 @@ import pytest
 from assist.app import bind, create_app, open_service
 from assist.backend_client.protocol import BackendUnavailable, NotFound, ServiceInfo
 from assist.council.info import upcoming_holidays
+from assist.handoff import holidays as voice_holidays
+from assist.handoff.holidays import ClosedDates, closed_dates_for, dates_in
 from assist.hours import is_open, next_opening
-from assist.ivr import holidays as voice_holidays
-from assist.ivr.holidays import ClosedDates, closed_dates_for, dates_in
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
 from tests.ivr.twilio.conftest import Clock, make_settings

@@ -12,12 +12,13 @@ import pytest
 
 from assist.app import bind, create_app, open_service
 from assist.handoff import queue as hq
+from assist.handoff.agents import sign_out
 from assist.ivr.twilio.connect import handle_claim, run_claim_listener
 from assist.ivr.twilio.phone import SimulatedPhone
 from assist.service import Service
 from assist.twilio.fake import create_twilio_fake, serving
 from assist.twilio.rest import TwilioRest
-from tests.ivr.twilio.conftest import Clock, PhoneFactory, count, make_settings
+from tests.ivr.twilio.conftest import ON_DUTY, Clock, PhoneFactory, count, make_settings, on_duty
 from tests.ivr.twilio.rules import check_document
 
 
@@ -121,6 +122,7 @@ async def test_hold_music_plays_only_when_configured_and_5_turns_it_off(
     settings = make_settings(tmp_path, hold_music_url="https://assist.example.org/hold.mp3")
     rt = await open_service(settings)
     rt.conversations.clock = clock
+    await on_duty(rt, clock())
     app = create_app(settings, service=rt)
     bind(app, rt)
     try:
@@ -201,6 +203,7 @@ async def test_a_claimed_caller_is_dialled_through_to_the_agent(
         twilio_phone_number="+441223000000",
     )
     rt = await open_service(settings)
+    await on_duty(rt, rt.conversations.clock())
     app = create_app(settings, service=rt)
     bind(app, rt)
     rest = TwilioRest(settings)
@@ -314,3 +317,25 @@ async def test_a_claimed_caller_is_connected_from_the_hold_loop_without_rest(
     assert heard.state == "connected" and heard.dialled == "dave"
     assert "<Client>dave</Client>" in heard.documents[-1]
     check_document(heard.documents[-1])
+
+
+async def test_in_hours_with_nobody_signed_in_says_so_and_offers_a_callback(
+    phone: PhoneFactory, rt: Service, clock: Clock
+) -> None:
+    """In hours, nobody signed in: never "I'll put you through", no place or minutes; the
+    caller hears that nobody can answer and 1 books a callback for when someone is free."""
+    async with rt.store.transaction() as tx:
+        await sign_out(tx, ON_DUTY, clock())
+    p = phone("+447700900311")
+    await p.dial()
+    heard = await p.press("0")
+    said = " ".join(heard.said)
+    assert heard.state == "listening"
+    assert "put you through" not in said and "number" not in said.split("press")[0]
+    assert "Nobody can answer just now" in said
+    assert "as soon as someone is free, press 1" in said
+    done = await p.press("1")
+    assert done.state == "ended"
+    assert done.said[-1].startswith("Thank you. We'll ring you on this number")
+    entry = await entry_of(rt, "+447700900311")
+    assert entry.kind == "callback"

@@ -1,4 +1,4 @@
-"""Days the phone line is closed all day (bank holidays), from the council's service
+"""Days nobody answers all day on any channel (bank holidays), from the council's service
 information, cached in memory for an hour and failing safe to none when the council is down.
 
 The brief's topic is `bank_holidays`; the reference council answers that path in a shape
