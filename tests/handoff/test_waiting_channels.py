@@ -292,8 +292,8 @@ async def test_citizen_texts_reach_the_console_stream_once_within_a_second(
         stream = _stream(console, _Open())  # type: ignore[arg-type]
         assert await anext(stream) == "retry: 2000\n\n"
         started = time.monotonic()
-        await phone.reply("The bin men skipped our road again", sid="SMonce")
-        await phone.reply("The bin men skipped our road again", sid="SMonce")
+        await phone.reply("The bin men skipped our road again", sid="SM" + "0e" * 16)
+        await phone.reply("The bin men skipped our road again", sid="SM" + "0e" * 16)
         got = await _citizen_events(stream, 1, 1.0)
         took = time.monotonic() - started
         more = await _citizen_events(stream, 1, 1.0)
