@@ -17,6 +17,8 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from assist.app import create_app
+from assist.handoff.agents import sign_in
+from assist.store import SQLiteStore
 from tests.axe_helper import describe, run_axe
 from tests.ivr.twilio.conftest import make_settings
 
@@ -75,6 +77,17 @@ async def test_the_simulator_is_off_in_production_with_real_twilio(tmp_path: Pat
         assert (await c.get("/try/phone")).status_code == 404
 
 
+async def _staff_on_duty(tmp_path: Path) -> None:
+    """Sign one member of staff in to the queue of the running app's store."""
+    store = SQLiteStore(make_settings(tmp_path).db_path)
+    await store.open()
+    try:
+        async with store.transaction() as tx:
+            await sign_in(tx, "staff@council.example", [], time.time())
+    finally:
+        await store.close()
+
+
 @contextlib.contextmanager
 def served(tmp_path: Path) -> Iterator[str]:
     settings = make_settings(tmp_path)
@@ -128,6 +141,7 @@ async def test_the_phone_page_is_usable_by_keyboard_and_screen_reader(
     monkeypatch.setattr("assist.service.load_dialogue", lambda: dialogue)
     foreign: list[str] = []
     with served(tmp_path) as url:
+        await _staff_on_duty(tmp_path)  # someone answers, so pressing 0 queues the caller
         page: Page = await browser.new_page(base_url=url)
         page.set_default_timeout(8000)
         page.on(
