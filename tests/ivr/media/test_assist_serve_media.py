@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,6 +46,13 @@ def _signed(path: str, form: dict[str, str]) -> dict[str, str]:
     return {"X-Twilio-Signature": sig}
 
 
+def stream_token(twiml: str) -> str:
+    """The single-use token the `<Stream>` carries, as Twilio passes it to the stream."""
+    found = re.search(r'<Parameter name="token" value="([^"]+)"', twiml)
+    assert found is not None, twiml
+    return found.group(1)
+
+
 async def _session(app: FastAPI) -> tuple[str, str]:
     rt = app.state.service
     async with rt.store.transaction() as tx:
@@ -80,6 +88,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
         answer = await web.post("/twilio/voice", data=call, headers=_signed("/twilio/voice", call))
         assert answer.status_code == 200
         assert "<Connect" in answer.text and "wss://assist.example.org/twilio/media" in answer.text
+        token = stream_token(answer.text)
 
         url = stream_url(PUBLIC, "/twilio/media")
         headers = {
@@ -95,7 +104,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
                     "start": {
                         "streamSid": "MZ1",
                         "callSid": "CA" + "7" * 32,
-                        "customParameters": {"From": CALLER},
+                        "customParameters": {"token": token},
                         "mediaFormat": {
                             "encoding": "audio/x-mulaw",
                             "sampleRate": 8000,
