@@ -189,7 +189,7 @@ def test_moving_characters_between_parameters_never_makes_a_new_message(
 
 
 @settings(max_examples=200, deadline=None)
-@given(form=FORMS, path=st.text(string.ascii_letters + "/?=&", max_size=30))
+@given(form=FORMS, path=st.text(string.ascii_letters + "/-", max_size=30))
 def test_a_signature_fits_only_its_own_form_and_url(form: dict[str, str], path: str) -> None:
     """What `sign` makes validates for that URL and form, and not once a value or the URL
     changes."""
