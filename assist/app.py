@@ -278,7 +278,7 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
     """Vosk and pyttsx3 behind the Media Streams WebSocket at /twilio/media."""
     from assist.ivr.media.router import create_media_router
     from assist.ivr.media.stream import hold_text
-    from assist.ivr.media.turns import MEDIA_PATH, media_turn
+    from assist.ivr.media.turns import MEDIA_PATH, admit_stream, media_turn
     from assist.ivr.speech.factory import build_speech
     from assist.ivr.speech.turns import CallerInput, SpokenReply
 
@@ -298,5 +298,6 @@ def _mount_self_hosted_speech(app: FastAPI, settings: Settings) -> None:
             public_url=settings.public_url,
             path=MEDIA_PATH,
             hold_text=lambda lang: hold_text(app.state.parts.prompts, lang),
+            admit=lambda call_sid, params: admit_stream(app.state.parts, call_sid, params),
         )
     )

@@ -3,10 +3,16 @@
 It lets the status callback, the hold loop and the staff console's claim find the call
 (and the call find its queue entry), and keeps the hold loop's small state (when position
 was last announced, when a callback was last offered, music off) across requests.
+
+With self-hosted speech it also holds the call's media-stream token: a single-use secret
+issued in the `<Connect><Stream>` TwiML, so a Media Streams WebSocket is bound to a call
+Assist itself answered (only its hash is stored).
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from assist.store.base import Migration, Row, Tx, migrations
@@ -33,7 +39,16 @@ MIGRATIONS: list[Migration] = migrations(
         CREATE INDEX voice_calls_by_session ON voice_calls (session_id, started_at);
         CREATE INDEX voice_calls_by_entry ON voice_calls (entry_id, started_at)
         """,
+    """
+        ALTER TABLE voice_calls ADD COLUMN stream_token_hash TEXT;
+        ALTER TABLE voice_calls ADD COLUMN stream_token_expires_at REAL;
+        ALTER TABLE voice_calls ADD COLUMN stream_token_used_at REAL
+        """,
 )
+
+STREAM_TOKEN_TTL_S = 60.0
+"""How long a media-stream token can be redeemed: Twilio opens the stream within a second
+or two of receiving the `<Connect>` TwiML, so a minute is generous."""
 
 ENDED = ("completed", "busy", "no-answer", "failed", "canceled")
 """Twilio's final call statuses."""
@@ -100,6 +115,42 @@ async def update_call(tx: Tx, call_sid: str, now: float, **fields: Any) -> None:
         f"UPDATE voice_calls SET {sets}, updated_at = ? WHERE call_sid = ?",
         (*fields.values(), now, call_sid),
     )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def issue_stream_token(
+    tx: Tx, call_sid: str, now: float, ttl_s: float = STREAM_TOKEN_TTL_S
+) -> str:
+    """A fresh single-use token for the call's media stream, valid for `ttl_s` seconds; it
+    replaces any earlier one. Raises LookupError when the call was never recorded."""
+    token = secrets.token_urlsafe(32)
+    changed = await tx.execute(
+        "UPDATE voice_calls SET stream_token_hash = ?, stream_token_expires_at = ?,"
+        " stream_token_used_at = NULL, updated_at = ? WHERE call_sid = ?",
+        (_token_hash(token), now + ttl_s, now, call_sid),
+    )
+    if changed != 1:
+        raise LookupError(f"no recorded call {call_sid!r}")
+    return token
+
+
+async def redeem_stream_token(tx: Tx, call_sid: str, token: str, now: float) -> Row | None:
+    """The call's row when `token` is its unexpired, unused media-stream token (which is
+    then used up), else None: a replayed, expired, foreign or unknown token opens nothing."""
+    if not call_sid or not token:
+        return None
+    changed = await tx.execute(
+        "UPDATE voice_calls SET stream_token_used_at = ?, updated_at = ?"
+        " WHERE call_sid = ? AND stream_token_hash = ? AND stream_token_used_at IS NULL"
+        " AND stream_token_expires_at > ?",
+        (now, now, call_sid, _token_hash(token), now),
+    )
+    if changed != 1:
+        return None
+    return await get_call(tx, call_sid)
 
 
 async def purge_voice(tx: Tx, cutoff: float) -> int:

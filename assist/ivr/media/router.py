@@ -1,10 +1,17 @@
-"""The `/twilio/media` WebSocket: Twilio Media Streams in, a `MediaStreamCall` per call."""
+"""The `/twilio/media` WebSocket: Twilio Media Streams in, a `MediaStreamCall` per call.
+
+Two checks guard it. The upgrade request's `X-Twilio-Signature` covers only the stream URL
+(Twilio's `<Stream>` URL takes no query), so it proves little on its own: a captured one
+works for ever. So each `start` message also goes through `admit`, which binds the stream
+to a call Assist answered (a single-use token issued in the `<Stream>`'s `<Parameter>`,
+see assist/ivr/media/turns.py) and supplies the parameters the call may trust.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
@@ -17,6 +24,10 @@ from assist.ivr.speech.prompt_cache import PromptCache
 from assist.ivr.speech.vad import VadConfig
 
 log = logging.getLogger(__name__)
+
+Admit = Callable[[str, Mapping[str, str]], Awaitable[Mapping[str, str] | None]]
+"""Decides whether a stream's `start` (its CallSid and `customParameters`) may open a call:
+the parameters the call should use instead of the unsigned ones, or None to refuse."""
 
 
 def stream_url(public_url: str, path: str, query: str = "") -> str:
@@ -40,6 +51,7 @@ def create_media_router(
     vad_config: VadConfig | None = None,
     universal_words: Mapping[str, Sequence[str]] = UNIVERSAL_WORDS,
     hold_text: Callable[[str], str | None] = no_hold_text,
+    admit: Admit | None = None,
 ) -> APIRouter:
     """A router with the Media Streams WebSocket at `path`.
 
@@ -47,6 +59,9 @@ def create_media_router(
     stream URL (rebuilt from `public_url`, as Twilio signed it) or the socket is refused
     with close code 1008. With no token (development) every connection is accepted.
     `hold_text` gives the phrase said while a slow turn is worked out (none when not given).
+    With `admit`, every `start` message is shown to it first: refused, the socket is closed
+    with 1008 before any turn; admitted, the call sees the parameters `admit` returned, never
+    the unsigned `customParameters`. Without it (tests of the transport) they are used as sent.
     """
     router = APIRouter()
     validator = RequestValidator(auth_token) if auth_token else None
@@ -87,8 +102,19 @@ def create_media_router(
                 except json.JSONDecodeError:
                     log.warning("ignoring a non-JSON frame on a media stream")
                     continue
-                if isinstance(message, dict):
-                    await call.receive(message)
+                if not isinstance(message, dict):
+                    continue
+                if message.get("event") == "start" and admit is not None:
+                    trusted = await _admitted(admit, message)
+                    if trusted is None:
+                        await call.close()
+                        await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
+                        return
+                    message = {
+                        **message,
+                        "start": {**message["start"], "customParameters": trusted},
+                    }
+                await call.receive(message)
         except WebSocketDisconnect:
             await call.close()
             return
@@ -96,3 +122,19 @@ def create_media_router(
         await websocket.close()
 
     return router
+
+
+async def _admitted(admit: Admit, message: dict[str, Any]) -> dict[str, str] | None:
+    """The trusted parameters for a `start` message, or None when `admit` refuses it (or
+    the message is not shaped as Twilio sends it)."""
+    start = message.get("start")
+    params = start.get("customParameters") if isinstance(start, dict) else None
+    if not isinstance(start, dict) or not isinstance(params, dict | None):
+        log.warning("media stream refused: a malformed start message")
+        return None
+    call_sid = str(start.get("callSid") or "")
+    trusted = await admit(call_sid, {str(k): str(v) for k, v in (params or {}).items()})
+    if trusted is None:
+        log.warning("media stream refused: no valid stream token for call %r", call_sid[:40])
+        return None
+    return dict(trusted)

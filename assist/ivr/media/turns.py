@@ -6,15 +6,23 @@ each turn comes here, to the same `Conversations` as the TwiML path, keyed by th
 number so resume, the queue and the transcript all behave the same. When the engine hands
 off or ends, the stream closes and Twilio requests the `<Connect>` action URL, which puts
 the caller in the queue or says goodbye.
+
+A stream is bound to the call that asked for it: the `<Stream>` carries a single-use token
+(`STREAM_TOKEN_PARAMETER`, stored hashed with the CallSid and an expiry in `voice_calls`), and
+`admit_stream` opens a stream only for that CallSid's unexpired, unused token. The caller's
+number then comes from the stored call, never from the stream's unsigned parameters.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from assist.conversations import TurnOutcome
 from assist.dialogue.render import option_sentence
 from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
+from assist.ivr import calls as voice_store
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
 from assist.ivr.twilio.line import PREFIX, caller_id
@@ -22,19 +30,46 @@ from assist.parts import Parts
 from assist.settings import Settings
 
 MEDIA_PATH = "/twilio/media"
+STREAM_TOKEN_PARAMETER = "token"  # noqa: S105 - a parameter name, not a secret
+"""The `<Parameter>` name of the stream's single-use token."""
 ENTRY_TIMEOUT_S = 12.0
 """Quiet time on entry steps: long enough for Relay UK callers (HUMANE.md 20)."""
 
 
-def connect_document(settings: Settings, sender: str) -> str:
-    """TwiML that hands the call's audio to our Media Streams WebSocket."""
+def connect_document(settings: Settings, token: str) -> str:
+    """TwiML that hands the call's audio to our Media Streams WebSocket, with the stream's
+    single-use `token` (from `calls.issue_stream_token`) as its only parameter."""
     response = VoiceResponse()
     connect = Connect(action=f"{PREFIX}/after-stream")
     stream = Stream(url=stream_url(settings.public_url, MEDIA_PATH))
-    stream.parameter(name="From", value=sender)
+    stream.parameter(name=STREAM_TOKEN_PARAMETER, value=token)
     connect.append(stream)
     response.append(connect)
     return str(response)
+
+
+async def issue_stream(parts: Parts, call_sid: str) -> str:
+    """The `<Connect><Stream>` TwiML for a recorded call, with a fresh stream token.
+
+    Raises LookupError when the call was never recorded."""
+    async with parts.store.transaction() as tx:
+        token = await voice_store.issue_stream_token(tx, call_sid, parts.conversations.clock())
+    return connect_document(parts.settings, token)
+
+
+async def admit_stream(
+    parts: Parts, call_sid: str, parameters: Mapping[str, str]
+) -> dict[str, str] | None:
+    """The parameters a stream's calls may trust (`From`: the number the call was recorded
+    with), when `parameters` carry the call's valid token; None to refuse the stream."""
+    token = parameters.get(STREAM_TOKEN_PARAMETER, "")
+    async with parts.store.transaction() as tx:
+        row = await voice_store.redeem_stream_token(
+            tx, call_sid, token, parts.conversations.clock()
+        )
+    if row is None:
+        return None
+    return {"From": str(row["sender"])}
 
 
 def reply_for(parts: Parts, outcome: TurnOutcome) -> SpokenReply:

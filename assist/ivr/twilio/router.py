@@ -29,7 +29,7 @@ from assist.dialogue.types import Channel, Inbound, Status
 from assist.handoff import queue as hq
 from assist.handoff.entries import WAITING
 from assist.ivr import calls as voice_store
-from assist.ivr.media.turns import connect_document
+from assist.ivr.media.turns import issue_stream
 from assist.ivr.queue import drop, entry_for_session
 from assist.ivr.twilio.hold import create_hold_router
 from assist.ivr.twilio.line import (
@@ -172,9 +172,10 @@ def create_voice_router() -> APIRouter:
 
 
 async def _to_media_stream(parts: Parts, call_sid: str, sender: str) -> Response:
-    """Self-hosted speech: record the call and hand it to the media stream (`ivr.media`)."""
+    """Self-hosted speech: record the call and hand it to the media stream (`ivr.media`),
+    which opens only with the single-use token issued here for this CallSid."""
     await _record_call(parts, call_sid, sender)
-    return xml(connect_document(parts.settings, sender))
+    return xml(await issue_stream(parts, call_sid))
 
 
 async def _record_call(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -47,6 +48,13 @@ def _signed(path: str, form: dict[str, str]) -> dict[str, str]:
     return {"X-Twilio-Signature": sig}
 
 
+def stream_token(twiml: str) -> str:
+    """The single-use token the `<Stream>` carries, as Twilio passes it to the stream."""
+    found = re.search(r'<Parameter name="token" value="([^"]+)"', twiml)
+    assert found is not None, twiml
+    return found.group(1)
+
+
 async def _session(app: FastAPI) -> tuple[str, str]:
     rt = app.state.service
     async with rt.store.transaction() as tx:
@@ -84,6 +92,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
         assert "<Connect" in answer.text and "wss://assist.example.org/twilio/media" in answer.text
         async with app.state.service.store.transaction() as tx:  # someone is answering
             await sign_in(tx, "duty@council.example", [], time.time())
+        token = stream_token(answer.text)
 
         url = stream_url(PUBLIC, "/twilio/media")
         headers = {
@@ -99,7 +108,7 @@ async def test_a_self_hosted_call_walks_the_menu_and_reaches_the_queue(tmp_path:
                     "start": {
                         "streamSid": "MZ1",
                         "callSid": "CA" + "7" * 32,
-                        "customParameters": {"From": CALLER},
+                        "customParameters": {"token": token},
                         "mediaFormat": {
                             "encoding": "audio/x-mulaw",
                             "sampleRate": 8000,
