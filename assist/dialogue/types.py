@@ -156,6 +156,11 @@ def action_from_dict(data: dict[str, Any]) -> Action:
     raise ValueError(f"unknown action kind {kind!r}")
 
 
+AFTER_A_PERSON = ("main", "anything_else")
+"""Where a text conversation carries on when staff close it or hand it back: "Is there
+anything else we can help with?", with everything the citizen said still in the session."""
+
+
 class Status(enum.StrEnum):
     """Where a session stands."""
 

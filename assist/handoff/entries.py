@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from assist.dialogue.types import Priority
+from assist.dialogue.types import AFTER_A_PERSON, Priority
 from assist.store import core
 from assist.store.base import Row, Tx
 
@@ -159,6 +159,27 @@ async def set_session_status(tx: Tx, session_id: str, status: str, now: float) -
         channel=row["channel"],
         sender=row["sender"],
         status=status,
+        state=state,
+        now=now,
+    )
+
+
+async def return_to_assistant(tx: Tx, session_id: str, now: float) -> None:
+    """After staff close or hand back a text conversation, the assistant carries on with the
+    same session (its details, references and language) at "Is there anything else?", rather
+    than greeting the citizen again on their next message."""
+    row = await core.load_session(tx, session_id)
+    if row is None:
+        return
+    state = json.loads(row["state"])
+    state["flow"], state["step"] = AFTER_A_PERSON
+    state.update(status="active", misses=0, low_confidence=0, last_actions=[], updated_at=now)
+    await core.save_session(
+        tx,
+        session_id=session_id,
+        channel=row["channel"],
+        sender=row["sender"],
+        status="active",
         state=state,
         now=now,
     )

@@ -33,6 +33,7 @@ from assist.handoff.entries import (
     get_entry,
     new_entry_id,
     record_event,
+    return_to_assistant,
     set_session_status,
 )
 from assist.handoff.estimator import WaitEstimate
@@ -341,6 +342,10 @@ async def _finish(
     return await get_entry(tx, entry.id)
 
 
+TEXT_CHANNELS = frozenset({"web", "sms", "terminal"})
+"""Conversations that go on after staff close them (a call ends with the person)."""
+
+
 async def close(
     tx: Tx,
     entry_id: str,
@@ -351,14 +356,17 @@ async def close(
 ) -> Entry:
     """Close a claimed entry with an outcome code (e.g. `resolved`, `report_filed`)."""
     entry = await _held_by(tx, entry_id, agent_id)
-    await set_session_status(tx, entry.session_id, "ended", now)
+    if entry.channel in TEXT_CHANNELS:
+        await return_to_assistant(tx, entry.session_id, now)
+    else:  # the call is over
+        await set_session_status(tx, entry.session_id, "ended", now)
     return await _finish(tx, entry, agent_id, now, CLOSED, outcome, notes or entry.notes)
 
 
 async def hand_back(tx: Tx, entry_id: str, agent_id: str, now: float, notes: str = "") -> Entry:
     """Return the citizen to the assistant (session active again); the entry is finished."""
     entry = await _held_by(tx, entry_id, agent_id)
-    await set_session_status(tx, entry.session_id, "active", now)
+    await return_to_assistant(tx, entry.session_id, now)
     await core.append_transcript(
         tx, entry.session_id, "system", "handed back to the assistant", now=now
     )

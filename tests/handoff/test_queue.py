@@ -177,33 +177,38 @@ async def test_release_and_transfer_keep_the_place(store: SQLiteStore, clock: Cl
 
 
 async def test_close_and_hand_back_update_the_session(store: SQLiteStore, clock: Clock) -> None:
-    """Claim puts the session with an agent; hand back makes it active; close ends it."""
+    """Claim puts the session with an agent. Closing or handing back a text conversation
+    returns it to the assistant at "anything else?"; closing a call ends it."""
     q = make_queue(store, clock)
-    for n in (1, 2):
+    for n, channel in ((1, "sms"), (2, "sms"), (3, "voice")):
         async with store.transaction() as tx:
             await core.save_session(
                 tx,
                 session_id=f"s{n}",
-                channel="sms",
+                channel=channel,
                 sender=f"+{n}",
                 status="queued",
-                state={"status": "queued"},
+                state={"status": "queued", "flow": "pothole", "step": "location"},
                 now=clock(),
             )
-        await join(q, n)
-    got = [await q.claim_next("ann"), await q.claim_next("ann")]
+        await join(q, n, channel=channel)
+    got = [await q.claim_next("ann") for _ in range(3)]
     by_session = {e.session_id: e for e in got if e is not None}
-    one, two = by_session["s1"], by_session["s2"]
+    one, two, call = by_session["s1"], by_session["s2"], by_session["s3"]
     clock.advance(120)
     closed = await q.close(one.id, "ann", "resolved", notes="bin day given")
     assert closed.status == "closed" and closed.handled_s == pytest.approx(120)
     back = await q.hand_back(two.id, "ann")
     assert back.outcome == "handed_back"
+    await q.close(call.id, "ann", "resolved")
     async with store.transaction() as tx:
-        s1, s2 = await core.load_session(tx, "s1"), await core.load_session(tx, "s2")
-    assert s1 and s2
-    assert s1["status"] == "ended" and json.loads(s1["state"])["status"] == "ended"
-    assert s2["status"] == "active"
+        s1, s2, s3 = [await core.load_session(tx, f"s{n}") for n in (1, 2, 3)]
+    assert s1 and s2 and s3
+    for row in (s1, s2):
+        state = json.loads(row["state"])
+        assert row["status"] == "active" and state["status"] == "active"
+        assert (state["flow"], state["step"]) == ("main", "anything_else")
+    assert s3["status"] == "ended" and json.loads(s3["state"])["status"] == "ended"
 
 
 async def test_dropped_caller_keeps_place_for_30_minutes(store: SQLiteStore, clock: Clock) -> None:

@@ -298,9 +298,21 @@ class LiveChat:
                 }
             )
         elif session.status == Status.ACTIVE and before in WITH_PERSON:
+            # Staff closed the conversation or handed it back: the assistant carries on.
             self.status = Status.ACTIVE
-            self.shown_queue, self.agent = None, None
-            await self.send({"type": "say", **self.line("web.back_to_assistant")})
+            agent, self.shown_queue, self.agent = self.agent, None, None
+            state = await web_queue.queue_state(
+                self.parts.store,
+                self.parts.prompts,
+                session.id,
+                self.lang,
+                self.clock(),
+                self._handle_time(),
+            )
+            if state is not None and state.status == "closed":
+                left = self.line("web.staff_left", agent=agent or first_name(""))
+                await self.send({"type": "say", **left})
+            else:
+                await self.send({"type": "say", **self.line("web.back_to_assistant")})
             ask = last_ask(session.last_actions)
-            if ask is not None:
-                await self.send(ask)
+            await self.send(ask or {"type": "say", **self.line("main.anything_else")})

@@ -166,3 +166,30 @@ async def test_updates_at_most_every_five_minutes_and_only_on_change(
     await drain(rt)
     texts = [r["text"] for r in await sent_texts(rt, CITIZEN)]
     assert len(texts) == 1 and "number 1 in the queue" in texts[0]
+
+
+@pytest.mark.parametrize("finish", ["close", "hand_back"])
+async def test_after_staff_finish_the_assistant_carries_on_the_same_conversation(
+    assist: tuple[Service, Phone], finish: str
+) -> None:
+    """When staff close or hand back a text conversation, the citizen's next text is answered
+    in the same conversation, with what they already said, not with a new greeting."""
+    rt, phone = assist
+    await phone.reply("hello")
+    await phone.reply("0")
+    session = await rt.conversations.find(Channel.SMS, CITIZEN)
+    assert session is not None
+    now = rt.conversations.clock()
+    async with rt.store.transaction() as tx:
+        entry = await hq.entry_for_session(tx, session.id)
+        assert entry is not None
+        await hq.claim(tx, entry.id, "ann", now)
+        if finish == "close":
+            await hq.close(tx, entry.id, "ann", "resolved", now)
+        else:
+            await hq.hand_back(tx, entry.id, "ann", now)
+    reply = await phone.reply("my bin wasn't collected")
+    assert "Hello" not in reply
+    after = await rt.conversations.find(Channel.SMS, CITIZEN)
+    assert after is not None and after.id == session.id
+    assert after.status == Status.ACTIVE and after.intent == "missed_bin"

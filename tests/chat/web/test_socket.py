@@ -198,8 +198,10 @@ async def test_staff_reply_without_a_bus_event_is_found_in_the_transcript(
     assert staff["agent"] == "Ann" and staff["text"] == "Hi, it's Ann."
 
 
-async def test_closing_by_staff_ends_the_chat(served: Served) -> None:
-    """When staff close the conversation the citizen is told it has finished."""
+async def test_closing_by_staff_says_so_and_the_assistant_carries_on(served: Served) -> None:
+    """When staff close the conversation the citizen is told the person has finished, and
+    the assistant carries on the same conversation ("Is there anything else?"), not a new
+    greeting."""
     async with chat(served) as c:
         chat_id, _ = await start(c)
         await c.send(type="person")
@@ -210,8 +212,13 @@ async def test_closing_by_staff_ends_the_chat(served: Served) -> None:
         await c.until("joined")
         async with served.rt.store.transaction() as tx:
             await hq.close(tx, entry.id, "ann", "resolved", time.time())
-        end = await c.until("end")
-    assert end["text"] == "Ann has finished the conversation. Thank you for getting in touch."
+        left = await c.until("say")
+        more = await c.until("say")
+        await c.send(type="message", text="my bin wasn't collected")
+        answer = await c.until("ask")
+    assert left["text"] == "Ann has finished the conversation. Thank you for getting in touch."
+    assert more["text"] == "Is there anything else we can help with?"
+    assert "Hello" not in answer["text"]
 
 
 async def test_callback_keeps_the_place_and_rejects_bad_numbers(served: Served) -> None:
