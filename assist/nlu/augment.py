@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, load_heldout, near_copies_all
 
-AUGMENT_VERSION = "1"
+AUGMENT_VERSION = "2"
 """Bump whenever `augment` gives different variants: it is part of Rasa's model-cache key."""
 
 AUGMENTED_FILE = "nlu_augmented.yml"
@@ -34,13 +34,16 @@ _SMS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "week": ("wk",), "next": ("nxt",), "before": ("b4",), "about": ("abt",),
     "could": ("cld",), "would": ("wud",), "someone": ("sum1", "some1"), "anyone": ("any1",),
     "have": ("hv",), "thanks": ("thx",), "people": ("ppl",), "message": ("msg",),
-    "quando": ("qdo", "qd"), "porque": ("pq",), "você": ("vc",), "voce": ("vc",),
-    "também": ("tb",), "tambem": ("tb",), "que": ("q",), "não": ("n", "nao"),
-    "nu": ("n",), "vă": ("va",), "rog": ("rg",), "pentru": ("pt", "ptr"),
-    "jest": ("jst",), "się": ("sie",), "proszę": ("prosze", "pls"), "dzień": ("dzien",),
+    "quando": ("qdo", "qd"), "porque": ("pq",), "voce": ("vc",), "tambem": ("tb",),
+    "que": ("q",), "nu": ("n",), "rog": ("rg",), "pentru": ("pt", "ptr"), "jest": ("jst",),
+}  # fmt: skip
+# The same for words typed with their accents, keyed without them (so "não" may become "n").
+_SMS_ACCENTED: dict[str, tuple[str, ...]] = {
+    "voce": ("vc",), "tambem": ("tb",), "nao": ("n", "nao"), "va": ("va",), "sie": ("sie",),
+    "prosze": ("prosze", "pls"), "dzien": ("dzien",),
 }  # fmt: skip
 # What speech recognisers write down for hesitations, and for a word said twice.
-_FILLERS = ("erm", "um", "uh", "hmm", "eee", "yyy", "mmm", "ăă", "ee")
+_FILLERS = ("erm", "um", "uh", "hmm", "eee", "yyy", "mmm", "aa", "ee")
 _PUNCTUATION = re.compile(r"[^\w\s']", re.UNICODE)
 _STROKES = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})
 
@@ -64,7 +67,8 @@ def sms(text: str, rng: random.Random) -> str:
     words = plain(text).replace("'", "").split()
     out = []
     for word in words:
-        short = _SMS_SPELLINGS.get(word)
+        bare = strip_diacritics(word)
+        short = _SMS_SPELLINGS.get(word) or (_SMS_ACCENTED.get(bare) if bare != word else None)
         out.append(rng.choice(short) if short and rng.random() < 0.7 else word)
     joined = " ".join(out)
     return strip_diacritics(joined) if rng.random() < 0.5 else joined

@@ -77,8 +77,8 @@ def test_training_copy_holds_the_data_and_its_variants(tmp_path: Path) -> None:
 
 def test_the_fallback_learns_the_variants_only_when_asked() -> None:
     examples = [("zgłaszam dziurę w drodze", "report_pothole"), ("kiedy jest bin day", "bin_day")]
-    plain_fit = TfidfClassifier(examples, augment=False)
-    noisy_fit = TfidfClassifier(examples)
+    plain_fit = TfidfClassifier(examples)
+    noisy_fit = TfidfClassifier(examples, augment=True)
     assert len(noisy_fit._labels) > len(plain_fit._labels) == 2
 
 
