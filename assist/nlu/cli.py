@@ -17,6 +17,7 @@ from pathlib import Path
 import typer
 
 from assist.dialogue.nlu import Classification
+from assist.nlu.augment import AUGMENTED_FILE, augment, heldout_lines, write_rasa_nlu
 from assist.nlu.fallback import TfidfClassifier, load_rasa_examples
 from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, HeldOut, load_heldout
 from assist.nlu.heldout_report import render_heldout
@@ -71,20 +72,16 @@ def evaluate_fallback(
 
 
 def _write_rasa_project(examples: Sequence[Example], project: Path, source: Path) -> None:
+    """Write a Rasa project training on `examples` and their noisy variants, as the sidecar
+    does (`assist.nlu.sidecar.build_training_project`), with `source`'s config and domain."""
     (project / "data").mkdir(parents=True, exist_ok=True)
     for name in ("config.yml", "domain.yml"):
         (project / name).write_text((source / name).read_text(encoding="utf-8"))
     for extra in (source / "data").glob("*.yml"):
         if not extra.name.startswith("nlu_") or extra.name == "nlu_regex.yml":
             (project / "data" / extra.name).write_text(extra.read_text(encoding="utf-8"))
-    by_intent: defaultdict[str, list[str]] = defaultdict(list)
-    for text, intent in examples:
-        by_intent[intent].append(text)
-    lines = ['version: "3.1"', "nlu:"]
-    for intent in sorted(by_intent):
-        lines += [f"- intent: {intent}", "  examples: |"]
-        lines += [f"    - {text}" for text in by_intent[intent]]
-    (project / "data" / "nlu_train.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_rasa_nlu(examples, project / "data" / "nlu_train.yml")
+    write_rasa_nlu(augment(examples, avoid=heldout_lines()), project / "data" / AUGMENTED_FILE)
 
 
 def _free_port() -> int:

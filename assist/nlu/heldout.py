@@ -88,6 +88,27 @@ def near_copies(
     return found
 
 
+def near_copies_all(
+    heldout: Sequence[str], training: Iterable[str], threshold: float = NEAR_COPY_JACCARD
+) -> list[tuple[str, str, float]]:
+    """Like `near_copies`, but every (held-out line, training line, similarity) pair, not
+    only the first training line found for each held-out line."""
+    held = [(line, fold(line), trigrams(line)) for line in heldout]
+    found: list[tuple[str, str, float]] = []
+    for text in training:
+        folded, other = fold(text), trigrams(text)
+        for line, line_folded, grams in held:
+            if folded == line_folded:
+                found.append((line, text, 1.0))
+                continue
+            if min(len(grams), len(other)) < threshold * max(len(grams), len(other)):
+                continue
+            similarity = jaccard(grams, other)
+            if similarity >= threshold:
+                found.append((line, text, similarity))
+    return found
+
+
 @dataclass(frozen=True)
 class Goal:
     """A target on the held-out set: figure name, bound, and whether higher is better."""

@@ -22,6 +22,7 @@ Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import time
@@ -148,23 +149,34 @@ class RasaClassifier:
 
     async def classify(self, text: str, language: str | None = None) -> Classification:
         """Classify `text` with Rasa, or with the fallback when Rasa is down, slow or cooling
-        off; never raises for ordinary input."""
+        off; never raises for ordinary input. With the cross-check, the in-process reading is
+        made while Rasa's answer is on its way (`asyncio.gather`), not after it."""
         if self.breaker.allow():
             started = time.perf_counter()
-            try:
-                body = await self._parse(text)
-                result = self._to_classification(text, body)
-            except RasaUnavailable as exc:
+            other: Classification | None = None
+            if self.cross_check:
+                answer, other = await asyncio.gather(
+                    self._ask(text), self.fallback.classify(text, language)
+                )
+            else:
+                answer = await self._ask(text)
+            if isinstance(answer, RasaUnavailable):
                 self.breaker.record_failure()
-                self.last_error = str(exc)
-                return await self._degraded(text, language, str(exc), started)
+                self.last_error = str(answer)
+                return await self._degraded(text, language, str(answer), started, other)
             self.breaker.record_success()
             self.last_error = None
             self.rasa_turns += 1
-            if self.cross_check:
-                result = self._agree(result, await self.fallback.classify(text, language))
-            return result
+            return answer if other is None else self._agree(answer, other)
         return await self._degraded(text, language, "circuit open", time.perf_counter())
+
+    async def _ask(self, text: str) -> Classification | RasaUnavailable:
+        """Rasa's reading of `text`, or why there is none (returned, so a gather keeps the
+        in-process reading made meanwhile)."""
+        try:
+            return self._to_classification(text, await self._parse(text))
+        except RasaUnavailable as exc:
+            return exc
 
     @staticmethod
     def _agree(rasa: Classification, other: Classification) -> Classification:
@@ -270,10 +282,15 @@ class RasaClassifier:
         return netted
 
     async def _degraded(
-        self, text: str, language: str | None, reason: str, started: float
+        self,
+        text: str,
+        language: str | None,
+        reason: str,
+        started: float,
+        already: Classification | None = None,
     ) -> Classification:
         self.degraded_turns += 1
-        result = await self.fallback.classify(text, language)
+        result = already or await self.fallback.classify(text, language)
         log.warning(
             "nlu degraded: rasa unavailable (%s), fallback answered intent=%s in %.0f ms",
             reason,

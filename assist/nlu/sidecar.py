@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import typer
+
+from assist.nlu.augment import (
+    AUGMENT_VERSION,
+    AUGMENTED_FILE,
+    augment,
+    heldout_lines,
+    write_rasa_nlu,
+)
+from assist.nlu.heldout import DEFAULT_HELDOUT_DIR
 
 RASA_VERSION = "3.6.21"
 RASA_IMAGE = f"rasa/rasa:{RASA_VERSION}-full"
@@ -178,15 +188,39 @@ def setup(paths: SidecarPaths, echo: Callable[[str], None] = print) -> None:
 
 
 def data_hash(project: Path) -> str:
-    """Return a hash of everything training reads: config, domain and the NLU data files."""
-    digest = hashlib.sha256(f"rasa=={RASA_VERSION}\n".encode())
+    """Return a hash of everything training reads: config, domain, the NLU data files and the
+    version of the generator of their noisy variants (`assist.nlu.augment`) and the held-out
+    set those variants are kept unlike."""
+    digest = hashlib.sha256(f"rasa=={RASA_VERSION}\naugment=={AUGMENT_VERSION}\n".encode())
     files = [project / "config.yml", project / "domain.yml"]
     files += sorted(p for p in (project / "data").rglob("*") if p.suffix in (".yml", ".yaml"))
+    files += sorted(DEFAULT_HELDOUT_DIR.glob("heldout_*.yml"))
     for file in files:
         if file.is_file():
-            digest.update(str(file.relative_to(project)).encode() + b"\0")
+            name = file.relative_to(project) if file.is_relative_to(project) else file.name
+            digest.update(str(name).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def build_training_project(project: Path, dest: Path) -> Path:
+    """Copy the Rasa `project` (config, domain, data files) to `dest` and add the noisy
+    variants of its NLU examples (`assist.nlu.augment`) as `data/nlu_augmented.yml`; return
+    `dest`. Rasa trains on this copy, so the variants are never committed; none is a near
+    copy of a held-out line."""
+    from assist.nlu.fallback import load_rasa_examples
+
+    (dest / "data").mkdir(parents=True, exist_ok=True)
+    for name in ("config.yml", "domain.yml"):
+        shutil.copyfile(project / name, dest / name)
+    data = project / "data"
+    for file in sorted(p for p in data.rglob("*") if p.suffix in (".yml", ".yaml")):
+        target = dest / "data" / file.relative_to(data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target)
+    noisy = augment(load_rasa_examples(data), avoid=heldout_lines())
+    write_rasa_nlu(noisy, dest / "data" / AUGMENTED_FILE)
+    return dest
 
 
 def model_path(paths: SidecarPaths) -> Path:
@@ -226,16 +260,18 @@ def train(paths: SidecarPaths, force: bool = False, echo: Callable[[str], None] 
     log_path = paths.logs / "train.log"
     echo(f"Training Rasa NLU model {target.name} (about a minute; log: {log_path})")
     started = time.monotonic()
-    args = [
-        "train", "nlu",
-        "--config", str(paths.project / "config.yml"),
-        "--domain", str(paths.project / "domain.yml"),
-        "--nlu", str(paths.project / "data"),
-        "--out", str(paths.models),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-    ]  # fmt: skip
-    with _launch_rasa(paths, args, log_path) as training:
-        returncode = training.wait()
+    with tempfile.TemporaryDirectory(prefix="assist-rasa-train-") as tmp:
+        project = build_training_project(paths.project, Path(tmp) / "project")
+        args = [
+            "train", "nlu",
+            "--config", str(project / "config.yml"),
+            "--domain", str(project / "domain.yml"),
+            "--nlu", str(project / "data"),
+            "--out", str(paths.models),
+            "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        ]  # fmt: skip
+        with _launch_rasa(paths, args, log_path) as training:
+            returncode = training.wait()
     if returncode != 0 or not target.exists():
         raise SidecarError(f"Rasa training failed; see {log_path}")
     for old in sorted(paths.models.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-3]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from assist.dialogue.nlu import Classification
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
 from tests.nlu.fakes import FakeRasa, free_port
@@ -238,3 +240,41 @@ async def test_cross_check_halves_confidence_on_disagreement(
     assert (agreed.intent, agreed.classifier) == ("bin_day", "rasa")
     assert agreed.confidence >= 0.93
     assert (disputed.intent, disputed.confidence, disputed.classifier) == ("bin_day", 0.465, "rasa")
+
+
+class SlowFallback:
+    """An in-process classifier that takes `delay_s` of waiting, counting its calls."""
+
+    def __init__(self, inner: TfidfClassifier, delay_s: float) -> None:
+        self.inner = inner
+        self.delay_s = delay_s
+        self.calls = 0
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        self.calls += 1
+        await asyncio.sleep(self.delay_s)
+        return await self.inner.classify(text, language)
+
+
+async def test_cross_check_reads_while_rasa_answers(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """The in-process reading runs while Rasa's answer is on its way, so a turn takes about
+    the longer of the two, not their sum; when Rasa fails, that reading answers alone."""
+    fake_rasa.mode, fake_rasa.delay_s = "slow", 0.25
+    slow = SlowFallback(fallback, 0.25)
+    rasa = RasaClassifier(fake_rasa.url, 2.0, slow)
+    try:
+        await rasa.classify("which day are the bins collected")  # warm the connection
+        started = time.perf_counter()
+        result = await rasa.classify("which day are the bins collected")
+        elapsed = time.perf_counter() - started
+        fake_rasa.mode = "error"
+        calls = slow.calls
+        degraded = await rasa.classify("which day are the bins collected")
+    finally:
+        await rasa.aclose()
+    assert (result.intent, result.classifier) == ("bin_day", "rasa")
+    assert elapsed < 0.45, elapsed
+    assert (degraded.intent, degraded.classifier) == ("bin_day", "fallback")
+    assert slow.calls == calls + 1  # the reading made meanwhile, not a second one
