@@ -28,6 +28,7 @@ from assist.chat.sms.send import SmsSender
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
 from assist.chat.web.site import create_site_router
+from assist.handoff import floods
 from assist.handoff.console import create_console_router
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.schema import MIGRATIONS as HANDOFF_MIGRATIONS
@@ -222,6 +223,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         async with svc.store.transaction() as tx:
             outbox = await core_store.outbox_counts(tx)
             active = await core_store.count_active_sessions(tx, svc.conversations.clock() - 1800)
+            suspects = await floods.count_suspects(tx)
         extra = {
             "assist_outbox_pending": (
                 "Side effects waiting to be delivered",
@@ -234,6 +236,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             "assist_sessions_active": (
                 "Conversations active in the last 30 minutes",
                 float(active),
+            ),
+            "assist_queue_suspected_floods": (
+                "Waiting queue places over the per-address or per-number limit",
+                float(suspects),
             ),
         }
         extra.update(await report_metrics(svc.store))

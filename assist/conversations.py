@@ -45,9 +45,17 @@ class HandoffQueue(Protocol):
     """Where hand-offs go: the handoff queue writes its entry inside the turn's transaction."""
 
     async def enqueue_in_tx(
-        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
+        self,
+        tx: Tx,
+        *,
+        session: Session,
+        handoff: HandOff,
+        transcript: list[Row],
+        now: float,
+        origin: str | None = None,
     ) -> int:
-        """Add the citizen to the queue; returns the entry id."""
+        """Add the citizen to the queue; returns the entry id. `origin` is where the request
+        came from when the sender alone does not say (`Inbound.origin`)."""
         ...
 
 
@@ -58,7 +66,14 @@ class RecordingQueue:
     entries: list[tuple[str, HandOff]] = field(default_factory=list)
 
     async def enqueue_in_tx(
-        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
+        self,
+        tx: Tx,
+        *,
+        session: Session,
+        handoff: HandOff,
+        transcript: list[Row],
+        now: float,
+        origin: str | None = None,
     ) -> int:
         self.entries.append((session.id, handoff))
         return len(self.entries)
@@ -254,7 +269,12 @@ class Conversations:
                 elif isinstance(action, HandOff):
                     lines = await core.transcript(tx, session.id)
                     entry = await self.queue.enqueue_in_tx(
-                        tx, session=session, handoff=action, transcript=lines, now=now
+                        tx,
+                        session=session,
+                        handoff=action,
+                        transcript=lines,
+                        now=now,
+                        origin=inbound.origin if inbound is not None else None,
                     )
                     await core.audit(
                         tx,

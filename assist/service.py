@@ -259,7 +259,10 @@ async def open_service(
             if settings.rasa_url
             else dialogue.fallback
         )
-    queue = given.get("queue") or StoreHandoffQueue()
+    queue = given.get("queue") or StoreHandoffQueue(
+        per_source=settings.queue_per_source,
+        secret=settings.secret_key.get_secret_value().encode(),
+    )
     engine = build_engine(settings, dialogue, classifier, services)
     conversations = Conversations(
         store, engine, queue, resume_window_s=settings.session_resume_minutes * 60

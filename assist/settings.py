@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     web_chat_connections_per_ip: int = Field(
         60, ge=1, description="Open web chat sockets allowed from one address."
     )
+    queue_per_source: int = Field(
+        5,
+        ge=0,
+        description="Places in the person queue one address or number may hold; more are"
+        " suspected floods, served after everyone else and flagged to staff (0: no limit).",
+    )
 
     # Sessions and privacy
     session_resume_minutes: int = Field(

@@ -44,6 +44,9 @@ class Inbound:
     """A language the channel believes the citizen uses (browser, phone network), or None."""
     silence: bool = False
     """True when the citizen said or pressed nothing before the timeout."""
+    origin: str | None = None
+    """Where it came from when the sender alone does not say: a web chat client's address.
+    Used only to limit how many queue places one source can hold; never shown or logged."""
 
     @property
     def words(self) -> str | None:

@@ -11,10 +11,11 @@ import hmac
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable
-from typing import Annotated, Any, TypeVar
+from dataclasses import asdict
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -26,7 +27,7 @@ from assist.backend_client.protocol import (
     OutsideArea,
 )
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, for_citizen, reads, replies, stats
+from assist.handoff import auth, floods, for_citizen, reads, replies, stats
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
 from assist.handoff.web import OUTCOMES, Console, ConsoleDep, security_headers
@@ -400,6 +401,33 @@ def create_api_router() -> APIRouter:
         return [
             {k: (None if v == float("inf") else v) for k, v in r.__dict__.items()} for r in rows
         ]
+
+    @router.get("/floods", summary="Sources holding more queue places than allowed (supervisors)")
+    async def suspected_floods(console: ConsoleDep, who: Supervisor) -> list[dict[str, Any]]:
+        async with console.store.transaction() as tx:
+            return [asdict(f) for f in await floods.suspected(tx)]
+
+    @router.post("/floods/{source}/{action}", summary="Trust a source, or close its suspects")
+    async def settle_flood(
+        console: ConsoleDep,
+        source: Annotated[str, Path(pattern="^[0-9a-f]{20}$")],
+        action: Literal["trust", "close"],
+        who: Acting,
+        boss: Supervisor,
+    ) -> dict[str, Any]:
+        now = console.clock()
+        settle = floods.trust if action == "trust" else floods.close_suspects
+        async with console.store.transaction() as tx:
+            changed = await settle(tx, source, who.username, now)
+            await core.audit(
+                tx,
+                who.username,
+                f"flood_{action}",
+                None,
+                {"source": source, "entries": changed},
+                now,
+            )
+        return {"source": source, "action": action, "entries": changed}
 
     @router.get("/events", summary="Server-sent events: one `queue` event per change")
     async def events(console: ConsoleDep, request: Request, who: Staff) -> StreamingResponse:

@@ -70,6 +70,11 @@ class Entry:
     handled_s: float | None = None
     callback_number: str | None = None
     callback_attempts: int = 0
+    source: str | None = None
+    """A keyed hash of where the request came from (web client address or number), or None."""
+    suspect: bool = False
+    """Joined while its source already had the flood limit's number of open entries: served
+    after everyone else and flagged to staff."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def waited_s(self, now: float) -> float:
@@ -113,6 +118,8 @@ def entry_from_row(row: Row) -> Entry:
         handled_s=row["handled_s"],
         callback_number=row["callback_number"],
         callback_attempts=int(row["callback_attempts"] or 0),
+        source=row.get("source"),
+        suspect=bool(row.get("suspect") or 0),
     )
 
 
@@ -186,13 +193,16 @@ async def return_to_assistant(tx: Tx, session_id: str, now: float) -> None:
 
 
 async def ahead_of(tx: Tx, entry: Entry) -> int:
-    """How many waiting entries are served before `entry`."""
+    """How many waiting entries are served before `entry` (suspected floods come last)."""
     row = await tx.fetchone(
         "SELECT COUNT(*) AS n FROM handoff_entries WHERE status = ? AND id != ? AND ("
-        " priority > ? OR (priority = ? AND (enqueued_at < ? OR (enqueued_at = ? AND id < ?))))",
+        " suspect < ? OR (suspect = ? AND ("
+        " priority > ? OR (priority = ? AND (enqueued_at < ? OR (enqueued_at = ? AND id < ?))))))",
         (
             WAITING,
             entry.id,
+            int(entry.suspect),
+            int(entry.suspect),
             int(entry.priority),
             int(entry.priority),
             entry.enqueued_at,

@@ -17,7 +17,7 @@ from typing import Any
 from assist.dialogue.prompts import Prompts
 from assist.dialogue.types import Priority
 from assist.handoff import agents as agents_mod
-from assist.handoff import callbacks, history
+from assist.handoff import callbacks, floods, history
 from assist.handoff.entries import (
     ABANDONED,
     CLAIMED,
@@ -42,7 +42,7 @@ from assist.store.base import Store, Tx
 
 DROP_WINDOW_S = 1800.0
 """A dropped caller keeps their place this long (HUMANE.md 15)."""
-_ORDER = "ORDER BY priority DESC, enqueued_at ASC, id ASC"
+_ORDER = "ORDER BY suspect ASC, priority DESC, enqueued_at ASC, id ASC"
 
 
 def one_line_summary(reason: str, intent: str | None, slots: Mapping[str, Any]) -> str:
@@ -102,13 +102,16 @@ async def enqueue_in_tx(
     refs: Sequence[str] = (),
     step: str | None = None,
     summary: str | None = None,
+    source: str | None = None,
+    per_source: int = 0,
     now: float | None = None,
 ) -> Entry:
     """Put a citizen in the queue inside the caller's transaction; returns their entry.
 
     Idempotent per session: if the session already has an open entry it is returned (a
     dropped one rejoins, keeping its place), so a retried turn never queues twice.
-    `transcript` defaults to the session's stored transcript.
+    `transcript` defaults to the session's stored transcript. When `source` already has
+    `per_source` open entries (0: no limit), the new one is a suspected flood (`floods`).
     """
     t = time.time() if now is None else now
     await finalize_dropped(tx, t)
@@ -135,10 +138,11 @@ async def enqueue_in_tx(
         "earlier_contacts": await _earlier_contacts(tx, sender, session_id),
     }
     entry_id = new_entry_id()
+    suspect = await floods.over_limit(tx, source, per_source)
     await tx.execute(
         "INSERT INTO handoff_entries (id, session_id, channel, sender, language, skill, reason,"
-        " priority, summary, context, kind, status, enqueued_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,'live',?,?,?)",
+        " priority, summary, context, kind, status, enqueued_at, updated_at, source, suspect)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,'live',?,?,?,?,?)",
         (
             entry_id,
             session_id,
@@ -153,11 +157,12 @@ async def enqueue_in_tx(
             WAITING,
             t,
             t,
+            source,
+            int(suspect),
         ),
     )
-    await record_event(
-        tx, entry_id, "assistant", "enqueued", t, {"priority": int(priority), "channel": channel}
-    )
+    detail = {"priority": int(priority), "channel": channel} | ({"suspect": 1} if suspect else {})
+    await record_event(tx, entry_id, "assistant", "enqueued", t, detail)
     return await get_entry(tx, entry_id)
 
 

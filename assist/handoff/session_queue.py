@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assist.dialogue.types import HandOff, Session
+from assist.handoff import floods
 from assist.handoff import queue as hq
 from assist.store.base import Row, Tx
 
@@ -28,10 +29,25 @@ def entry_id_of(number: int) -> str:
 class StoreHandoffQueue:
     """Hand-offs go into the store-backed queue in the turn's own transaction."""
 
+    per_source: int = 0
+    """Open entries one address or number may hold before more are suspected floods (0: off)."""
+    secret: bytes = b""
+    """Key for hashing sources, so the queue never stores a client's address."""
+
     async def enqueue_in_tx(
-        self, tx: Tx, *, session: Session, handoff: HandOff, transcript: list[Row], now: float
+        self,
+        tx: Tx,
+        *,
+        session: Session,
+        handoff: HandOff,
+        transcript: list[Row],
+        now: float,
+        origin: str | None = None,
     ) -> int:
-        """Queue the citizen with the context packet; returns `entry_number` of the entry."""
+        """Queue the citizen with the context packet; returns `entry_number` of the entry.
+
+        The source is the web client's address (`origin`) or else the sender's number; a
+        web chat with no known address counts per chat."""
         context: dict[str, Any] = handoff.context or {}
         entry = await hq.enqueue_in_tx(
             tx,
@@ -47,6 +63,8 @@ class StoreHandoffQueue:
             slots={k: v for k, v in session.slots.items() if not str(k).startswith("_")},
             refs=session.refs,
             step=str(context.get("step") or session.position),
+            source=floods.source_key(self.secret, origin or session.sender),
+            per_source=self.per_source,
             now=now,
         )
         return entry_number(entry.id)

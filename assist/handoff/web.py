@@ -217,6 +217,7 @@ def entry_brief(entry: Entry, now: float, place: int | None) -> dict[str, Any]:
         "kind": entry.kind,
         "claimed_by": entry.claimed_by,
         "skill": entry.skill,
+        "suspect": entry.suspect,
     }
 
 

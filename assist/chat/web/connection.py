@@ -190,7 +190,9 @@ class ChatConnection(LiveChat):
             else (words if len(words) == 1 and words.isdigit() else None)
         )
         if key is not None:
-            inbound = Inbound(Channel.WEB, self.chat_id, digits=key, language_hint=self.lang)
+            inbound = Inbound(
+                Channel.WEB, self.chat_id, digits=key, language_hint=self.lang, origin=self.address
+            )
         else:
             inbound = Inbound(
                 Channel.WEB,
@@ -198,6 +200,7 @@ class ChatConnection(LiveChat):
                 text=words or None,
                 silence=not words,
                 language_hint=self.lang,
+                origin=self.address,
             )
         before, label = self.session_id, self.options.get(key) if key is not None else None
         out = await self.parts.conversations.handle(inbound, key=self._key(msg))
@@ -234,7 +237,9 @@ class ChatConnection(LiveChat):
             await self.sync(force=True)
             return
         assert self.chat_id is not None
-        inbound = Inbound(Channel.WEB, self.chat_id, digits="0", language_hint=self.lang)
+        inbound = Inbound(
+            Channel.WEB, self.chat_id, digits="0", language_hint=self.lang, origin=self.address
+        )
         await self.show(await self.parts.conversations.handle(inbound))
 
     async def callback(self, raw: str) -> None:

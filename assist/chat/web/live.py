@@ -37,6 +37,8 @@ class LiveChat:
 
     def __init__(self, ws: WebSocket, parts: Parts, hub: ChatHub) -> None:
         self.ws = ws
+        self.address: str | None = ws.client.host if ws.client else None
+        """The client's address, for the queue's per-source limit only."""
         self.parts = parts
         self.hub = hub
         self.limits = hub.limits
