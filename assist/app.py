@@ -30,6 +30,7 @@ from assist.chat.web.router import create_web_chat_router
 from assist.chat.web.site import create_site_router
 from assist.handoff import floods
 from assist.handoff.console import create_console_router
+from assist.handoff.liveness import run_liveness
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.schema import MIGRATIONS as HANDOFF_MIGRATIONS
 from assist.handoff.web import Console
@@ -92,6 +93,9 @@ async def open_service(settings: Settings, **given: Unpack[Replacements]) -> Ser
         **given,
     )
     _add_texts(service)
+    store, clock = service.store, service.conversations.clock
+    silent_s = settings.abandon_after_s
+    service.jobs.append(("liveness", lambda stop: run_liveness(store, silent_s, stop, clock)))
     rest = TwilioRest(settings)
     if rest.configured:
         parts = service.parts

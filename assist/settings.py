@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     web_chat_connections_per_ip: int = Field(
         60, ge=1, description="Open web chat sockets allowed from one address."
     )
+    abandon_after_s: float = Field(
+        120.0,
+        gt=0,
+        description="A phone caller on hold or an open web chat not heard from for this long"
+        " is treated as gone: out of the queue and the estimate, place kept 30 minutes.",
+    )
     queue_per_source: int = Field(
         5,
         ge=0,

@@ -90,8 +90,10 @@ MIGRATIONS: list[Migration] = migrations(
         CREATE INDEX handoff_login_failures_by_key ON handoff_login_failures (key, at)
         """,
     # Flood limits: where an entry came from (a keyed hash of the web client's address or of
-    # the number) and whether it was over the limit for that source when it joined.
+    # the number) and whether it was over the limit for that source when it joined; and when
+    # a live line last said its citizen was still there (`liveness`).
     """
+        ALTER TABLE handoff_entries ADD COLUMN seen_at REAL;
         ALTER TABLE handoff_entries ADD COLUMN source TEXT;
         ALTER TABLE handoff_entries ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX handoff_entries_by_source ON handoff_entries (source, status)

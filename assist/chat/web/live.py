@@ -21,7 +21,7 @@ from assist.chat.web.limits import ChatHub, SlidingWindow
 from assist.chat.web.protocol import first_name, last_ask
 from assist.chat.web.text import server_line
 from assist.dialogue.types import Session, Status
-from assist.handoff import waiting
+from assist.handoff import liveness, waiting
 from assist.handoff.callbacks import OFFER_OVER_S
 from assist.parts import Parts
 from assist.store import core
@@ -37,6 +37,8 @@ class LiveChat:
 
     def __init__(self, ws: WebSocket, parts: Parts, hub: ChatHub) -> None:
         self.ws = ws
+        self.heard_at = 0.0
+        """When this socket last told the queue its citizen is still here."""
         self.address: str | None = ws.client.host if ws.client else None
         """The client's address, for the queue's per-source limit only."""
         self.parts = parts
@@ -118,6 +120,9 @@ class LiveChat:
         if self.session_id is None:
             return
         now = self.clock()
+        if now - self.heard_at >= liveness.HEARTBEAT_S:  # this chat is still open
+            self.heard_at = now
+            await web_queue.heard_from(self.parts.store, self.session_id, now)
         if await self.nobody_answering(force):
             return
         state = await web_queue.queue_state(

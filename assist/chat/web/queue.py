@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from assist.dialogue.prompts import Prompts
-from assist.handoff import callbacks, history
+from assist.handoff import callbacks, history, liveness
 from assist.handoff import queue as hq
 from assist.handoff.entries import CLAIMED, DROPPED, WAITING, HandoffError
 from assist.store import core
@@ -122,6 +122,15 @@ async def dropped(store: Store, session_id: str, now: float) -> None:
                 await hq.abandon(tx, entry.id, now)
     except _ERRORS as exc:
         log.warning("could not mark %s dropped: %s", session_id, exc)
+
+
+async def heard_from(store: Store, session_id: str, now: float) -> None:
+    """The chat is still open: the queue must not treat its citizen as gone."""
+    try:
+        async with store.transaction() as tx:
+            await liveness.heard_from(tx, session_id, now)
+    except _ERRORS as exc:
+        log.warning("could not note %s as present: %s", session_id, exc)
 
 
 async def returned(store: Store, session_id: str, now: float) -> None:

@@ -14,8 +14,8 @@ from assist.deps import PartsDep
 from assist.dialogue.types import Priority, Session
 from assist.dialogue.vocabulary import fold
 from assist.handoff import callbacks as cb
+from assist.handoff import liveness, waiting
 from assist.handoff import queue as hq
-from assist.handoff import waiting
 from assist.handoff.entries import CLAIMED, WAITING, Conflict, Entry
 from assist.ivr import calls as voice_store
 from assist.ivr.queue import Place, drop, entry_for_session, place_of, to_callback
@@ -63,6 +63,9 @@ def create_hold_router() -> APIRouter:
         async with parts.store.transaction() as tx:
             row = await voice_store.get_call(tx, call_sid)
         session = await line.session_of_call(call_sid)
+        if session is not None:  # still on the line (a silent one is dropped: liveness)
+            async with parts.store.transaction() as tx:
+                await liveness.heard_from(tx, session.id, now)
         lang = session.language if session else "en"
         style = VoiceStyle(lang, session.slow if session else False)
         sender = session.sender if session else sender_of(form)

@@ -1,8 +1,9 @@
-"""Issue 20 item 14, end to end: chats flooding the person queue from one address, on a real
-uvicorn with real sockets from different loopback addresses, seen and closed by a supervisor."""
+"""Who is really waiting, end to end on a real uvicorn with real sockets: chats flooding the
+person queue from one address (issue 20 item 14) and chats gone silent (issue 13)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -11,7 +12,10 @@ from pathlib import Path
 import httpx
 import websockets
 
+from assist.handoff import liveness
+from assist.handoff import queue as hq
 from assist.handoff.auth import add_staff
+from assist.handoff.entries import DROPPED
 
 from .live import PASSWORD, Chat, Served, serve
 
@@ -73,3 +77,40 @@ async def test_a_flood_from_one_address_does_not_push_a_citizen_back(tmp_path: P
             assert bad.status_code == 422
             metrics = (await sue.get("/metrics")).text
             assert "assist_queue_suspected_floods 0" in metrics
+
+
+async def test_an_open_chat_stays_in_the_queue_and_a_silent_one_is_dropped(
+    tmp_path: Path,
+) -> None:
+    """Issue 13: an open chat checks in while it waits, so the silence sweep leaves it alone
+    however long the wait; an entry whose chat stopped checking in (its socket lost in a
+    restart) is dropped, and coming back with the chat id gives the place back."""
+    async with serve(tmp_path) as served:
+        rt = served.rt
+        now = [time.time()]
+        rt.conversations.clock = lambda: now[0]
+        async with chat_from(served, "127.0.0.4") as c:
+            welcome = await c.hello()
+            await c.until("ask")
+            await c.send(type="person")
+            await c.until("queue")
+            for _ in range(3):  # ten minutes pass while the chat is open
+                now[0] += 200
+                await c.quiet(0.8)  # a few queue polls
+                async with rt.store.transaction() as tx:
+                    assert await liveness.drop_silent(tx, now[0], 120) == []
+        for _ in range(50):  # the server sees the socket close: dropped
+            async with rt.store.transaction() as tx:
+                row = await tx.fetchone("SELECT id, status FROM handoff_entries")
+            assert row is not None
+            if row["status"] == DROPPED:
+                break
+            await asyncio.sleep(0.1)
+        assert row["status"] == DROPPED
+        async with rt.store.transaction() as tx:
+            await hq.rejoin(tx, row["id"], now[0])
+            now[0] += 200
+            assert await liveness.drop_silent(tx, now[0], 120) == [row["id"]]
+        async with chat_from(served, "127.0.0.4") as again:
+            await again.hello(welcome["chat_id"])
+            assert (await again.until("queue"))["position"] == 1

@@ -89,5 +89,12 @@
     $("say").value = "";
     step("say", words);
   });
+  // A closed tab is a hang-up, as on a real phone: the queue must not keep a phantom caller.
+  window.addEventListener("pagehide", function () {
+    if (sim && navigator.sendBeacon) {
+      var bye = JSON.stringify({ sim: sim, action: "hangup" });
+      navigator.sendBeacon("/try/phone/step", new Blob([bye], { type: "application/json" }));
+    }
+  });
   setState("idle");
 }());
