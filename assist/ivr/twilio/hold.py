@@ -5,6 +5,7 @@ rung (`/dial-done`). Place and wait always come from OUR cross-channel queue
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import urlencode
 
@@ -78,11 +79,21 @@ def create_hold_router() -> APIRouter:
         music = parts.settings.hold_music_url if row is None or not row["music_off"] else None
         says: list[str] = []
         offered = False
+        nobody = None
+        if session is not None and place is not None and place.entry.status == WAITING:
+            nobody = await _nobody_answering(line, session.id, lang, now)
         if place is not None and place.entry.status == CLAIMED:
             # Staff have claimed this caller. Normally the claim listener has already moved
             # the call by REST; if not (no credentials, no event), leave the queue and the
             # Enqueue action dials the agent: connected within one hold document.
             return xml(say_document([line.text(lang, "voice.claimed")], style=style, leave=True))
+        elif nobody is not None:
+            # Staff signed out, or the line closed, while this caller waited: say so and
+            # offer the callback (at reopening when closed), never a place or minutes.
+            says += waiting.sentences(line.prompts, lang, nobody) if announce else []
+            says.append(line.text(lang, "voice.reassure"))
+            if can_call_back(sender):
+                says.append(line.text(lang, "voice.callback_key"))
         elif place is None or place.position is None:
             says.append(line.text(lang, "voice.reassure"))
             announce = False
@@ -135,7 +146,15 @@ def create_hold_router() -> APIRouter:
             and session is not None
             and can_call_back(session.sender)
         ):
-            if not await _book_callback(line, entry, session.sender, now):
+            nobody = await _nobody_answering(line, session.id, lang, now)
+            when_text = (
+                waiting.back_phrase(
+                    line.prompts, lang, nobody.callback_at, dt.datetime.fromtimestamp(now, dt.UTC)
+                )
+                if nobody is not None and nobody.callback_at is not None
+                else None
+            )
+            if not await _book_callback(line, entry, session.sender, now, when_text):
                 return xml(say_document([line.text(lang, "voice.claimed")], style=style))
             parts.metrics.inc(
                 "assist_voice_callbacks_requested_total", "Callers on hold who chose a callback"
@@ -310,6 +329,17 @@ async def _place(
         return None
     default_handle_time_s = line.parts.settings.default_handle_time_s
     return await place_of(line.parts.store, session.id, now, default_handle_time_s, announce)
+
+
+async def _nobody_answering(
+    line: VoiceLine, session_id: str, lang: str, now: float
+) -> waiting.Answer | None:
+    """The one waiting decision when nobody can answer right now, else None."""
+    p = line.parts
+    answer = await waiting.answer_for(
+        p.store, p.settings, p.services, p.prompts, session_id, lang, now, log_estimate=False
+    )
+    return None if answer.show_place else answer
 
 
 def _place_text(line: VoiceLine, lang: str, place: Place) -> str:
