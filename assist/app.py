@@ -28,7 +28,7 @@ from assist.chat.sms.send import SmsSender
 from assist.chat.web.limits import WebChatLimits
 from assist.chat.web.router import create_web_chat_router
 from assist.chat.web.site import create_site_router
-from assist.handoff import floods
+from assist.handoff import floods, waiting
 from assist.handoff.console import create_console_router
 from assist.handoff.liveness import run_liveness
 from assist.handoff.retention import erase_handoff, purge_handoff
@@ -130,6 +130,8 @@ def _add_texts(service: Service) -> None:
                 handle_s=settings.default_handle_time_s,
                 clock=clock,
                 on_sent=service.wake_outbox,
+                answering=lambda now: waiting.situation(store, settings, service.services, now),
+                duty_number=settings.emergency_duty_number,
             ),
         )
     )

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from assist.dialogue.prompts import Prompts
+from assist.dialogue.types import Priority
 from assist.events import EventBus
-from assist.handoff import callbacks, history
+from assist.handoff import callbacks, history, waiting
 from assist.handoff import queue as hq
 from assist.handoff.entries import WAITING, Entry, HandoffError
 from assist.handoff.estimator import WaitEstimate
@@ -155,9 +157,18 @@ async def relay(
     return True
 
 
-async def send_updates(store: Store, prompts: Prompts, now: float, handle_s: float) -> int:
+async def send_updates(
+    store: Store,
+    prompts: Prompts,
+    now: float,
+    handle_s: float,
+    answering: waiting.Availability | None = None,
+    duty_number: str | None = None,
+) -> int:
     """Queue an update text for each waiting texter whose place changed materially and who
-    had no text for 5 minutes; returns how many were queued."""
+    had no text for 5 minutes; returns how many were queued. When `answering` says nobody
+    can answer now (staff signed out, the line closed), each is told that once instead,
+    with the callback offer: never a place or minutes."""
     queued = 0
     try:
         async with store.transaction() as tx:
@@ -168,6 +179,13 @@ async def send_updates(store: Store, prompts: Prompts, now: float, handle_s: flo
                     "SELECT * FROM sms_queue_notices WHERE entry_id = ?", (entry.id,)
                 )
                 if last is not None and now - float(last["sent_at"]) < UPDATE_EVERY_S:
+                    continue
+                if answering is not None and not answering.someone:
+                    if last is None or int(last["position"]) != NOBODY:
+                        words = _nobody_text(prompts, entry, answering, now, duty_number)
+                        await _send(tx, entry, words, now)
+                        await _noted_nobody(tx, entry, now)
+                        queued += 1
                     continue
                 place = await _place(
                     tx, prompts, entry, entry.language, now, handle_s, log_it=False
@@ -180,24 +198,61 @@ async def send_updates(store: Store, prompts: Prompts, now: float, handle_s: flo
                 ):
                     continue
                 await history.log_prediction(tx, entry.id, now, place.position - 1, place.estimate)
-                await core.enqueue_outbox(
-                    tx,
-                    kind="sms",
-                    key=f"sms-queue:{entry.id}:{int(now)}",
-                    payload={
-                        "to": entry.sender,
-                        "purpose": "queue",
-                        "text": queued_text(prompts, entry.language, place, update=True),
-                    },
-                    session_id=entry.session_id,
-                    recipient=entry.sender,
-                    now=now,
-                )
+                await _send(tx, entry, queued_text(prompts, entry.language, place, True), now)
                 await _noted(tx, place, now)
                 queued += 1
     except _ERRORS as exc:
         log.warning("sms: queue updates unavailable (%s)", type(exc).__name__)
     return queued
+
+
+async def _texters_waiting(store: Store, now: float) -> bool:
+    async with store.transaction() as tx:
+        return any(e.channel == "sms" and e.kind == "live" for e in await hq.waiting(tx, now))
+
+
+NOBODY = 0
+"""The notice position recorded after telling a texter that nobody can answer now."""
+
+
+def _nobody_text(
+    prompts: Prompts, entry: Entry, av: waiting.Availability, now: float, duty: str | None
+) -> str:
+    """The one waiting decision's words for nobody answering, with the callback offer."""
+    lang = entry.language
+    at = dt.datetime.fromtimestamp(now, dt.UTC)
+    answer = waiting.on_entering(
+        av,
+        position=None,
+        estimate=None,
+        wait_words="",
+        back_words=waiting.back_phrase(prompts, lang, av.back_at, at),
+        urgent=entry.priority >= Priority.URGENT,
+        duty_number=duty,
+    )
+    said = " ".join(waiting.sentences(prompts, lang, answer))
+    return f"{said} {text(prompts, lang, 'sms.call_offer')}"
+
+
+async def _send(tx: Tx, entry: Entry, words: str, now: float) -> None:
+    await core.enqueue_outbox(
+        tx,
+        kind="sms",
+        key=f"sms-queue:{entry.id}:{int(now)}",
+        payload={"to": entry.sender, "purpose": "queue", "text": words},
+        session_id=entry.session_id,
+        recipient=entry.sender,
+        now=now,
+    )
+
+
+async def _noted_nobody(tx: Tx, entry: Entry, now: float) -> None:
+    await tx.execute(
+        "INSERT INTO sms_queue_notices (entry_id, position, upper_s, sent_at) VALUES (?,?,?,?)"
+        " ON CONFLICT(entry_id) DO UPDATE SET position = excluded.position,"
+        " upper_s = excluded.upper_s, sent_at = excluded.sent_at",
+        (entry.id, NOBODY, -1.0, now),
+    )
 
 
 async def run_queue_updates(
@@ -209,11 +264,18 @@ async def run_queue_updates(
     every_s: float = 30.0,
     clock: Callable[[], float] = time.time,
     on_sent: Callable[[], None] | None = None,
+    answering: Callable[[float], Awaitable[waiting.Availability]] | None = None,
+    duty_number: str | None = None,
 ) -> None:
-    """Check waiting texters every `every_s` until `stop` is set (start it with the app)."""
+    """Check waiting texters every `every_s` until `stop` is set (start it with the app);
+    `answering` is who can answer at a time (`assist.handoff.waiting.situation`)."""
     while not stop.is_set():
         try:
-            if await send_updates(store, prompts, clock(), handle_s) and on_sent:
+            now = clock()
+            av = None
+            if answering is not None and await _texters_waiting(store, now):
+                av = await answering(now)  # asked only when someone waits by text
+            if await send_updates(store, prompts, now, handle_s, av, duty_number) and on_sent:
                 on_sent()
         except Exception:
             log.exception("sms queue updates failed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from assist.chat.sms.handoff import material, send_updates
 from assist.dialogue.render import sms_segments
 from assist.dialogue.types import Channel, Status
 from assist.handoff import queue as hq
+from assist.handoff import waiting
 from assist.service import Service
 from assist.store import core
 from tests.chat.sms.helpers import Phone, drain, running_assist, sent_texts
@@ -193,3 +195,31 @@ async def test_after_staff_finish_the_assistant_carries_on_the_same_conversation
     after = await rt.conversations.find(Channel.SMS, CITIZEN)
     assert after is not None and after.id == session.id
     assert after.status == Status.ACTIVE and after.intent == "missed_bin"
+
+
+async def test_a_texter_waiting_when_nobody_can_answer_is_told_once(
+    assist: tuple[Service, Phone],
+) -> None:
+    """Issue 13: staff sign out (or the line closes) while someone waits by text: one text
+    says so with the callback offer, never a place or minutes; when staff are back the
+    place is texted again."""
+    rt, phone = assist
+    await phone.reply("hello")
+    assert "number 1 in the queue" in await phone.reply("0")
+    t0 = rt.conversations.clock()
+    prompts, handle = rt.dialogue.prompts, rt.settings.default_handle_time_s
+    nobody = waiting.availability(
+        "Mon-Sun 00:00-23:59", "Europe/London", dt.datetime.now(dt.UTC), (), 0
+    )
+    staffed = waiting.availability(
+        "Mon-Sun 00:00-23:59", "Europe/London", dt.datetime.now(dt.UTC), (), 1
+    )
+    assert await send_updates(rt.store, prompts, t0 + 301, handle, nobody) == 1
+    assert await send_updates(rt.store, prompts, t0 + 700, handle, nobody) == 0  # told already
+    assert await send_updates(rt.store, prompts, t0 + 1100, handle, staffed) == 1
+    rt.outbox.clock = lambda: t0 + 1200
+    await drain(rt)
+    texts = [r["text"] for r in await sent_texts(rt, CITIZEN)]
+    told = [t for t in texts if "Nobody can answer just now" in t]
+    assert len(told) == 1 and "CALL" in told[0] and "minute" not in told[0]
+    assert "number 1 in the queue" in texts[-1]
