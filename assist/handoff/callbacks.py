@@ -42,8 +42,13 @@ def should_offer(estimate: WaitEstimate, waited_s: float, last_offer_s: float | 
     minutes; afterwards every 5 minutes since the last offer (`last_offer_s` is the wait
     at which it was made).
     """
+    return offer_due(estimate.upper_s, waited_s, last_offer_s)
+
+
+def offer_due(upper_s: float, waited_s: float, last_offer_s: float | None) -> bool:
+    """`should_offer` for an announced upper bound `upper_s` (the one rule, every channel)."""
     if last_offer_s is None:
-        return estimate.upper_s > OFFER_OVER_S or waited_s >= OFFER_EVERY_S
+        return upper_s > OFFER_OVER_S or waited_s >= OFFER_EVERY_S
     return waited_s - last_offer_s >= OFFER_EVERY_S
 
 

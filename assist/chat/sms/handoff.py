@@ -71,12 +71,17 @@ async def _place(
     return Place(entry, position, est.phrase(prompts, lang), est.upper_s, est)
 
 
-def queued_text(prompts: Prompts, lang: str, place: Place, update: bool = False) -> str:
-    """ "You're number 3 in the queue. The wait is about 5 minutes. Reply CALL ..." """
+def queued_text(
+    prompts: Prompts, lang: str, place: Place, update: bool = False, waited_s: float = 0.0
+) -> str:
+    """ "You're number 3 in the queue. The wait is about 5 minutes. Reply CALL ..." with the
+    callback offer by the one rule (`callbacks.should_offer`; updates are 5 minutes apart)."""
     if update:
         first = text(prompts, lang, "sms.queue_update", position=place.position, wait=place.phrase)
     else:
         first = text(prompts, lang, "handoff.queued", position=place.position, wait=place.phrase)
+    if not callbacks.should_offer(place.estimate, waited_s, None):
+        return first
     return f"{first} {text(prompts, lang, 'sms.call_offer')}"
 
 
@@ -198,7 +203,8 @@ async def send_updates(
                 ):
                     continue
                 await history.log_prediction(tx, entry.id, now, place.position - 1, place.estimate)
-                await _send(tx, entry, queued_text(prompts, entry.language, place, True), now)
+                words = queued_text(prompts, entry.language, place, True, entry.waited_s(now))
+                await _send(tx, entry, words, now)
                 await _noted(tx, place, now)
                 queued += 1
     except _ERRORS as exc:

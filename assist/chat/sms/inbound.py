@@ -187,6 +187,11 @@ async def _turn(parts: Parts, sid: str, sender: str, body: str, hint: str | None
             log_estimate=False,
         )
         queue_line: str | None = None
+        # "I'll put you through to a person now" is not true of a place in a queue: the
+        # place and the wait (or who answers when) say what will happen instead.
+        for promise in waiting.PROMISE_KEYS:
+            if parts.prompts.has(lang, promise):
+                reply = reply.replace(parts.prompts.get(lang, promise), "").strip()
         if answer.show_place:
             queue_line = await sms_handoff.on_entering(
                 parts.store,
@@ -198,9 +203,6 @@ async def _turn(parts: Parts, sid: str, sender: str, body: str, hint: str | None
                 announce=not outcome.replayed,
             )
         else:  # nobody answering: say so, when we are back, CALL for a callback then
-            for promise in waiting.PROMISE_KEYS:
-                if parts.prompts.has(lang, promise):
-                    reply = reply.replace(parts.prompts.get(lang, promise), "").strip()
             said = " ".join(waiting.sentences(parts.prompts, lang, answer))
             queue_line = f"{said} {text(parts.prompts, lang, 'sms.call_offer')}"
         if queue_line:

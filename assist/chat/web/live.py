@@ -22,7 +22,8 @@ from assist.chat.web.protocol import first_name, last_ask
 from assist.chat.web.text import server_line
 from assist.dialogue.types import Session, Status
 from assist.handoff import liveness, waiting
-from assist.handoff.callbacks import OFFER_OVER_S
+from assist.handoff.callbacks import offer_due
+from assist.handoff.entries import WAITING
 from assist.parts import Parts
 from assist.store import core
 
@@ -37,6 +38,8 @@ class LiveChat:
 
     def __init__(self, ws: WebSocket, parts: Parts, hub: ChatHub) -> None:
         self.ws = ws
+        self.offered_at: float | None = None
+        """How long the citizen had waited when a callback was last offered."""
         self.heard_at = 0.0
         """When this socket last told the queue its citizen is still here."""
         self.address: str | None = ws.client.host if ws.client else None
@@ -148,10 +151,18 @@ class LiveChat:
         if state.status == "claimed":
             await self.joined(state.agent or "")
             return
+        # The one callback rule (HUMANE.md 14), as on the phone: on entry when the wait is
+        # over 3 minutes, then every 5 minutes.
+        offer = (
+            state.kind == "live"
+            and state.status == WAITING
+            and offer_due(state.upper_s, state.waited_s, self.offered_at)
+        )
         if not force and state.shown == self.shown_queue:
+            if offer:
+                await self.offer_callback(state.waited_s)
             return
         self.status = Status.QUEUED
-        first = self.shown_queue is None
         self.shown_queue = state.shown
         message = {
             "type": "queue",
@@ -165,8 +176,13 @@ class LiveChat:
             message["quiet"] = True
         await self.send(message)
         await web_queue.log_announced(self.parts.store, state.entry_id, now, self._handle_time())
-        if first and state.kind == "live" and state.upper_s > OFFER_OVER_S:
-            await self.send({"type": "say", **self.line("web.callback_offer")})
+        if offer:
+            await self.offer_callback(state.waited_s)
+
+    async def offer_callback(self, waited_s: float) -> None:
+        """Offer a callback that keeps the place (the button is always on the page too)."""
+        self.offered_at = waited_s
+        await self.send({"type": "say", **self.line("web.callback_offer")})
 
     async def nobody_answering(self, force: bool) -> bool:
         """When nobody can answer (out of hours, a bank holiday, nobody signed in), say so,

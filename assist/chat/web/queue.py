@@ -35,6 +35,8 @@ class QueueState:
     agent: str | None
     kind: str
     """live | callback"""
+    waited_s: float = 0.0
+    """How long the citizen has waited since first joining."""
 
     @property
     def shown(self) -> tuple[str, int | None, str | None, str | None]:
@@ -72,6 +74,7 @@ async def queue_state(
                 upper,
                 entry.claimed_by if entry.status == CLAIMED else None,
                 entry.kind,
+                entry.waited_s(now),
             )
     except _ERRORS as exc:
         log.warning("queue state unavailable for %s: %s", session_id, exc)

@@ -27,21 +27,33 @@ async def assist(tmp_path: Path) -> AsyncIterator[tuple[Service, Phone]]:
         yield rt, Phone(client, rt.settings, CITIZEN)
 
 
-async def test_queue_text_has_place_wait_and_call_offer(assist: tuple[Service, Phone]) -> None:
-    """Asking for a person by text gets place, honest wait and the call-back offer in one text."""
-    rt, phone = assist
-    await phone.reply("hello")
-    reply = await phone.reply("0")
-    assert "number 1 in the queue" in reply
+async def test_queue_text_has_place_wait_and_call_offer(tmp_path: Path) -> None:
+    """Asking for a person by text gets place, honest wait and, when the wait is over 3
+    minutes (the one rule, HUMANE.md 14), the call-back offer, in one text."""
+    async with running_assist(tmp_path / "short") as (rt, _s, client):
+        phone = Phone(client, rt.settings, CITIZEN)
+        await phone.reply("hello")
+        short = await phone.reply("0")
+    assert "less than 2 minutes" in short and "Reply CALL" not in short
+    async with running_assist(tmp_path, default_handle_time_s=900.0) as (rt, _s, client):
+        for n in range(3):  # three texters ahead: a long wait
+            ahead = Phone(client, rt.settings, f"+44770090050{n}")
+            await ahead.reply("hello")
+            await ahead.reply("0")
+        phone = Phone(client, rt.settings, CITIZEN)
+        await phone.reply("hello")
+        reply = await phone.reply("0")
+        session = await rt.conversations.find(Channel.SMS, CITIZEN)
+        assert session is not None and session.status == Status.QUEUED
+        async with rt.store.transaction() as tx:
+            entry = await hq.entry_for_session(tx, session.id)
+    assert entry is not None and entry.channel == "sms" and entry.status == "waiting"
+    assert "number 4 in the queue" in reply
     assert "The wait is" in reply
     assert "Reply CALL" in reply
+    assert "put you through to a person now" not in reply  # not "now" with a place
     assert "|" not in reply  # one message
     assert sms_segments(reply) == 1
-    session = await rt.conversations.find(Channel.SMS, CITIZEN)
-    assert session is not None and session.status == Status.QUEUED
-    async with rt.store.transaction() as tx:
-        entry = await hq.entry_for_session(tx, session.id)
-    assert entry is not None and entry.channel == "sms" and entry.status == "waiting"
 
 
 async def test_texts_while_queued_reach_the_console_not_the_engine(
