@@ -143,12 +143,14 @@ class Conversations:
         """A new session, in the language this sender chose before if they did."""
         now = self.clock()
         async with self.store.transaction() as tx:
-            chosen = await core.preferred_language(tx, sender)
+            remembered, chosen = await core.remembered_language(tx, sender)
         languages = self.engine.config.languages
-        if chosen in languages:
-            lang = chosen
+        if chosen and remembered in languages:
+            lang = remembered
         elif language_hint in languages:
             lang = language_hint
+        elif remembered in languages:
+            lang = remembered
         else:
             lang = "en"
         return Session(
@@ -156,7 +158,7 @@ class Conversations:
             channel,
             sender,
             language=lang or "en",
-            language_chosen=chosen in languages,
+            language_chosen=chosen and remembered in languages,
             created_at=now,
             updated_at=now,
         )

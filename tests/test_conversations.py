@@ -116,3 +116,20 @@ async def test_a_staff_change_during_a_slow_turn_is_kept(store: SQLiteStore, eng
     slow.release.set()
     out = await turn
     assert out.session.status == Status.ENDED
+
+
+async def test_one_remembered_language_on_every_channel(conversations: Conversations) -> None:
+    """Issue 13: the language is remembered one way. A number last heard in Polish (its
+    call came with a Polish hint, nothing chosen) is greeted in Polish when it texts; a
+    language chosen explicitly outranks any hint."""
+    who = "+447700900015"
+    await conversations.open(Channel.VOICE, who, language_hint="pl")
+    out = await conversations.handle(Inbound(Channel.SMS, who, text="hello"))
+    assert out.session.language == "pl" and not out.session.language_chosen
+    chooser = "+447700900016"
+    await conversations.handle(Inbound(Channel.SMS, chooser, text="hello"))
+    await conversations.handle(Inbound(Channel.SMS, chooser, text="lietuviškai"))
+    out = await conversations.handle(
+        Inbound(Channel.WEB, chooser, text="hello", language_hint="ro")
+    )
+    assert out.session.language == "lt" and out.session.language_chosen

@@ -214,10 +214,18 @@ async def record_processed(tx: Tx, key: str, session_id: str, response: Any, now
     )
 
 
-async def preferred_language(tx: Tx, who: str) -> str | None:
-    """The language this number or chat id chose before, if any."""
+async def remembered_language(tx: Tx, who: str) -> tuple[str | None, bool]:
+    """The language to greet this number or chat id in, the one way every channel asks:
+    the language they chose (True), else that of their latest conversation on any channel
+    (False: not a choice), else (None, False)."""
     row = await tx.fetchone("SELECT language FROM citizen_prefs WHERE who = ?", (who,))
-    return str(row["language"]) if row else None
+    if row is not None:
+        return str(row["language"]), True
+    latest = await tx.fetchone(
+        "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC LIMIT 1", (who,)
+    )
+    lang = json.loads(latest["state"]).get("language") if latest else None
+    return (str(lang) if lang else None), False
 
 
 async def remember_language(tx: Tx, who: str, language: str, now: float) -> None:
@@ -256,17 +264,6 @@ async def earlier_sessions(tx: Tx, sender: str, not_id: str, limit: int = 5) -> 
     for r in rows:
         r["state"] = json.loads(r["state"])
     return rows
-
-
-async def latest_language(tx: Tx, sender: str) -> str | None:
-    """The language of this sender's most recently active session on any channel, or None."""
-    row = await tx.fetchone(
-        "SELECT state FROM sessions WHERE sender = ? ORDER BY updated_at DESC LIMIT 1", (sender,)
-    )
-    if row is None:
-        return None
-    lang = json.loads(row["state"]).get("language")
-    return str(lang) if lang else None
 
 
 async def sessions_since(tx: Tx, since: float) -> list[Row]:

@@ -34,7 +34,7 @@ BINS_FLOW_TEXT = "bin reminders"
 async def remembered_language(parts: Parts, sender: str) -> str | None:
     """The language of this number's most recent conversation on any channel, or None."""
     async with parts.store.transaction() as tx:
-        lang = await core.latest_language(tx, sender)
+        lang, _chosen = await core.remembered_language(tx, sender)
     return lang if lang in parts.settings.languages else None
 
 
