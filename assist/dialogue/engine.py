@@ -24,6 +24,7 @@ from assist.backend_client.protocol import CouncilServices
 from assist.dialogue import steps
 from assist.dialogue.commands import Command, match_command
 from assist.dialogue.flows import FlowSet
+from assist.dialogue.greeting import greeting_shape
 from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.turn import Turn, restore
@@ -90,14 +91,15 @@ class Engine:
     async def start(self, session: Session) -> list[Action]:
         """Greet a new conversation and ask the top question."""
         t = Turn(self, session)
-        t.actions.append(t.say("greeting.hello", council=self.config.council_name))
-        if session.channel == Channel.VOICE and self.config.call_cost_sentence:
-            t.actions.append(t.say("greeting.cost", call_cost=self.config.call_cost_sentence))
-        # The phone offers other languages by key; text channels detect the language of what
-        # people write, and the web page has its own language switch.
-        if session.channel == Channel.VOICE and len(self.config.languages) > 1:
-            t.actions.append(t.say("greeting.languages"))
+        shape = greeting_shape(
+            session.channel,
+            call_cost=bool(self.config.call_cost_sentence),
+            languages=len(self.config.languages),
+        )
+        cost = self.config.call_cost_sentence or ""
+        t.actions.extend(t.say(key, call_cost=cost) for key in shape.before_menu)
         await steps.enter(t, "main", self.flows.flows["main"].spec.start, record=False)
+        t.actions.extend(t.say(key) for key in shape.after_menu)
         return self._finish(t)
 
     async def resume(self, session: Session) -> list[Action]:
@@ -227,8 +229,9 @@ class Engine:
             t.actions.append(
                 Ask(
                     self.prompts.get(t.lang, "language.menu"),
+                    # Each language offered in its own words ("Polski: naciśnij 1").
                     options=tuple(
-                        Option(str(i + 1), self.prompts.get(lang, "language.name"))
+                        Option(str(i + 1), self.prompts.get(lang, "language.name"), language=lang)
                         for i, lang in enumerate(others)
                     ),
                     step="_language.choose",
