@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4000
 """Longest free text kept (Open311's description limit)."""
 SINGLE_KEYS = frozenset("0123456789*#")
+TEXTABLE = re.compile(r"^\+?\d{6,15}$")
+"""A sender a text can be sent to: a phone number (a withheld caller is not one)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,10 @@ class Engine:
 
     async def _text_menu(self, t: Turn) -> None:
         s = t.session
-        if s.channel in (Channel.VOICE, Channel.SMS):
+        if s.channel in (Channel.VOICE, Channel.SMS) and not TEXTABLE.match(s.sender):
+            # A withheld number: nothing can be sent, so never say it was.
+            t.actions.append(t.say("common.menu_not_texted"))
+        elif s.channel in (Channel.VOICE, Channel.SMS):
             t.actions.append(SendSms(s.sender, self.menu_map(s.language), purpose="menu"))
             t.actions.append(t.say("common.menu_texted"))
         else:
@@ -288,7 +294,7 @@ class Engine:
     def _finish(self, t: Turn) -> list[Action]:
         s = t.session
         s.updated_at = self.clock()
-        shown = [a for a in t.actions if a.kind in ("say", "ask")]
+        shown = t.repeatable()
         if shown:
             s.last_actions = [action_to_dict(a) for a in shown]
         return t.actions
