@@ -143,7 +143,7 @@ def call(
     speak: Annotated[bool, typer.Option(help="Speak prompts with espeak-ng.")] = False,
 ) -> None:
     """Ring the phone line in the terminal: keys, words, empty line for silence, /hold, /hangup."""
-    from assist.app import create_app, open_service
+    from assist.app import bind, create_app, open_service
     from assist.ivr.twilio.terminal import run_call
 
     settings = Settings()
@@ -152,8 +152,10 @@ def call(
     async def run() -> int:
         service = await open_service(settings)
         try:
+            phone_app = create_app(settings, service=service)
+            bind(phone_app, service)  # ASGITransport runs no lifespan: hand over the parts
             return await run_call(
-                create_app(settings, service=service),
+                phone_app,
                 service.store,
                 settings,
                 number,

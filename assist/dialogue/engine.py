@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from assist.backend_client.protocol import CouncilServices
 from assist.dialogue import steps
 from assist.dialogue.commands import Command, match_command
 from assist.dialogue.flows import FlowSet
+from assist.dialogue.greeting import greeting_shape
 from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.turn import Turn, restore
@@ -49,6 +51,8 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4000
 """Longest free text kept (Open311's description limit)."""
 SINGLE_KEYS = frozenset("0123456789*#")
+TEXTABLE = re.compile(r"^\+?\d{6,15}$")
+"""A sender a text can be sent to: a phone number (a withheld caller is not one)."""
 
 
 @dataclass(frozen=True)
@@ -90,14 +94,15 @@ class Engine:
     async def start(self, session: Session) -> list[Action]:
         """Greet a new conversation and ask the top question."""
         t = Turn(self, session)
-        t.actions.append(t.say("greeting.hello", council=self.config.council_name))
-        if session.channel == Channel.VOICE and self.config.call_cost_sentence:
-            t.actions.append(t.say("greeting.cost", call_cost=self.config.call_cost_sentence))
-        # The phone offers other languages by key; text channels detect the language of what
-        # people write, and the web page has its own language switch.
-        if session.channel == Channel.VOICE and len(self.config.languages) > 1:
-            t.actions.append(t.say("greeting.languages"))
+        shape = greeting_shape(
+            session.channel,
+            call_cost=bool(self.config.call_cost_sentence),
+            languages=len(self.config.languages),
+        )
+        cost = self.config.call_cost_sentence or ""
+        t.actions.extend(t.say(key, call_cost=cost) for key in shape.before_menu)
         await steps.enter(t, "main", self.flows.flows["main"].spec.start, record=False)
+        t.actions.extend(t.say(key) for key in shape.after_menu)
         return self._finish(t)
 
     async def resume(self, session: Session) -> list[Action]:
@@ -227,8 +232,9 @@ class Engine:
             t.actions.append(
                 Ask(
                     self.prompts.get(t.lang, "language.menu"),
+                    # Each language offered in its own words ("Polski: naciśnij 1").
                     options=tuple(
-                        Option(str(i + 1), self.prompts.get(lang, "language.name"))
+                        Option(str(i + 1), self.prompts.get(lang, "language.name"), language=lang)
                         for i, lang in enumerate(others)
                     ),
                     step="_language.choose",
@@ -240,7 +246,10 @@ class Engine:
 
     async def _text_menu(self, t: Turn) -> None:
         s = t.session
-        if s.channel in (Channel.VOICE, Channel.SMS):
+        if s.channel in (Channel.VOICE, Channel.SMS) and not TEXTABLE.match(s.sender):
+            # A withheld number: nothing can be sent, so never say it was.
+            t.actions.append(t.say("common.menu_not_texted"))
+        elif s.channel in (Channel.VOICE, Channel.SMS):
             t.actions.append(SendSms(s.sender, self.menu_map(s.language), purpose="menu"))
             t.actions.append(t.say("common.menu_texted"))
         else:
@@ -285,7 +294,7 @@ class Engine:
     def _finish(self, t: Turn) -> list[Action]:
         s = t.session
         s.updated_at = self.clock()
-        shown = [a for a in t.actions if a.kind in ("say", "ask")]
+        shown = t.repeatable()
         if shown:
             s.last_actions = [action_to_dict(a) for a in shown]
         return t.actions

@@ -5,7 +5,8 @@ option; spoken prompts over 25 words; text renderings over one SMS segment (160 
 UCS-2 characters, after the SMS channel's diacritic folding); banned hollow phrases;
 unreachable and dead-end steps; SERVICES.md intents without a flow; missing translations of
 the required prompts (top menu, the person route, the safeguarding message); prompt keys
-that do not exist; placeholders that differ between languages.
+that do not exist; placeholders that differ between languages; a phone greeting with more
+than 30 words before the first option, in any language (`lint_greeting.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import yaml
 
 from assist.dialogue.flows import FlowError, FlowProblem, FlowSet, load_flows
 from assist.dialogue.gsm import as_sent, sms_encoding, sms_length, sms_segments
+from assist.dialogue.lint_greeting import check_greeting
 from assist.dialogue.nlu import CONVERSATION_INTENTS, SERVICE_INTENTS
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.render import words
@@ -116,6 +118,7 @@ def lint_dialogues(directory: Path) -> list[FlowProblem]:
     problems += check_prompt_texts(prompts, lines, prompts_dir)
     problems += check_translations(prompts, lines, prompts_dir)
     problems += check_sms(flows, prompts)
+    problems += check_greeting(flows, prompts, lines, prompts_dir, SAMPLES)
     return sorted(problems, key=lambda p: (p.file, p.line, p.message))
 
 

@@ -31,6 +31,21 @@ if TYPE_CHECKING:
     from assist.dialogue.flows import StepSpec
 
 
+ANNOUNCEMENTS = frozenset(
+    {
+        "common.menu_texted",
+        "common.menu_not_texted",
+        "services.link_sent",
+        "common.slower",
+        "common.language_set",
+    }
+)
+"""Prompts that only report what this turn did (a text sent, speech slowed, a language set):
+said once, and left out when the turn's words are said again (`repeat`, `slower`), so
+nobody hears "I've sent the menu to you by text" when nothing new was sent. Answers that
+carry something to hear again (a reference, a collection day) are not announcements."""
+
+
 @dataclass
 class Turn:
     """Working state of one turn."""
@@ -38,6 +53,8 @@ class Turn:
     engine: Engine
     session: Session
     actions: list[Action] = field(default_factory=list)
+    announcements: list[Action] = field(default_factory=list)
+    """The `ANNOUNCEMENTS` said this turn (not kept for repeating)."""
 
     @property
     def lang(self) -> str:
@@ -94,7 +111,19 @@ class Turn:
     # ------------------------------------------------------------------ words
     def say(self, key: str, **values: Any) -> Action:
         """A `Say` of the prompt `key`, filled from the slots, the settings and `values`."""
-        return Say(self.engine.prompts.get(self.lang, key, **self.values(values)))
+        said = Say(self.engine.prompts.get(self.lang, key, **self.values(values)))
+        if key in ANNOUNCEMENTS:
+            self.announcements.append(said)
+        return said
+
+    def repeatable(self) -> list[Action]:
+        """What this turn said and asked, without its announcements: the words to say again
+        on `repeat` or `slower`."""
+        return [
+            a
+            for a in self.actions
+            if a.kind in ("say", "ask") and not any(a is said for said in self.announcements)
+        ]
 
     def text(self, key: str | None) -> str:
         """The prompt `key`, filled from the slots and the settings."""

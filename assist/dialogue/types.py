@@ -66,6 +66,9 @@ class Option:
     label: str
     short: str = ""
     """A shorter label for text messages (empty: use `label`)."""
+    language: str = ""
+    """The language `label` is in when it is not the conversation's (the language menu offers
+    each language in its own words); empty: the conversation's."""
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,7 @@ def maybe_offer_language(t: Turn, inbound: Inbound, words: str) -> bool:
         Ask(
             prompts.get(lang, "language.offer"),
             options=(
-                Option("1", prompts.get(lang, "language.offer_yes")),
+                Option("1", prompts.get(lang, "language.offer_yes"), language=lang),
                 Option("2", prompts.get(s.language, "language.keep")),
             ),
             expect="yes_no",

@@ -414,8 +414,10 @@ class MediaStreamCall:
         self._reply = reply
         self._digits = ""
         rate = rate_for(slow=reply.slow)
-        for text in reply.texts:
-            audio = await self._prompts.audio(text, language=reply.language, rate_wpm=rate)
+        for i, text in enumerate(reply.texts):
+            own = reply.text_languages[i] if i < len(reply.text_languages) else ""
+            language = own if own in self._prompts.tts.languages else reply.language
+            audio = await self._prompts.audio(text, language=language, rate_wpm=rate)
             await self._send_audio(audio, since)
             since = None
         if not reply.texts:

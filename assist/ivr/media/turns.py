@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from assist.conversations import TurnOutcome
-from assist.dialogue.render import option_sentence
-from assist.dialogue.types import Ask, Channel, End, HandOff, Inbound, Say, Status
+from assist.dialogue.render import phone_turn
+from assist.dialogue.types import Channel, End, HandOff, Inbound, Status
+from assist.handoff import waiting
 from assist.ivr import calls as voice_store
 from assist.ivr.media.router import stream_url
 from assist.ivr.speech.turns import CallerInput, SpokenReply
@@ -72,26 +73,25 @@ async def admit_stream(
     return {"From": str(row["sender"])}
 
 
-def reply_for(parts: Parts, outcome: TurnOutcome) -> SpokenReply:
-    """What the stream should say and listen for after a turn."""
+def reply_for(
+    parts: Parts, outcome: TurnOutcome, availability: waiting.Availability | None = None
+) -> SpokenReply:
+    """What the stream should say and listen for after a turn: the words `phone_turn` orders
+    for every phone path. With the `availability` of a hand-off, nothing promises a person
+    when nobody is answering (the TwiML after the stream says when people are back)."""
     s = outcome.session
-    texts: list[str] = []
-    ask: Ask | None = None
-    stop = False
-    for action in outcome.actions:
-        if isinstance(action, Say):
-            texts.append(action.text)
-        elif isinstance(action, Ask):
-            texts.append(action.text)
-            ask = action
-        elif isinstance(action, HandOff | End):
-            stop = True
-    words: list[str] = []
-    if ask is not None:
-        texts += [option_sentence(parts.prompts, s.language, o) for o in ask.options]
-        words = [w for o in ask.options for w in (o.label, o.short) if w]
+    stop = any(isinstance(action, HandOff | End) for action in outcome.actions)
+    heard = phone_turn(parts.prompts, s.language, outcome.actions)
+    spoken = heard.sentences
+    if availability is not None:
+        texts = [x.text for x in spoken]
+        kept = set(waiting.honest_says(parts.prompts, s.language, availability, texts))
+        spoken = [x for x in spoken if x.text in kept]
+    ask = heard.ask
+    words = [w for o in ask.options for w in (o.label, o.short) if w] if ask is not None else []
     return SpokenReply(
-        texts=texts,
+        texts=[x.text for x in spoken],
+        text_languages=[x.language for x in spoken],
         options_words=words,
         language=s.language,
         slow=s.slow,
@@ -102,7 +102,11 @@ def reply_for(parts: Parts, outcome: TurnOutcome) -> SpokenReply:
 
 
 async def media_turn(parts: Parts, call_sid: str, heard: CallerInput) -> SpokenReply:
-    """One self-hosted turn: the caller's input through the runner, the reply to speak."""
+    """One self-hosted turn: the caller's input through the runner, the reply to speak.
+
+    A hand-off when nobody is answering (out of hours, a bank holiday, nobody signed in)
+    promises no person: the stream ends and `/after-stream` says when people are back, as
+    the TwiML path does (`assist.handoff.waiting` decides, for every channel)."""
     sender = caller_id(heard.parameters.get("From", ""), call_sid)
     if heard.kind == "start":
         outcome = await parts.conversations.open(
@@ -121,4 +125,9 @@ async def media_turn(parts: Parts, call_sid: str, heard: CallerInput) -> SpokenR
             silence=heard.kind == "silence" or (heard.kind == "speech" and not speech),
         )
         outcome = await parts.conversations.handle(inbound)
-    return reply_for(parts, outcome)
+    av: waiting.Availability | None = None
+    if any(isinstance(action, HandOff) for action in outcome.actions):
+        av = await waiting.situation(
+            parts.store, parts.settings, parts.services, parts.conversations.clock()
+        )
+    return reply_for(parts, outcome, av)

@@ -36,6 +36,9 @@ class SpokenReply:
     recognition grammar."""
     language: str = "en"
     """Language to speak and to recognise."""
+    text_languages: Sequence[str] = ()
+    """Per text of `texts`, the language to speak it in (missing or empty: `language`); the
+    language menu offers each language in its own voice."""
     slow: bool = False
     """Speak slowly (after "slower" or key 8)."""
     hangup: bool = False

@@ -11,7 +11,7 @@ import re
 from fastapi import Response
 
 from assist.conversations import TurnOutcome
-from assist.dialogue.render import option_sentence
+from assist.dialogue.render import phone_turn
 from assist.dialogue.types import Ask, End, HandOff, Priority, Say, Session, Status
 from assist.handoff import waiting
 from assist.handoff.holidays import closed_dates_for
@@ -101,31 +101,35 @@ class VoiceLine:
         return voice_text(self.prompts, lang, key, **values)
 
     async def render(self, outcome: TurnOutcome, call_sid: str) -> str:
-        """TwiML for a turn's actions: a Gather, the queue, or a goodbye."""
+        """TwiML for a turn's actions: a Gather, the queue, or a goodbye. The words come
+        from `phone_turn`, as on the self-hosted speech path."""
         s = outcome.session
         style = VoiceStyle(s.language, s.slow)
         says: list[str] = []
-        ask: Ask | None = None
+        asked: Ask | None = None
         handoff = ended = urgent = False
         for action in outcome.actions:
             if isinstance(action, Say):
                 says.append(action.text)
             elif isinstance(action, Ask):
-                if ask is not None:
-                    says.append(ask.text)
-                ask = action
+                if asked is not None:
+                    says.append(asked.text)
+                asked = action
             elif isinstance(action, HandOff):
                 handoff = True
                 urgent = urgent or action.priority >= Priority.URGENT
             elif isinstance(action, End):
                 ended = True
-        if ended:
-            return goodbye_document(says, style=style)
-        if handoff or (s.status == Status.QUEUED and ask is None):
+        heard = phone_turn(self.prompts, s.language, outcome.actions)
+        if ended or handoff or (s.status == Status.QUEUED and heard.ask is None):
+            # No question is left open: only what was said (never an abandoned question).
+            if ended:
+                return goodbye_document(says, style=style)
             return await self.queue_document(s, says, call_sid, urgent=urgent)
-        if ask is None:
+        before = [x.text for x in heard.before]
+        if heard.ask is None or heard.question is None:
             return gather_document(
-                says,
+                before,
                 "",
                 (),
                 style=style,
@@ -134,21 +138,22 @@ class VoiceLine:
                 hint_words=self.hint_words(s.language),
             )
         choices = [
-            Choice(o.key, option_sentence(self.prompts, s.language, o), o.label)
-            for o in ask.options
+            Choice(
+                o.key or "",
+                o.text,
+                o.label,
+                None if o.language == s.language else o.language,
+            )
+            for o in heard.options
         ]
-        person: str | None = None
-        spoken = [*says, ask.text, *(c.sentence for c in choices)]
-        if choices and not ask.entry and not any(re.search(r"\b0\b", t) for t in spoken):
-            person = self.text(s.language, "render.person_key")
         return gather_document(
-            says,
-            ask.text,
+            before,
+            heard.question.text,
             choices,
             style=style,
             action_url=turn_url(s),
-            entry=ask.entry,
-            person_line=person,
+            entry=heard.ask.entry,
+            after=[x.text for x in heard.after],
             hint_words=self.hint_words(s.language),
         )
 

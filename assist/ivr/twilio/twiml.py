@@ -16,7 +16,7 @@ Pure functions: text and URLs in, XML out. Choices made here (TWILIO.md, HUMANE.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
@@ -76,6 +76,8 @@ class Choice:
     key: str
     sentence: str
     label: str
+    language: str | None = None
+    """The language to speak the sentence in when not the caller's (the language menu)."""
 
 
 def _say(
@@ -122,8 +124,10 @@ def gather_document(
     person_line: str | None = None,
     num_digits: int | None = None,
     hint_words: Sequence[str] = (),
+    after: Sequence[str] = (),
 ) -> str:
-    """Everything said this turn, then the question and its options, inside one `<Gather>`.
+    """Everything said this turn, then the question and its options (each in its own
+    voice), then `after` and the person line, inside one `<Gather>`.
 
     Menus (`choices`, not `entry`) submit on one key unless `num_digits` says otherwise.
     Speech hints are the options' labels, `hint_words` and the universal words, all in the
@@ -153,7 +157,10 @@ def gather_document(
     if question:
         _say(gather, question, style, pause_after=bool(choices))
     for choice in choices:
-        _say(gather, choice.sentence, style, pause_after=True)
+        voice = replace(style, language=choice.language) if choice.language else style
+        _say(gather, choice.sentence, voice, pause_after=True)
+    for text in after:
+        _say(gather, text, style)
     if person_line:
         _say(gather, person_line, style)
     return _xml(response)

@@ -132,17 +132,19 @@ async def test_two_silences_put_the_caller_through_to_a_person(
 async def test_the_first_prompt_names_the_council_the_cost_languages_and_menu(
     phone: PhoneFactory,
 ) -> None:
-    """Who you've reached, the call cost, the language choice and the menu: separate Says,
-    each within 25 words, all inside the first Gather (barge-in)."""
+    """Who you've reached, the call cost and the menu, then the language choice after the
+    options (issue 19): separate Says, each within 25 words, all inside the first Gather
+    (barge-in)."""
     heard = await fresh(phone).dial()
     doc = heard.documents[0]
     check_document(doc)
     assert doc.index("<Gather") < doc.index("<Say")
     assert heard.said[0].startswith("Hello, you've reached Cambridgeshire councils")
     assert "costs the same as calling an 01 or 02 number" in heard.said[1]
-    assert "press 6" in heard.said[2]
-    assert heard.said[3] == "What would you like to do?"
+    assert heard.said[2] == "What would you like to do?"
     assert option_keys(heard.said) == ["1", "2", "3", "4"]
+    assert option_keys(heard.said[3:7]) == ["1", "2", "3", "4"]
+    assert "press 6" in heard.said[7] and "press 0 at any time" in heard.said[7]
     assert heard.gather is not None and heard.gather.num_digits == 1
     assert heard.gather.language == "en-GB" and 'voice="Polly.Amy"' in doc
 
