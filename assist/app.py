@@ -19,6 +19,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.api_docs import mount_api_docs
 from assist.backend_client import reports as reports_table
 from assist.backend_client.upkeep import report_metrics
 from assist.chat.sms import store as sms_store
@@ -169,10 +170,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         description="A humane way into the council by phone, SMS and web chat.",
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served locally by `mount_api_docs`, never from a CDN
+        redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
+    if docs:
+        mount_api_docs(app)
     app.add_exception_handler(UnicodeError, _not_utf8)
     app.state.settings = settings
     council_app = None
