@@ -44,6 +44,9 @@ class Inbound:
     """A language the channel believes the citizen uses (browser, phone network), or None."""
     silence: bool = False
     """True when the citizen said or pressed nothing before the timeout."""
+    shown: str | None = None
+    """What the citizen did, in the words they saw, for the record (a button's label, "Asked
+    for a person"), when `digits` stand for it; the engine acts on `digits`/`text` alone."""
 
     @property
     def words(self) -> str | None:
