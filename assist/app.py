@@ -38,6 +38,7 @@ from assist.ivr.twilio.connect import run_claim_listener
 from assist.ivr.twilio.router import create_voice_router
 from assist.ivr.twilio.simulator import create_simulator_router
 from assist.notify.config import NotifyConfig
+from assist.notify.consent import consent_handlers
 from assist.notify.privacy import erase_notify, purge_notify
 from assist.notify.reminders import subscription_handlers
 from assist.notify.scheduler import Notifier
@@ -107,6 +108,9 @@ def _add_texts(service: Service) -> None:
     sender = SmsSender(store, settings, bus=service.bus, metrics=service.metrics, clock=clock)
     service.outbox.handlers.update(sender.handlers())
     service.outbox.handlers.update(subscription_handlers(store, clock))
+    service.outbox.handlers.update(
+        consent_handlers(store, prompts, settings.council_name, clock, service.wake_outbox)
+    )
     notifier = Notifier(
         store,
         service.services,
