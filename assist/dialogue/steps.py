@@ -99,7 +99,7 @@ async def on_collect(t: Turn, step: StepSpec, inbound: Inbound) -> None:
             return
         if value is None and await yes_no(t, inbound) is False:  # "no", "I haven't got one"
             t.actions.append(t.say("reminders.no_mobile"))
-            await goto(t, "main.anything_else")
+            await goto(t, step.on_no or "main.anything_else")
             return
     if value is None and words:
         # Not the value asked for: maybe they want something else entirely.
