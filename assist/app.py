@@ -19,6 +19,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from assist import __version__
+from assist.api_docs import mount_api_docs
 from assist.backend_client import reports as reports_table
 from assist.backend_client.upkeep import report_metrics
 from assist.chat.sms import store as sms_store
@@ -39,6 +40,7 @@ from assist.ivr.twilio.connect import run_claim_listener
 from assist.ivr.twilio.router import create_voice_router
 from assist.ivr.twilio.simulator import create_simulator_router
 from assist.notify.config import NotifyConfig
+from assist.notify.consent import consent_handlers
 from assist.notify.privacy import erase_notify, purge_notify
 from assist.notify.reminders import subscription_handlers
 from assist.notify.scheduler import Notifier
@@ -111,6 +113,9 @@ def _add_texts(service: Service) -> None:
     sender = SmsSender(store, settings, bus=service.bus, metrics=service.metrics, clock=clock)
     service.outbox.handlers.update(sender.handlers())
     service.outbox.handlers.update(subscription_handlers(store, clock))
+    service.outbox.handlers.update(
+        consent_handlers(store, prompts, settings.council_name, clock, service.wake_outbox)
+    )
     notifier = Notifier(
         store,
         service.services,
@@ -176,10 +181,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         description="A humane way into the council by phone, SMS and web chat.",
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served locally by `mount_api_docs`, never from a CDN
+        redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
+    if docs:
+        mount_api_docs(app)
     app.add_exception_handler(UnicodeError, _not_utf8)
     app.state.settings = settings
     council_app = None

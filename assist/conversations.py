@@ -237,7 +237,12 @@ class Conversations:
                 if stored is not None and stored["status"] != loaded.value:
                     session.status = Status(stored["status"])
             if inbound is not None:
-                said = inbound.words or inbound.digits or ("(silence)" if inbound.silence else "")
+                said = (
+                    inbound.shown
+                    or inbound.words
+                    or inbound.digits
+                    or ("(silence)" if inbound.silence else "")
+                )
                 meta: dict[str, Any] = {"step": session.position}
                 if inbound.confidence is not None:
                     meta["confidence"] = inbound.confidence

@@ -22,6 +22,7 @@ from assist.dialogue.references import spoken_reference
 from assist.dialogue.turn import Turn
 from assist.dialogue.types import CallBackend, Channel, Say, SendSms
 from assist.hours import parse_hours
+from assist.phones import display_number
 
 if TYPE_CHECKING:
     from assist.dialogue.flows import StepSpec
@@ -168,9 +169,17 @@ async def unsubscribe(t: Turn, step: StepSpec) -> None:
 
 
 def _subscription(t: Turn, call: str, topic: str) -> None:
+    """On the phone and by SMS, start or stop reminders to the citizen's own number. In a
+    chat, starting asks the number to agree first (a text it answers YES to: the `mobile`
+    slot, from the flow's `expect: mobile` step), and stopping is done by text."""
     s = t.session
     if s.channel not in (Channel.VOICE, Channel.SMS):
-        t.actions.append(t.say("reminders.no_number"))
+        mobile = s.slots.get("mobile")
+        if call == "subscribe" and isinstance(mobile, str) and mobile:
+            _ask_to_agree(t, topic, mobile)
+        else:
+            key = "reminders.no_number" if call == "subscribe" else "reminders.stop_by_text"
+            t.actions.append(t.say(key))
         return
     payload = {
         "number": s.sender,
@@ -185,9 +194,27 @@ def _subscription(t: Turn, call: str, topic: str) -> None:
     t.actions.append(
         t.say(
             "reminders.started" if call == "subscribe" else "reminders.stopped",
-            number=s.sender,
+            number=display_number(s.sender),
         )
     )
+
+
+def _ask_to_agree(t: Turn, topic: str, mobile: str) -> None:
+    """Text `mobile` once to ask it to agree (reply YES); nothing else goes to it until it
+    does (`assist.notify.consent`). The chat is told what happens next."""
+    s = t.session
+    payload = {
+        "number": mobile,
+        "topic": topic,
+        "address_id": s.slots.get("address_id"),
+        "address": s.slots.get("address"),
+        "language": s.language,
+        "channel": s.channel.value,
+        "session_id": s.id,
+    }
+    key = f"consent:{topic}:{mobile}:{s.slots.get('address_id')}:{s.id}"
+    t.actions.append(CallBackend("ask_consent", payload, key=key))
+    t.actions.append(t.say("reminders.consent_sent", number=display_number(mobile)))
 
 
 async def send_menu(t: Turn, step: StepSpec) -> None:

@@ -4,7 +4,7 @@ A flow is a map from step name to step (python-telegram-bot's ConversationHandle
 model). Step types:
 
     menu      a question with up to four options; free words are classified into an intent
-    collect   ask for one value (postcode, reference, free text) into a slot
+    collect   ask for one value (postcode, reference, free text, mobile) into a slot
     address   choose an address at the postcode collected earlier
     confirm   read back what was collected; yes goes on, no goes back
     action    call the council back end (lookups now, writes through the outbox)
@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assist.dialogue.calls import CALLS
 
 StepType = Literal["menu", "collect", "address", "confirm", "action", "say", "handoff", "end"]
-EXPECTS = ("text", "postcode", "reference")
+EXPECTS = ("text", "postcode", "reference", "mobile")
+"""`mobile`: a UK mobile to text; on the phone and by SMS the citizen's own number, not asked."""
 
 
 class _Model(BaseModel):

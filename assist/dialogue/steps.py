@@ -29,6 +29,7 @@ from assist.dialogue.understanding import (
     yes_no,
 )
 from assist.dialogue.vocabulary import fold
+from assist.phones import looks_like_a_number, uk_mobile
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,16 @@ async def on_collect(t: Turn, step: StepSpec, inbound: Inbound) -> None:
         value = find_reference(raw) if raw else None
     elif step.expect == "text" and words and len(fold(words)) >= 2:
         value = words
+    elif step.expect == "mobile":
+        raw = inbound.digits or words or ""
+        value = uk_mobile(raw)
+        if value is None and looks_like_a_number(raw):
+            await t.miss("common.retry_mobile")  # a number, but not a UK mobile: say why
+            return
+        if value is None and await yes_no(t, inbound) is False:  # "no", "I haven't got one"
+            t.actions.append(t.say("reminders.no_mobile"))
+            await goto(t, step.on_no or "main.anything_else")
+            return
     if value is None and words:
         # Not the value asked for: maybe they want something else entirely.
         c = await classify(t, words, count_unsure=False)
@@ -101,7 +112,11 @@ async def on_collect(t: Turn, step: StepSpec, inbound: Inbound) -> None:
             await route_intent(t, c, words)
             return
     if value is None:
-        retry = {"postcode": "common.retry_postcode", "reference": "common.retry_reference"}
+        retry = {
+            "postcode": "common.retry_postcode",
+            "reference": "common.retry_reference",
+            "mobile": "common.retry_mobile",
+        }
         await t.miss(retry.get(step.expect or "", "common.retry_text"))
         return
     if step.expect == "text" and await is_safeguarding(t, words or ""):
@@ -304,6 +319,9 @@ async def enter(t: Turn, flow: str, step_name: str, record: bool = True, depth: 
             return
         t.actions.append(t.menu_ask(step))
     elif step.type == "collect":
+        if step.expect == "mobile" and s.channel in (Channel.VOICE, Channel.SMS):
+            assert step.slot is not None
+            s.slots[step.slot] = s.sender  # the phone already has the citizen's number
         if step.slot and s.slots.get(step.slot):
             await go(step.next)  # never ask twice
             return
@@ -427,7 +445,10 @@ async def miss(t: Turn, retry_key: str) -> None:
         t.drop_asks()
         t.handoff("not_understood", prompt_key="common.not_understood")
         return
-    if s.channel != Channel.VOICE and t.engine.prompts.has(t.lang, retry_key + "_text"):
+    prompts = t.engine.prompts
+    if s.channel == Channel.WEB and prompts.has(t.lang, retry_key + "_chat"):
+        retry_key += "_chat"  # the chat shows buttons: no "reply with a number"
+    elif s.channel != Channel.VOICE and prompts.has(t.lang, retry_key + "_text"):
         retry_key += "_text"
     t.actions.append(t.say(retry_key))
     await reask(t, keep_counts=True)

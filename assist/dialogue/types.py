@@ -47,6 +47,9 @@ class Inbound:
     origin: str | None = None
     """Where it came from when the sender alone does not say: a web chat client's address.
     Used only to limit how many queue places one source can hold; never shown or logged."""
+    shown: str | None = None
+    """What the citizen did, in the words they saw, for the record (a button's label, "Asked
+    for a person"), when `digits` stand for it; the engine acts on `digits`/`text` alone."""
 
     @property
     def words(self) -> str | None:

@@ -15,6 +15,7 @@ from assist.handoff.entries import (
     set_session_status,
 )
 from assist.handoff.estimator import WaitEstimate
+from assist.phones import display_number
 from assist.store import core
 from assist.store.base import Tx
 
@@ -65,6 +66,7 @@ def confirmation_text(
     "We'll ring you on <number> <when_text>." instead of stating the wait estimate.
     """
     lang = language if prompts.has(language, CONFIRM_KEY) else "en"
+    number = display_number(number)  # "07700 900777", as people write it
     if when_text is not None and when_text.strip():
         return prompts.get_or_english(lang, CONFIRM_WHEN_KEY, number=number, when=when_text.strip())
     return prompts.get(lang, CONFIRM_KEY, number=number, wait=estimate.phrase(prompts, lang))

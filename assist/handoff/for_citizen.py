@@ -20,6 +20,7 @@ from assist.backend_client.reports import address_from_dict
 from assist.dialogue.prompts import Prompts
 from assist.dialogue.steps import address_dict as address_dict
 from assist.handoff.entries import CLAIMED, Conflict, Entry, get_entry, record_event
+from assist.phones import display_number
 from assist.store import core
 from assist.store.base import Tx
 
@@ -184,7 +185,7 @@ async def set_reminders(
     text = prompts.get_or_english(
         entry.language,
         "staff_note.reminders_on" if start else "staff_note.reminders_off",
-        number=number,
+        number=display_number(number),
         address=addr.get("line") or "",
     )
     await core.append_transcript(

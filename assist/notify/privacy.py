@@ -2,11 +2,13 @@
 
 Opt-outs are kept through both: honouring "don't text me" needs the number, and erasing it
 would start texting someone who asked us to stop (the log of opt-in/out changes is purged).
-Active subscriptions are kept by retention (the citizen asked for them) but go on erasure.
+Active subscriptions are kept by retention (the citizen asked for them) but go on erasure;
+requests waiting for YES go with either.
 """
 
 from __future__ import annotations
 
+from assist.store import core
 from assist.store.base import Tx
 
 
@@ -20,6 +22,7 @@ async def purge_notify(tx: Tx, cutoff: float) -> int:
         "DELETE FROM notify_subscriptions WHERE active = 0 AND updated_at < ?", (cutoff,)
     )
     n += await tx.execute("DELETE FROM notify_optout_log WHERE at < ?", (cutoff,))
+    n += await tx.execute("DELETE FROM notify_consents WHERE created_at < ?", (cutoff,))
     return n
 
 
@@ -32,6 +35,9 @@ async def erase_notify(tx: Tx, who: str) -> int:
         ("notify_reminder_times", "number"),
         ("notify_jobs", "number"),
         ("notify_optout_log", "number"),
+        ("notify_consents", "number"),
     ):
         n += await tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (who,))
+    for session in await core.sessions_of(tx, who):  # a chat's requests, by its chat id
+        n += await tx.execute("DELETE FROM notify_consents WHERE session_id = ?", (session["id"],))
     return n

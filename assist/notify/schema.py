@@ -73,8 +73,22 @@ MIGRATIONS: list[Migration] = migrations(
           PRIMARY KEY (number, topic)
         );
         """,
+    """
+        CREATE TABLE notify_consents (
+          number TEXT NOT NULL,
+          topic TEXT NOT NULL,
+          address_id TEXT NOT NULL,
+          address TEXT,
+          language TEXT NOT NULL DEFAULT 'en',
+          channel TEXT,
+          session_id TEXT,
+          created_at REAL NOT NULL,
+          PRIMARY KEY (number, topic, address_id)
+        );
+        """,
 )
 """`notify_jobs.status`: pending, sent (handed to the outbox), suppressed (number opted
 out), off (that kind of message turned off), expired (too late to be useful), replan (its
 reminder time changed: the next planning pass moves it). `notify_reminder_times.at`: local
-HH:MM a number chose for a topic's reminders (no row: the configured default)."""
+HH:MM a number chose for a topic's reminders (no row: the configured default).
+`notify_consents`: reminders asked for in a chat, waiting for the number to reply YES."""

@@ -87,7 +87,7 @@ async def test_callback_for_a_later_time_says_when_not_the_wait(
     await q.to_callback(prompts, b.id, "+447700900002")
     first, second = [m["payload"]["text"] for m in await outbox(store)]  # type: ignore[index]
     assert first == (
-        "We'll ring you on +447700900001 tomorrow after 8am. You keep your place in the queue."
+        "We'll ring you on 07700 900001 tomorrow after 8am. You keep your place in the queue."
     )
     assert "Wait:" in second and "when it's your turn" in second
 
@@ -97,7 +97,7 @@ def test_confirmation_with_when_text_in_each_language(prompts: Prompts) -> None:
     est = WaitEstimate(60, 120, True)
     for lang in ("en", "pl", "lt", "ro", "pt"):
         text = confirmation_text(prompts, lang, "+447700900001", est, "WHEN")
-        assert "+447700900001 WHEN." in text and est.phrase(prompts, lang) not in text
+        assert "07700 900001 WHEN." in text and est.phrase(prompts, lang) not in text
     assert confirmation_text(prompts, "xx", "+44", est, "  ") == confirmation_text(
         prompts, "en", "+44", est
     )

@@ -17,7 +17,7 @@ from assist.chat.sms.keywords import Keyword, Match, match_keyword
 from assist.chat.sms.render import actions_text, fit, sent_segments
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
 from assist.handoff import waiting
-from assist.notify import optouts, reminders, timing
+from assist.notify import consent, optouts, reminders, timing
 from assist.notify.config import NotifyConfig
 from assist.notify.reports import TOPIC as REPORT_TOPIC
 from assist.notify.texts import text
@@ -46,7 +46,10 @@ async def handle_text(parts: Parts, sid: str, sender: str, body: str) -> list[st
     session = await parts.conversations.find(Channel.SMS, sender)
     queued = session is not None and session.status in (Status.QUEUED, Status.WITH_AGENT)
     conversing = session is not None and session.turns > 0
-    match = match_keyword(body, opted_out=suppressed, conversing=conversing, queued=queued)
+    asked = await _asked(parts, sender, session, now)
+    match = match_keyword(
+        body, opted_out=suppressed, conversing=conversing, queued=queued, asked=asked
+    )
     _count(
         parts,
         match.keyword.value
@@ -60,6 +63,8 @@ async def handle_text(parts: Parts, sid: str, sender: str, body: str) -> list[st
     )
     if match is not None and match.keyword == Keyword.BINS_TIME:
         return await _bins_time(parts, match, sender, lang, now, suppressed)
+    if match is not None and match.keyword == Keyword.AGREE:
+        return await _agree(parts, sender, now)
     if match is not None and match.keyword != Keyword.BINS_ON:
         return await _keyword(parts, match, sender, session, lang, now)
     if suppressed:
@@ -76,6 +81,24 @@ async def handle_text(parts: Parts, sid: str, sender: str, body: str) -> list[st
             return [_bins_on(parts, lang, str(row["address"] or ""), chosen)]
         body = BINS_FLOW_TEXT
     return await _turn(parts, sid, sender, body, lang if session is None else None)
+
+
+async def _asked(parts: Parts, sender: str, session: Session | None, now: float) -> bool:
+    """True when a request to agree to reminders waits for this number and is newer than
+    its conversation (so YES answers the request, not a question in the conversation)."""
+    async with parts.store.transaction() as tx:
+        row = await consent.pending(tx, sender, now)
+    return row is not None and (session is None or session.updated_at <= row["created_at"])
+
+
+async def _agree(parts: Parts, sender: str, now: float) -> list[str]:
+    """YES to our request: start the reminders and say so, in the language they were asked in."""
+    async with parts.store.transaction() as tx:
+        row = await consent.agree(tx, sender, now)
+        chosen = await timing.chosen_time(tx, sender, reminders.TOPIC)
+    if row is None:  # lapsed between the check and now
+        return []
+    return [_bins_on(parts, str(row["language"]), str(row["address"] or ""), chosen)]
 
 
 def when_text(parts: Parts, lang: str, chosen: timing.Slot) -> str:

@@ -5,7 +5,9 @@ surrounding spaces ignored: "Stop" and " STOP " match, "stop please" does not. A
 punctuation are folded first ("REZYGNUJĘ" = "rezygnuje", "STOP." = "stop"). English words
 work whatever the citizen's language; a few well-known local words are added per language.
 START and YES are also ordinary answers, so they opt in only when the number is opted out;
-otherwise they go to the conversation. BINS is a keyword only outside a conversation.
+otherwise they go to the conversation, unless YES answers our request to agree to reminders
+(asked for in a web chat) that is newer than the number's conversation. BINS is a keyword
+only outside a conversation.
 BINS MORNING / BINS EVENING / BINS <time> ("BINS 7PM", "BINS 19:00", "bins 7.30am") choose
 when bin reminders come; a bare hour ("BINS 7") is ambiguous and is not a keyword.
 """
@@ -32,6 +34,7 @@ class Keyword(enum.StrEnum):
     UPDATES_ON = "updates_on"
     UPDATES_OFF = "updates_off"
     CALL = "call"
+    AGREE = "agree"
 
 
 # word -> language it suggests (None: any language).
@@ -52,6 +55,14 @@ OPT_OUT: dict[str, str | None] = {
 }
 OPT_IN_ALWAYS: dict[str, str | None] = {"unstop": None}
 OPT_IN_WHEN_OPTED_OUT: dict[str, str | None] = {"start": None, "yes": None}
+AGREE: dict[str, str | None] = {
+    **dict.fromkeys(("yes", "y", "yeah", "yep", "ok", "okay"), None),
+    "tak": "pl",
+    "taip": "lt",
+    "da": "ro",
+    "sim": "pt",
+}
+"""YES to "reply YES to get reminders" (only while such a request waits for an answer)."""
 HELP: dict[str, str | None] = {
     "help": None,
     "info": None,
@@ -121,13 +132,19 @@ def bins_time(word: str) -> Match | None:
 
 
 def match_keyword(
-    body: str, *, opted_out: bool = False, conversing: bool = False, queued: bool = False
+    body: str,
+    *,
+    opted_out: bool = False,
+    conversing: bool = False,
+    queued: bool = False,
+    asked: bool = False,
 ) -> Match | None:
     """The keyword this whole message is, given the number's state; None for anything else.
 
     `opted_out`: the number is suppressed (START/YES then opt in). `conversing`: it has a
     conversation in progress (BINS is then an answer). `queued`: waiting for a person (CALL
-    asks for a call back).
+    asks for a call back). `asked`: we last texted it to ask it to agree to reminders (YES,
+    and "tak", "taip", "da", "sim", then agree).
     """
     word = fold(body)
     if not word:
@@ -142,6 +159,8 @@ def match_keyword(
                 return Match(keyword, table[word])
         if opted_out and word in OPT_IN_WHEN_OPTED_OUT:
             return Match(Keyword.START)
+        if asked and not opted_out and word in AGREE:
+            return Match(Keyword.AGREE, AGREE[word])
         if queued and word == "call":
             return Match(Keyword.CALL)
         if word == "bins" and not conversing and not queued:

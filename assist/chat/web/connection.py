@@ -34,6 +34,7 @@ from assist.chat.web.text import page_language
 from assist.conversations import TurnOutcome
 from assist.dialogue.types import Channel, HandOff, Inbound, Session, Status
 from assist.handoff import waiting
+from assist.phones import display_number
 from assist.store import core
 
 log = logging.getLogger(__name__)
@@ -189,9 +190,15 @@ class ChatConnection(LiveChat):
             if msg.type == "choose"
             else (words if len(words) == 1 and words.isdigit() else None)
         )
+        label = self.options.get(key) if key is not None else None  # recorded as seen
         if key is not None:
             inbound = Inbound(
-                Channel.WEB, self.chat_id, digits=key, language_hint=self.lang, origin=self.address
+                Channel.WEB,
+                self.chat_id,
+                digits=key,
+                language_hint=self.lang,
+                shown=label,
+                origin=self.address,
             )
         else:
             inbound = Inbound(
@@ -202,10 +209,7 @@ class ChatConnection(LiveChat):
                 language_hint=self.lang,
                 origin=self.address,
             )
-        before, label = self.session_id, self.options.get(key) if key is not None else None
         out = await self.parts.conversations.handle(inbound, key=self._key(msg))
-        if label and key is not None and not out.replayed and out.session.id == before:
-            await web_queue.label_choice(self.parts.store, out.session.id, key, label)
         await self.show(out)
 
     async def to_staff(self, session: Session, words: str, key: str | None = None) -> None:
@@ -238,11 +242,19 @@ class ChatConnection(LiveChat):
             return
         assert self.chat_id is not None
         inbound = Inbound(
-            Channel.WEB, self.chat_id, digits="0", language_hint=self.lang, origin=self.address
+            Channel.WEB,
+            self.chat_id,
+            digits="0",
+            language_hint=self.lang,
+            shown=self.line("page.asked_person")["text"],  # what happened, not "0"
+            origin=self.address,
         )
         await self.show(await self.parts.conversations.handle(inbound))
 
     async def callback(self, raw: str) -> None:
+        if not raw.strip():
+            await self.error("page.callback_empty")
+            return
         number = uk_number(raw)
         if number is None:
             await self.error("web.callback_bad_number")
@@ -285,10 +297,11 @@ class ChatConnection(LiveChat):
             await self.error("web.callback_unavailable")
             return
         p.wake_outbox()
+        shown = display_number(number)  # "07700 900777", as people write it
         done = (
-            self.line("web.callback_done_when", number=number, when=when)
+            self.line("web.callback_done_when", number=shown, when=when)
             if when is not None
-            else self.line("web.callback_done", number=number, wait=wait)
+            else self.line("web.callback_done", number=shown, wait=wait)
         )
         await self.send({"type": "callback", "number": number, **done})
         self.shown_queue = None

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assist.dialogue.types import Action, Ask, End, Say
+from assist.phones import uk_number as uk_number  # the callback form checks numbers with it
 
 MAX_TEXT = 2000
 """Longest message a citizen may send, in characters."""
@@ -153,18 +154,6 @@ def parse_client(raw: str) -> ClientMessage:
     if kind == "language":
         return ClientMessage("language", language=_opt_str(data, "language", 35))
     return ClientMessage(kind, id=msg_id)
-
-
-def uk_number(raw: str) -> str | None:
-    """A UK phone number in E.164 (`+447700900123`), or None when it is not one."""
-    digits = re.sub(r"[\s().-]", "", raw or "")
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    if not re.fullmatch(r"0[1-9]\d{8,9}", digits):
-        return None
-    return "+44" + digits[1:]
 
 
 def first_name(agent: str) -> str:

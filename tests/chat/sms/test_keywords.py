@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from assist.chat.sms.keywords import Keyword, match_keyword
+from assist.chat.sms.keywords import Keyword, Match, match_keyword
 
 S, ST, H = Keyword.STOP, Keyword.START, Keyword.HELP
 
@@ -150,3 +150,18 @@ def test_not_a_bins_time(body: str) -> None:
     """Anything else with BINS in it, or an ambiguous bare hour, is not a time keyword."""
     match = match_keyword(body)
     assert match is None or match.keyword != Keyword.BINS_TIME
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [("YES", None), ("yes.", None), ("Tak", "pl"), ("taip", "lt"), ("Da", "ro"), ("sim", "pt")],
+)
+def test_yes_agrees_only_while_a_request_waits(body: str, language: str | None) -> None:
+    """YES (or its word in the citizen's language) agrees to reminders asked for in a chat
+    only while that request waits; otherwise it is an ordinary answer, and an opted-out
+    number's YES opts it back in instead."""
+    assert match_keyword(body, asked=True) == Match(Keyword.AGREE, language)
+    plain = match_keyword(body)
+    assert plain is None or plain.keyword != Keyword.AGREE
+    if body.lower().rstrip(".") == "yes":
+        assert match_keyword(body, asked=True, opted_out=True) == Match(Keyword.START)

@@ -15,8 +15,15 @@
   var idle = $("idle"), idleText = $("idle-text"), select = $("language");
 
   var lang = document.documentElement.lang || "en";
+  /* In the widget's frame on a council page the widget may hold the chat id (the frame's
+     own storage is blocked there): it is asked for once, and believed only from the page
+     that framed us; our id goes back only to that page's origin. */
+  var embedded = window.parent !== window;
+  var host = null;
   var ws = null, chatId = storage("get", ID_KEY), lastAt = null, connectedOnce = false;
   var pending = [], seq = 0, retries = 0, idleTimer = null, ended = false;
+  var moveFocus = false; /* the citizen chose an answer: focus follows to the next action */
+  var messageHint = $("message-hint");
 
   function storage(op, key, value) {
     try {
@@ -45,6 +52,7 @@
       el.textContent = t(el.getAttribute("data-t"));
     });
     document.title = t("title");
+    updateHint();
     select.value = code;
     updateCount();
   }
@@ -52,6 +60,8 @@
   function browserLanguage() {
     var stored = storage("get", LANG_KEY);
     if (stored && STRINGS[stored]) { return stored; }
+    var asked = new URLSearchParams(window.location.search).get("lang");
+    if (asked && STRINGS[lang]) { return lang; } /* ?lang= (the page embedding us) wins */
     var list = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"];
     for (var i = 0; i < list.length; i++) {
       var base = String(list[i]).toLowerCase().split("-")[0];
@@ -98,20 +108,41 @@
       b.setAttribute("data-key", option.key);
       b.addEventListener("click", function () {
         add("you", option.label, t("you"));
-        clearChoices();
+        moveFocus = true;
+        clearChoices(true);
         send({ type: "choose", key: option.key, id: nextId() });
-        message.focus();
       });
       buttons.appendChild(b);
     });
     choices.hidden = !options || options.length === 0;
+    updateHint();
   }
 
-  function clearChoices() {
+  /* The hint under "Your message" says where the answers are, or that words are wanted. */
+  function updateHint() {
+    messageHint.setAttribute("data-t", choices.hidden ? "message_hint_free" : "message_hint");
+    messageHint.textContent = t(messageHint.getAttribute("data-t"));
+  }
+
+  /* Focus the next action, in view and visibly: the first new answer, else the text box. */
+  function focusNext() {
+    var target = !choices.hidden && buttons.firstChild ? buttons.firstChild : message;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest" });
+  }
+
+  function clearChoices(waiting) {
     var hadFocus = choices.contains(document.activeElement);
     buttons.textContent = "";
     choices.hidden = true;
-    if (hadFocus) { message.focus(); }
+    updateHint();
+    if (hadFocus) {
+      /* waiting for the answer: hold focus on the log's newest line, never on <body> */
+      if (waiting && log.lastElementChild) {
+        log.lastElementChild.tabIndex = -1;
+        log.lastElementChild.focus({ preventScroll: true });
+      } else { message.focus(); }
+    }
   }
 
   function showQueue(msg) {
@@ -126,6 +157,7 @@
     welcome: function (msg) {
       chatId = msg.chat_id;
       storage("set", ID_KEY, chatId);
+      if (host) { window.parent.postMessage({ type: "assist:chat-id", chatId: chatId }, host); }
       transcript.href = "/chat/transcript/" + encodeURIComponent(chatId) + ".txt";
       transcript.hidden = false;
       status("");
@@ -142,16 +174,20 @@
       if (!msg.repeat) { add("assistant", msg.text, t("assistant"), msg.lang); }
       showChoices(msg.options);
       ended = false;
+      if (moveFocus) { moveFocus = false; focusNext(); }
     },
     queue: function (msg) {
       clearChoices();
       showQueue(msg);
+      if (moveFocus || document.activeElement === document.body) { moveFocus = false; focusNext(); }
       if (!msg.quiet) { add("note", msg.text, t("queue_title"), msg.lang); }
     },
     callback: function (msg) {
+      var hadFocus = callbackForm.contains(document.activeElement);
       callbackForm.hidden = true;
       callbackNumber.value = "";
       add("note", msg.text, t("callback_title"), msg.lang);
+      if (hadFocus || document.activeElement === document.body) { focusNext(); }
     },
     joined: function (msg) {
       clearChoices();
@@ -170,6 +206,7 @@
       queue.hidden = true;
       ended = true;
       add("note", msg.text, t("system"), msg.lang);
+      if (moveFocus) { moveFocus = false; focusNext(); }
     },
     language: function (msg) {
       if (msg.language !== lang) { applyLanguage(msg.language); }
@@ -278,7 +315,7 @@
   });
 
   $("person").addEventListener("click", function () {
-    add("you", t("person"), t("you"));
+    add("you", t("asked_person"), t("you"));
     send({ type: "person" });
   });
 
@@ -286,7 +323,7 @@
     event.preventDefault();
     var number = callbackNumber.value.trim();
     if (!number) {
-      showError(callbackNumber, callbackError, t("callback_label"));
+      showError(callbackNumber, callbackError, t("callback_empty"));
       callbackNumber.focus();
       return;
     }
@@ -308,6 +345,7 @@
 
   $("new-chat").addEventListener("click", function () {
     storage("remove", ID_KEY);
+    if (host) { window.parent.postMessage({ type: "assist:forget" }, host); }
     window.location.reload();
   });
 
@@ -315,13 +353,39 @@
   handlers.error = (function (show) {
     return function (msg) {
       show(msg);
-      if (msg.code === "callback_bad_number") { showError(callbackNumber, callbackError, msg.text); }
+      if (msg.code === "callback_bad_number" || msg.code === "callback_empty") {
+        showError(callbackNumber, callbackError, msg.text);
+        callbackNumber.focus();
+      }
+      if (moveFocus) { moveFocus = false; focusNext(); }
     };
   })(handlers.error);
 
-  var initial = browserLanguage();
-  if (initial !== lang) { applyLanguage(initial); }
-  updateCount();
-  resetIdle();
-  connect();
+  /* Escape anywhere in the widget's frame closes the chat (the widget returns focus). */
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && host) { window.parent.postMessage({ type: "assist:close" }, host); }
+  });
+
+  function start() {
+    var initial = browserLanguage();
+    if (initial !== lang) { applyLanguage(initial); }
+    updateCount();
+    resetIdle();
+    connect();
+  }
+
+  if (!embedded) { start(); return; }
+  var started = false;
+  function go() { if (!started) { started = true; start(); } }
+  window.addEventListener("message", function (event) {
+    var msg = event.data || {};
+    if (event.source !== window.parent || msg.type !== "assist:chat-id" || started) { return; }
+    host = event.origin;
+    if (!chatId && typeof msg.chatId === "string" && /^[A-Za-z0-9_-]{16,64}$/.test(msg.chatId)) {
+      chatId = msg.chatId;
+    }
+    go();
+  });
+  window.parent.postMessage({ type: "assist:ready" }, "*");
+  window.setTimeout(go, 1500); /* framed by a page without the widget: start anyway */
 })();

@@ -1,6 +1,12 @@
 /* Assist chat widget: <script src="https://ASSIST/chat/widget.js" defer></script> on any page.
    Adds a "Chat with the council" button; the chat opens in a frame served by Assist itself,
-   so the page makes no other requests and the chat keeps its own styles and security. */
+   so the page makes no other requests and the chat keeps its own styles and security.
+
+   Where the browser blocks a frame's storage on another site (third-party storage), the chat
+   id is kept here, in the council page's own storage, and handed to the frame by postMessage
+   (only to Assist's origin; only messages from our own frame are believed), so another page
+   of the site carries on the same conversation and queue place. The chat opens in the
+   page's language (?lang= or <html lang>) before the browser's; Escape in the chat closes it. */
 (function () {
   "use strict";
   if (window.__assistChatWidget) { return; }
@@ -15,7 +21,8 @@
     ro: ["Chat cu primăria", "Închideți chatul"],
     pt: ["Conversar com a câmara", "Fechar o chat"]
   };
-  var pageLang = (document.documentElement.lang || navigator.language || "en").toLowerCase().split("-")[0];
+  var asked = new URLSearchParams(window.location.search).get("lang");
+  var pageLang = (asked || document.documentElement.lang || navigator.language || "en").toLowerCase().split("-")[0];
   var lang = LABELS[pageLang] ? pageLang : "en";
   var words = LABELS[lang];
 
@@ -58,6 +65,30 @@
   });
   close.type = "button";
   close.textContent = words[1];
+
+  var ID_KEY = "assist.chat_id:" + base;
+  function store(op, value) {
+    try {
+      if (op === "get") { return window.localStorage.getItem(ID_KEY); }
+      if (op === "set") { window.localStorage.setItem(ID_KEY, value); }
+      if (op === "remove") { window.localStorage.removeItem(ID_KEY); }
+    } catch (e) { /* the page's own storage blocked too: the chat lasts for this page */ }
+    return null;
+  }
+  var CHAT_ID = /^[A-Za-z0-9_-]{16,64}$/;
+  window.addEventListener("message", function (e) {
+    if (!frame || e.source !== frame.contentWindow || e.origin !== base) { return; }
+    var msg = e.data || {};
+    if (msg.type === "assist:ready") {
+      frame.contentWindow.postMessage({ type: "assist:chat-id", chatId: store("get") }, base);
+    } else if (msg.type === "assist:chat-id" && CHAT_ID.test(String(msg.chatId))) {
+      store("set", msg.chatId);
+    } else if (msg.type === "assist:forget") {
+      store("remove");
+    } else if (msg.type === "assist:close") {
+      shut();
+    }
+  });
 
   var frame = null;
   function open() {
