@@ -145,8 +145,16 @@ def sentences(prompts: Prompts, lang: str, answer: Answer) -> list[str]:
     return [prompts.get_or_english(lang, line.key, **line.values) for line in answer.lines]
 
 
-PROMISE_KEYS = ("common.person", "care.safeguarding")
-"""Engine sentences that promise a person straight away: not said when nobody answers."""
+PROMISE_KEYS = (
+    "common.person",
+    "common.not_understood",
+    "care.safeguarding",
+    "care.adult_social_care",
+    "urgent.emergency",
+    "urgent.person",
+)
+"""Engine sentences that promise a person: not said when nobody answers. Their advice is not
+lost: an urgent hand-off's answer starts with 999 (and the duty team) when nobody answers."""
 
 
 def honest_says(prompts: Prompts, lang: str, av: Availability, says: list[str]) -> list[str]:

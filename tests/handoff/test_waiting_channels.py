@@ -68,6 +68,13 @@ CASES = {
         ("We're open again tomorrow at 8am",),
         (PROMISE, "in the queue"),
     ),
+    "not understood twice out of hours": Case(
+        FRIDAY_8PM,
+        0,
+        ("5", "5"),
+        ("We're open again on Monday at 8am",),
+        ("put you through", "in the queue"),
+    ),
     "safeguarding out of hours": Case(
         FRIDAY_8PM,
         0,

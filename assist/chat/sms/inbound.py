@@ -210,9 +210,11 @@ async def _turn(parts: Parts, sid: str, sender: str, body: str, hint: str | None
             log_estimate=False,
         )
         queue_line: str | None = None
-        # "I'll put you through to a person now" is not true of a place in a queue: the
-        # place and the wait (or who answers when) say what will happen instead.
-        for promise in waiting.PROMISE_KEYS:
+        # "I'll put you through to a person now" is not true of a place in a queue, nor
+        # is any promise when nobody answers: the place and the wait, or who answers when,
+        # say what will happen instead.
+        promises = ("common.person",) if answer.show_place else waiting.PROMISE_KEYS
+        for promise in promises:
             if parts.prompts.has(lang, promise):
                 reply = reply.replace(parts.prompts.get(lang, promise), "").strip()
         if answer.show_place:
