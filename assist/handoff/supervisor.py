@@ -106,6 +106,7 @@ def create_supervisor_router() -> APIRouter:
             period_error=period_error,
             is_today=first == last == today,
             w=workings,
+            told=workings.estimate.phrase(console.prompts, "en"),
             table=table,
             real=real,
             calc=calc,

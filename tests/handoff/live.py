@@ -190,3 +190,13 @@ def outbox_rows(db: Path, kind: str) -> list[dict[str, Any]]:
             return await tx.fetchall("SELECT * FROM outbox WHERE kind = ?", (kind,))
 
     return with_store(db, work)
+
+
+def add_line(db: Path, session_id: str, role: str, text: str, **meta: Any) -> None:
+    """Append a transcript line, as the citizen's channel would (live lines for the console)."""
+
+    async def work(store: SQLiteStore) -> None:
+        async with store.transaction() as tx:
+            await core.append_transcript(tx, session_id, role, text, meta, now=time.time())
+
+    with_store(db, work)

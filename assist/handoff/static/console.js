@@ -107,7 +107,13 @@
     if (line.id != null) { li.dataset.line = line.id; }
     who.textContent = line.who; said.textContent = line.text;
     li.appendChild(who); li.appendChild(document.createTextNode(" ")); li.appendChild(said);
-    list.appendChild(li);
+    var later = null;  // keep the order of the lines' ids, whichever route brought them first
+    if (line.id != null) {
+      list.querySelectorAll("li[data-line]").forEach(function (other) {
+        if (!later && Number(other.dataset.line) > Number(line.id)) { later = other; }
+      });
+    }
+    list.insertBefore(li, later);
     if (follow) { toBottom(); } else if (jump) { jump.hidden = false; }
   }
   if (transcript) {
