@@ -50,6 +50,18 @@ MIGRATIONS: list[Migration] = migrations(
         ALTER TABLE reports ADD COLUMN server_errors INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE reports ADD COLUMN last_attempt_at REAL
         """,
+    """
+        CREATE TABLE report_notes (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          assist_ref TEXT NOT NULL,
+          author TEXT NOT NULL,
+          text TEXT NOT NULL,
+          session_id TEXT,
+          sent_to_council INTEGER NOT NULL DEFAULT 0,
+          created_at REAL NOT NULL
+        );
+        CREATE INDEX report_notes_by_ref ON report_notes (assist_ref, id)
+        """,
 )
 """`status`: pending (not yet with the council), held (refused for a reason a configuration fix
 cures; tried again when settings change and on a schedule), open, closed (council's words),
@@ -57,7 +69,9 @@ rejected (the council refused the report itself). `notified_at` is for the notif
 texts the council's reference. `staff_alert`: why a person must look at this report (refused
 for itself, or the server failing again and again), with the citizen's words; NULL when
 nothing needs doing. `server_errors`: 5xx answers and timeouts in a row. `last_attempt_at`:
-the latest POST."""
+the latest POST. `report_notes`: what staff added to a report after it was made (GeoReport v2
+has no update call, so notes stay here, `sent_to_council` 0, and are shown to whoever looks at
+the report next)."""
 
 
 def report_to_payload(report: ReportRequest) -> dict[str, Any]:
@@ -411,6 +425,7 @@ async def purge_reports(tx: Tx, cutoff: float) -> int:
         " WHERE updated_at < ? AND (citizen_number IS NOT NULL OR description != '')",
         (cutoff,),
     )
+    n += await tx.execute("DELETE FROM report_notes WHERE created_at < ?", (cutoff,))
     return n
 
 
@@ -418,8 +433,23 @@ async def erase_reports(tx: Tx, who: str) -> int:
     """Erasure: forget one citizen's number and words on every report they made."""
     sessions = [str(s["id"]) for s in await core.sessions_of(tx, who)]
     marks = ",".join("?" for _ in sessions) or "NULL"
-    return await tx.execute(
+    n = await tx.execute(
         "UPDATE reports SET citizen_number = NULL, description = '', session_id = NULL"
         f" WHERE citizen_number = ? OR session_id IN ({marks})",
         (who, *sessions),
+    )
+    return n + await tx.execute(
+        f"DELETE FROM report_notes WHERE session_id IN ({marks})", tuple(sessions)
+    )
+
+
+async def delivery_counts(tx: Tx, since: float, until: float) -> list[Row]:
+    """Reports made in [since, until) by channel and session: `delivered` (the council has
+    it), `held` (waiting for a settings fix), `failed` (refused, or a person must look)."""
+    return await tx.fetchall(
+        "SELECT channel, session_id, council_ref IS NOT NULL AS delivered,"
+        " status = 'held' AND council_ref IS NULL AS held,"
+        " status = 'rejected' OR staff_alert IS NOT NULL AS failed"
+        " FROM reports WHERE created_at >= ? AND created_at < ?",
+        (since, until),
     )

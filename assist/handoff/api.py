@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from assist.backend_client import report_notes
 from assist.backend_client.protocol import (
     REPORT_SERVICES,
     BackendError,
@@ -27,7 +28,7 @@ from assist.backend_client.protocol import (
     OutsideArea,
 )
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth, floods, for_citizen, reads, replies, stats
+from assist.handoff import auth, floods, for_citizen, plain, reads, replies, stats
 from assist.handoff.entries import Conflict, Entry, EntryNotFound
 from assist.handoff.queue import add_note
 from assist.handoff.web import OUTCOMES, Console, ConsoleDep, security_headers
@@ -97,6 +98,13 @@ class ReportBody(BaseModel):
     address: AddressChoice | None = None
     location: str = Field("", max_length=for_citizen.MAX_LOCATION)
     bin: str = Field("", description=f"For missed_bin: one of {', '.join(for_citizen.BINS)}.")
+
+
+class ReportNoteBody(BaseModel):
+    """New information for a report made earlier (its Assist or council reference)."""
+
+    reference: str = Field(min_length=3, max_length=40)
+    text: str = Field(min_length=1, max_length=2000)
 
 
 class RemindersBody(BaseModel):
@@ -222,7 +230,11 @@ def create_api_router() -> APIRouter:
             entry, lines = await guarded(reads.read_conversation(console, who, entry_id))
         except reads.NotAllowed:
             raise HTTPException(403, "closed conversations: supervisors or its agent") from None
-        return {"entry": entry_json(entry, console.clock()), "transcript": lines}
+        return {
+            "entry": entry_json(entry, console.clock()),
+            "transcript": lines,
+            "lines": [plain.line_view(x, console.prompts) for x in lines],
+        }
 
     @router.get("/reads", summary="Who read which conversation (supervisors)")
     async def conversation_reads(
@@ -365,6 +377,35 @@ def create_api_router() -> APIRouter:
                 )
             )
         return {"reminders": body.start, "number": number, "topic": for_citizen.TOPIC}
+
+    @router.post(
+        "/entries/{entry_id}/report-notes",
+        status_code=201,
+        summary="Add new information to a report made earlier (kept with the report: GeoReport"
+        " v2 has no update call)",
+    )
+    async def add_report_note(
+        console: ConsoleDep, entry_id: str, body: ReportNoteBody, who: Acting
+    ) -> dict[str, Any]:
+        async with console.store.transaction() as tx:
+            entry = await guarded(for_citizen.held(tx, entry_id, who.username))
+            ref = await report_notes.known_report(tx, body.reference)
+            if ref is None:
+                raise HTTPException(404, "no report with that reference")
+            await report_notes.add_note(
+                tx, ref, who.username, body.text.strip(), console.clock(), entry.session_id
+            )
+        return {"reference": ref, "sent_to_council": False}
+
+    @router.get("/reports/{reference}/notes", summary="What staff added to a report")
+    async def report_notes_of(
+        console: ConsoleDep, reference: str, who: Staff
+    ) -> list[dict[str, Any]]:
+        async with console.store.transaction() as tx:
+            ref = await report_notes.known_report(tx, reference[:40])
+            if ref is None:
+                raise HTTPException(404, "no report with that reference")
+            return await report_notes.notes_for(tx, [ref])
 
     @router.post("/staff/{username}/unlock", summary="Unlock an account after failed sign-ins")
     async def unlock_staff(

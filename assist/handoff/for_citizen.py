@@ -55,6 +55,9 @@ class ReportDetails:
     location: str = ""
     bin: str = ""
     address: dict[str, Any] | None = None
+    phone: str | None = None
+    """A number for the council to ring or text about the report: None for the citizen's own
+    (phone and SMS conversations), "" for none."""
 
 
 async def pick_address(services: CouncilServices, postcode: str, address_id: str) -> dict[str, Any]:
@@ -106,11 +109,17 @@ def report_payload(entry: Entry, details: ReportDetails, ref: str) -> dict[str, 
         lat=addr.get("lat"),
         long=addr.get("long"),
         attributes={"bin": colour} if colour else {},
-        phone=entry.sender if entry.channel in PHONE_CHANNELS else None,
+        phone=_phone(entry, details.phone),
     )
     return reports.report_payload(
         report, session_id=entry.session_id, channel=entry.channel, language=entry.language
     )
+
+
+def _phone(entry: Entry, given: str | None) -> str | None:
+    if given is None:
+        return entry.sender if entry.channel in PHONE_CHANNELS else None
+    return given or None
 
 
 async def file_report(

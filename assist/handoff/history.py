@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from assist.handoff import agents as agents_mod
 from assist.handoff.entries import ABANDONED, WAITING, ahead_of, get_entry
-from assist.handoff.estimator import QueueSnapshot, WaitEstimate, estimate_wait
+from assist.handoff.estimator import (
+    MIN_CONFIDENT_HISTORY,
+    QueueSnapshot,
+    WaitEstimate,
+    estimate_wait,
+    robust_handle_time,
+)
 from assist.store.base import Tx
 
 RECENT = 50
@@ -150,4 +156,47 @@ async def accuracy(tx: Tx, since: float = 0.0) -> Accuracy:
         bias_s=statistics.fmean(errors),
         inside_bucket=inside / len(served),
         abandoned=abandoned,
+    )
+
+
+@dataclass(frozen=True)
+class Workings:
+    """Why the wait announced to the next person to join is what it is."""
+
+    waiting: int
+    """People waiting now (the next one joins behind them)."""
+    agents: int
+    """Staff signed in (busy or not)."""
+    agents_idle: int
+    handle_time_s: float
+    """The handle time used: measured when there is history, else the configured default."""
+    measured: bool
+    handle_samples: int
+    """How many recent handle times it was measured from."""
+    confident_after: int
+    """Handle times needed before an estimate is announced as sure."""
+    wait_samples: int
+    abandon_rate_per_s: float | None
+    estimate: WaitEstimate
+
+
+async def workings(tx: Tx, now: float, default_handle_time_s: float) -> Workings:
+    """The estimator's inputs now and the estimate it gives someone joining the queue."""
+    row = await tx.fetchone(
+        "SELECT COUNT(*) AS n FROM handoff_entries WHERE status = ?", (WAITING,)
+    )
+    waiting = int(row["n"]) if row else 0
+    snap = await snapshot(tx, now, ahead=waiting)
+    measured = robust_handle_time(snap.handle_times_s)
+    return Workings(
+        waiting=waiting,
+        agents=snap.agents_available,
+        agents_idle=snap.agents_idle or 0,
+        handle_time_s=measured if measured is not None else default_handle_time_s,
+        measured=measured is not None,
+        handle_samples=len(snap.handle_times_s),
+        confident_after=MIN_CONFIDENT_HISTORY,
+        wait_samples=len(snap.recent_waits_s),
+        abandon_rate_per_s=snap.abandon_rate_per_s,
+        estimate=estimate_wait(snap, default_handle_time_s=default_handle_time_s),
     )

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from assist.backend_client.protocol import CouncilServices
 from assist.dialogue.prompts import Prompts
 from assist.handoff import agents as agents_mod
-from assist.handoff import auth
+from assist.handoff import auth, plain
 from assist.handoff.entries import CLAIMED, WAITING, Entry, ahead_of, get_entry
 from assist.handoff.queue import HandoffQueue, open_entries
 from assist.settings import Settings
@@ -144,7 +144,10 @@ class Console:
             rows = []
             for e in entries:
                 place = await ahead_of(tx, e) + 1 if e.status == "waiting" else None
-                rows.append(entry_brief(e, now, place))
+                row = entry_brief(e, now, place)
+                row["summary"] = plain.entry_summary(e, self.prompts)
+                row["channel_name"] = plain.channel_name(e.channel)
+                rows.append(row)
             signed_in = await agents_mod.list_agents(tx)
         return {
             "entries": rows,
@@ -159,7 +162,7 @@ class Console:
         """An entry and its live transcript (falling back to the packet's copy)."""
         async with self.store.transaction() as tx:
             entry = await get_entry(tx, entry_id)
-            lines = await core.transcript(tx, entry.session_id)
+            lines = await core.transcript_lines(tx, entry.session_id)
         return entry, lines or list(entry.context.get("transcript", []))
 
     async def last_event_id(self) -> int:

@@ -420,3 +420,15 @@ async def erase_core(tx: Tx, who: str) -> int:
     n += await tx.execute("DELETE FROM outbox WHERE recipient = ? AND status != 'pending'", (who,))
     n += await tx.execute("DELETE FROM citizen_prefs WHERE who = ?", (who,))
     return n
+
+
+async def transcript_lines(tx: Tx, session_id: str) -> list[Row]:
+    """A conversation's transcript like `transcript`, each line with its row `id` (the staff
+    console keys lines on it, so a line reached by two routes is shown once)."""
+    rows = await tx.fetchall(
+        "SELECT id, at, role, text, meta FROM transcripts WHERE session_id = ? ORDER BY id",
+        (session_id,),
+    )
+    for r in rows:
+        r["meta"] = json.loads(r["meta"])
+    return rows

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from assist.backend_client.memory import InMemoryCouncilServices
+from assist.backend_client.reports import MIGRATIONS as REPORTS_MIGRATIONS
 from assist.dialogue.prompts import Prompts
 from assist.handoff.auth import hash_password
 from assist.handoff.console import create_console_router
@@ -41,7 +42,7 @@ def make_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = SQLiteStore(settings.db_path)
-        await store.open([*core.MIGRATIONS, *MIGRATIONS])
+        await store.open([*core.MIGRATIONS, *MIGRATIONS, *REPORTS_MIGRATIONS])
         app.state.store = store
         app.state.console = Console(store, settings, InMemoryCouncilServices(), prompts=PROMPTS)
         yield
@@ -92,7 +93,7 @@ def with_store(db: Path, work: Callable[[SQLiteStore], Awaitable[T]]) -> T:
 
     async def main() -> None:
         store = SQLiteStore(db)
-        await store.open([*core.MIGRATIONS, *MIGRATIONS])
+        await store.open([*core.MIGRATIONS, *MIGRATIONS, *REPORTS_MIGRATIONS])
         try:
             out["v"] = await work(store)
         finally:
@@ -139,6 +140,9 @@ def add_citizen(
     text: str = "There's a pothole on Mill Road",
     channel: str = "sms",
     language: str = "en",
+    intent: str = "report_pothole",
+    slots: dict[str, Any] | None = None,
+    step: str = "pothole.location",
 ) -> str:
     """A citizen in the queue with a session, transcript and details; returns the entry id."""
 
@@ -151,7 +155,12 @@ def add_citizen(
                 channel=channel,
                 sender=sender,
                 status="queued",
-                state={"intent": "report_pothole", "status": "queued"},
+                state={
+                    "intent": intent,
+                    "status": "queued",
+                    "channel": channel,
+                    "language": language,
+                },
                 now=time.time(),
             )
             await core.append_transcript(tx, sid, "citizen", text)
@@ -163,10 +172,10 @@ def add_citizen(
                 sender=sender,
                 language=language,
                 reason="asked_for_person",
-                intent="report_pothole",
-                slots={"location": "Mill Road, Cambridge"},
+                intent=intent,
+                slots={"location": "Mill Road, Cambridge"} if slots is None else slots,
                 refs=["AS-1001"],
-                step="pothole.location",
+                step=step,
             )
         return entry.id
 
@@ -181,3 +190,13 @@ def outbox_rows(db: Path, kind: str) -> list[dict[str, Any]]:
             return await tx.fetchall("SELECT * FROM outbox WHERE kind = ?", (kind,))
 
     return with_store(db, work)
+
+
+def add_line(db: Path, session_id: str, role: str, text: str, **meta: Any) -> None:
+    """Append a transcript line, as the citizen's channel would (live lines for the console)."""
+
+    async def work(store: SQLiteStore) -> None:
+        async with store.transaction() as tx:
+            await core.append_transcript(tx, session_id, role, text, meta, now=time.time())
+
+    with_store(db, work)

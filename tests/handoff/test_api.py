@@ -184,13 +184,43 @@ def test_staff_lookups_are_recorded_on_the_conversation(site: tuple[LiveServer, 
     r = ann.post(
         f"/console/entries/{entry_id}/bin-days", data={"csrf": csrf, "postcode": "CB1 2AD"}
     )
+    assert r.status_code == 303 and r.headers["location"].endswith("?result=bin_days#result")
+    r = ann.post(
+        f"/console/entries/{entry_id}/bin-days",
+        data={"csrf": csrf, "postcode": "CB1 2AD", "address_id": "cam-1"},
+    )
     assert r.status_code == 303
     r = ann.post(
         f"/console/entries/{entry_id}/report-status", data={"csrf": csrf, "reference": "AS-404"}
     )
     assert r.status_code == 303
     lines = [x["text"] for x in ann.get(f"/api/handoff/entries/{entry_id}").json()["transcript"]]
-    assert any(
-        t.startswith("Staff looked up bin days for 12 Mill Road, Cambridge: black") for t in lines
+    assert lines[-3] == (
+        "There are several addresses at CB1 2AD. Find the addresses and choose theirs."
     )
-    assert "Staff status check for AS-404 failed: NotFound" in lines
+    assert lines[-2].startswith("Bin days for 12 Mill Road, Cambridge: black ")
+    assert lines[-1] == (
+        "Could not check report AS-404: there is no report with that reference. Check it with them."
+    )
+    page = ann.get(r.headers["location"])
+    assert "Could not check report AS-404" in page.text.split('id="result"')[1].split("</div>")[0]
+
+
+def test_bin_day_look_up_uses_the_citizens_known_address(site: tuple[LiveServer, Path]) -> None:
+    """With the citizen's address known (14 Mill Road), "Look up" answers for that address,
+    not the first one at the postcode."""
+    server, db = site
+    slots = {"postcode": "CB1 2AD", "address": "14 Mill Road, Cambridge", "address_id": "cam-2"}
+    entry_id = add_citizen(db, 1, intent="missed_bin", slots=slots, step="missed_bin.which_bin")
+    ann, csrf = sign_in(server, "ann")
+    ann.post(f"/api/handoff/entries/{entry_id}/claim", headers={"X-CSRF-Token": csrf})
+    page = ann.get(f"/console/entries/{entry_id}").text
+    assert 'name="address_id" value="cam-2"' in page and "cam-2</" not in page
+    r = ann.post(
+        f"/console/entries/{entry_id}/bin-days",
+        data={"csrf": csrf, "postcode": "CB1 2AD", "address_id": "cam-2"},
+    )
+    lines = ann.get(f"/api/handoff/entries/{entry_id}").json()["lines"]
+    assert lines[-1]["text"].startswith("Bin days for 14 Mill Road, Cambridge: black ")
+    assert lines[-1]["who"] == "Note" and lines[-1]["id"] > lines[-2]["id"]
+    assert r.headers["location"].endswith("#result")

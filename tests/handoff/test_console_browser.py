@@ -89,22 +89,24 @@ def test_agent_claims_replies_and_closes(browser: Browser, site: tuple[LiveServe
     assert_accessible(page)
     sign_in(page, "ann")
     row = page.locator("#queue-rows tr").first
-    expect(row).to_contain_text("report pothole: Mill Road, Cambridge")
-    expect(row).to_contain_text("sms")
+    expect(row).to_contain_text("pothole: Mill Road, Cambridge")
+    expect(row).to_contain_text("text message")
     assert_accessible(page)
 
     page.get_by_role("button", name="Claim next").click()
     expect(page).to_have_url(f"{server.url}/console/entries/{entry_id}")
     expect(page.locator("#status")).to_have_text("with ann")
     facts = page.locator(".facts")
-    expect(facts).to_contain_text("+447700900101")
+    expect(facts).to_contain_text("07700 900101")
     expect(facts).to_contain_text("Mill Road, Cambridge")
     expect(facts).to_contain_text("AS-1001")
     expect(page.locator("#transcript")).to_contain_text("<script>window.pwned = 1</script>")
     assert page.evaluate("window.pwned") is None
     assert_accessible(page)
 
-    page.get_by_label("Reply to the citizen (sms)").fill("Thanks, I can report that for you.")
+    page.get_by_label("Reply to the citizen (text message)").fill(
+        "Thanks, I can report that for you."
+    )
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("#transcript li").last).to_contain_text(
         "Thanks, I can report that for you."
@@ -140,7 +142,7 @@ def test_second_agent_cannot_claim_the_same_citizen(
     expect(ann.locator("#status")).to_have_text("with ann")
     bob.get_by_role("button", name="Claim this conversation").click()
     expect(bob.get_by_role("heading", level=1)).to_have_text("Not possible")
-    expect(bob.get_by_role("alert")).to_contain_text("is claimed")
+    expect(bob.get_by_role("alert")).to_contain_text("ann is already helping this person")
     assert_accessible(bob)
     bob.goto(f"/console/entries/{entry_id}")
     expect(bob.locator("#status")).to_have_text("with ann")
@@ -159,7 +161,7 @@ def test_new_arrival_appears_live(browser: Browser, site: tuple[LiveServer, Path
     add_citizen(db, 7)
     expect(page.locator("#arrival")).to_be_visible()
     expect(page.locator("#arrival")).to_contain_text("Someone joined the queue. 1 waiting.")
-    expect(page.locator("#queue-rows")).to_contain_text("report pothole")
+    expect(page.locator("#queue-rows")).to_contain_text("pothole: Mill Road")
     expect(page.locator("#waiting-count")).to_have_text("1")
     page.context.close()
 

@@ -248,7 +248,7 @@ def test_console_forms_file_a_report_and_start_reminders(site: tuple[LiveServer,
     )
     assert r.status_code == 303
     (row,) = outbox_rows(db, "report")
-    assert r.headers["location"].endswith(f"?notice=report_filed&ref={row['key']}")
+    assert r.headers["location"].endswith(f"?notice=report_filed&ref={row['key']}#notice")
     page = ann.get(r.headers["location"])
     assert f'<strong id="new-ref">{row["key"]}</strong>' in page.text
     assert json.loads(row["payload"])["address"]["id"] == "cam-2"
@@ -258,7 +258,8 @@ def test_console_forms_file_a_report_and_start_reminders(site: tuple[LiveServer,
     )
     assert r.status_code == 303 and outbox_rows(db, "subscribe")
     r = ann.post(f"/console/entries/{entry_id}/report", data={"csrf": csrf, "service": "x"})
-    assert r.status_code == 409 and 'role="alert"' in r.text
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    assert 'id="service-error">Choose what they are reporting.</p>' in r.text
     page = ann.get(f"/console/entries/{entry_id}", params={"postcode": "ZZ1 1ZZ"})
     assert 'id="addr-error"' in page.text and "outside the area" in page.text
 
