@@ -456,18 +456,8 @@ def create_api_router() -> APIRouter:
         who: Acting,
         boss: Supervisor,
     ) -> dict[str, Any]:
-        now = console.clock()
-        settle = floods.trust if action == "trust" else floods.close_suspects
         async with console.store.transaction() as tx:
-            changed = await settle(tx, source, who.username, now)
-            await core.audit(
-                tx,
-                who.username,
-                f"flood_{action}",
-                None,
-                {"source": source, "entries": changed},
-                now,
-            )
+            changed = await floods.settle(tx, source, action, who.username, console.clock())
         return {"source": source, "action": action, "entries": changed}
 
     @router.get("/events", summary="Server-sent events: one `queue` event per change")

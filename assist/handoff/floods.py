@@ -25,6 +25,7 @@ from assist.handoff.entries import (
     record_event,
     set_session_status,
 )
+from assist.store import core
 from assist.store.base import Row, Tx
 
 _OPEN = (WAITING, CLAIMED, DROPPED)
@@ -126,3 +127,16 @@ async def close_suspects(tx: Tx, source: str, actor: str, now: float) -> int:
         await set_session_status(tx, r["session_id"], "ended", now)
         await record_event(tx, r["id"], actor, "closed_as_flood", now)
     return len(rows)
+
+
+async def settle(tx: Tx, source: str, action: str, actor: str, now: float) -> int:
+    """A supervisor's decision on a source, audited: `trust` or `close`. Returns how many
+    places it changed; raises ValueError for any other action."""
+    if action not in ("trust", "close"):
+        raise ValueError(f"unknown action {action!r}")
+    decide = trust if action == "trust" else close_suspects
+    changed = await decide(tx, source, actor, now)
+    await core.audit(
+        tx, actor, f"flood_{action}", None, {"source": source, "entries": changed}, now
+    )
+    return changed

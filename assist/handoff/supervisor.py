@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from assist.backend_client import report_notes
 from assist.backend_client.upkeep import reports_needing_attention
-from assist.handoff import figures, history, stats
-from assist.handoff.pages import page, signed_in, words
+from assist.handoff import figures, floods, history, stats
+from assist.handoff.pages import acting, page, see_other, signed_in, words
 from assist.handoff.web import Console, ConsoleDep, security_headers
 
 MAX_DAYS = 366
@@ -71,7 +71,8 @@ def create_supervisor_router() -> APIRouter:
         if isinstance(who, Response):
             return who
         now, p = console.clock(), request.query_params
-        today = dt.datetime.fromtimestamp(now, ZoneInfo(console.settings.timezone)).date()
+        zone = ZoneInfo(console.settings.timezone)
+        today = dt.datetime.fromtimestamp(now, zone).date()
         period_error = None
         try:
             first, last, since, until = period_of(console, p)
@@ -82,6 +83,7 @@ def create_supervisor_router() -> APIRouter:
             now_figures = await stats.figures(tx, now - 24 * 3600, now)
             groups = await figures.period(tx, since, until, now)
             workings = await history.workings(tx, now, console.settings.default_handle_time_s)
+            suspected = await floods.suspected(tx)
         hours = max((min(until, now) - since) / 3600.0, 1 / 60)
         rate_seen = groups[0].handed_to_person / hours
         try:
@@ -114,7 +116,27 @@ def create_supervisor_router() -> APIRouter:
             no_numbers=words(console, "console.erlang_none"),
             report_rows=report_rows,
             notes=notes,
+            floods=suspected,
+            per_source=console.settings.queue_per_source,
+            clock=lambda t: dt.datetime.fromtimestamp(t, zone).strftime("%H:%M"),
+            notice=p.get("notice", ""),
         )
+
+    @router.post("/floods/{source}/{action}")
+    async def settle_flood(
+        console: ConsoleDep, request: Request, source: str, action: str
+    ) -> Response:
+        """A supervisor trusts a source (its places rejoin the normal order) or closes its
+        suspected places (`assist.handoff.floods`)."""
+        acted = await acting(console, request)
+        if isinstance(acted, Response):
+            return acted
+        who, _form = acted
+        if not who.is_supervisor or action not in ("trust", "close") or len(source) != 20:
+            return see_other("/console/supervisor")
+        async with console.store.transaction() as tx:
+            await floods.settle(tx, source, action, who.username, console.clock())
+        return see_other(f"/console/supervisor?notice=flood_{action}#floods-h")
 
     @router.get("/supervisor.csv")
     async def supervisor_csv(console: ConsoleDep, request: Request) -> Response:

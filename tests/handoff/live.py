@@ -143,8 +143,11 @@ def add_citizen(
     intent: str = "report_pothole",
     slots: dict[str, Any] | None = None,
     step: str = "pothole.location",
+    source: str | None = None,
+    per_source: int = 0,
 ) -> str:
-    """A citizen in the queue with a session, transcript and details; returns the entry id."""
+    """A citizen in the queue with a session, transcript and details; returns the entry id.
+    With `source` and `per_source`, joins as the queue's flood limit sees it."""
 
     async def work(store: SQLiteStore) -> str:
         sid, sender = f"sess{n}", f"+4477009001{n:02d}"
@@ -176,6 +179,8 @@ def add_citizen(
                 slots={"location": "Mill Road, Cambridge"} if slots is None else slots,
                 refs=["AS-1001"],
                 step=step,
+                source=source,
+                per_source=per_source,
             )
         return entry.id
 

@@ -202,3 +202,32 @@ def test_the_supervisor_view_in_plain_words(
         sue.get_by_role("link", name="Download these figures (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")
     sue.context.close()
+
+
+def test_the_supervisor_sees_and_settles_a_flood(
+    browser: Browser, site: tuple[LiveServer, Path]
+) -> None:
+    """Issue 20 item 14: places beyond the per-source limit are flagged in the queue and listed
+    for the supervisor, who closes them; every state passes axe."""
+    server, db = site
+    for n in range(5):
+        add_citizen(db, n, channel="web", source="f" * 20, per_source=2)
+    add_citizen(db, 9, channel="sms")
+    sue = open_page(browser, server)
+    sign_in(sue, "sue")
+    expect(sue.locator("#queue-rows")).to_contain_text("one of many from the same place")
+    assert sue.locator("#queue-rows tr").nth(2).inner_text().count("one of many") == 0
+    sue.get_by_role("link", name="Supervisor").click()
+    flood = sue.locator(
+        "section", has=sue.get_by_role("heading", name="Many requests from one place")
+    )
+    expect(flood).to_contain_text("web chat")
+    expect(flood.locator("tbody td").nth(1)).to_have_text("3")
+    assert_accessible(sue)
+    flood.get_by_role("button", name="Close the extra places").click()
+    expect(sue.locator("#notice")).to_contain_text("those waiting places are closed")
+    expect(sue.get_by_role("heading", name="Many requests from one place")).to_have_count(0)
+    assert_accessible(sue)
+    sue.goto(server.url + "/console")
+    expect(sue.locator("#queue-rows tr")).to_have_count(3)
+    sue.context.close()

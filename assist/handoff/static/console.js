@@ -80,7 +80,8 @@
       cell(tr, e.priority);
       var td = cell(tr, ""), a = document.createElement("a");
       a.href = "/console/entries/" + encodeURIComponent(e.id); a.textContent = e.summary; td.appendChild(a);
-      cell(tr, e.status === "claimed" ? "with " + e.claimed_by : "waiting");
+      cell(tr, (e.status === "claimed" ? "with " + e.claimed_by : "waiting") +
+        (e.suspect ? "; one of many from the same place, served after others" : ""));
       body.appendChild(tr);
     });
     if (!view.entries.length) { var tr = document.createElement("tr"); var td = cell(tr, "Nobody is waiting."); td.colSpan = 7; body.appendChild(tr); }
