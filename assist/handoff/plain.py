@@ -69,6 +69,20 @@ PERSON_DIGIT = "0"
 """The key (and the web chat's Talk-to-a-person button) that asks for a person."""
 
 
+LANGUAGES = {
+    "en": "English",
+    "pl": "Polish",
+    "lt": "Lithuanian",
+    "ro": "Romanian",
+    "pt": "Portuguese",
+}
+
+
+def language_name(code: str) -> str:
+    """ "Polish" for `pl`: the console is in English."""
+    return LANGUAGES.get(code, code)
+
+
 def channel_name(channel: str) -> str:
     """ "web chat", "text message", "phone call" for a channel."""
     return CHANNELS.get(channel, channel.replace("_", " "))

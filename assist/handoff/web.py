@@ -147,6 +147,7 @@ class Console:
                 row = entry_brief(e, now, place)
                 row["summary"] = plain.entry_summary(e, self.prompts)
                 row["channel_name"] = plain.channel_name(e.channel)
+                row["language_name"] = plain.language_name(e.language)
                 rows.append(row)
             signed_in = await agents_mod.list_agents(tx)
         return {

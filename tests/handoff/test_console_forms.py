@@ -190,7 +190,9 @@ def test_supervisor_figures_for_a_period_and_csv(site: tuple[LiveServer, Path]) 
     sue, _ = sign_in(server, "sue")
     page = sue.get("/console/supervisor").text
     assert '<h2 id="period-h">Today</h2>' in page
-    assert "text message, pl" in page and "Erlang C for" not in page and "0.0 erlangs" not in page
+    assert (
+        "text message, Polish" in page and "Erlang C for" not in page and "0.0 erlangs" not in page
+    )
     assert "There are no real numbers for this period yet" in page
     assert "pothole.location" not in page
     r = sue.get("/console/supervisor.csv")

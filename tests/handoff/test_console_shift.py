@@ -187,8 +187,8 @@ def test_the_supervisor_view_in_plain_words(
     sue = open_page(browser, server)
     sign_in(sue, "sue")
     sue.get_by_role("link", name="Supervisor").click()
-    expect(sue.locator("#figures")).to_contain_text("text message, pl")
-    expect(sue.locator("#figures")).to_contain_text("web chat, en")
+    expect(sue.locator("#figures")).to_contain_text("text message, Polish")
+    expect(sue.locator("#figures")).to_contain_text("web chat, English")
     expect(sue.locator("details.steps").first).to_contain_text(
         "choosing their address for a missed bin: 1"
     )

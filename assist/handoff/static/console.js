@@ -76,7 +76,7 @@
       cell(tr, e.position || "–");
       cell(tr, minutes(e.waited_s));
       cell(tr, (e.channel_name || e.channel) + (e.kind === "callback" ? " (ring back)" : ""));
-      cell(tr, e.language);
+      cell(tr, e.language_name || e.language);
       cell(tr, e.priority);
       var td = cell(tr, ""), a = document.createElement("a");
       a.href = "/console/entries/" + encodeURIComponent(e.id); a.textContent = e.summary; td.appendChild(a);
