@@ -96,8 +96,11 @@ def bench_settings(data_dir: str) -> Settings:
 
 def serve(kind: str, port: int, data_dir: str) -> None:
     """Child process: run one app on 127.0.0.1:port until terminated."""
+    from bench.profiling import profiled
+
     app = create_app(bench_settings(data_dir)) if kind == "phone" else bare_app()
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    with profiled(kind):
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 @contextlib.contextmanager
@@ -166,8 +169,10 @@ async def phone_phase(
                     heard = await phone.press(value)
                 elif kind == "say":
                     heard = await phone.say(value)
-                else:
+                elif phone.state == "queued":
                     heard = await phone.hold(30)
+                else:  # nobody is answering: the callback offer is listening instead
+                    continue
                 if heard.state == "ended":
                     break
             if phone.state != "ended":
