@@ -226,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--summary", help="append the figures to this file (bench/summary.py)")
     parser.add_argument("--serve", choices=["phone", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
@@ -250,6 +251,17 @@ def main() -> None:
         "Twilio's budget for a webhook is 15 s (10 s to connect); the line should stay far "
         "below it."
     )
+    if args.summary:
+        from bench.summary import record
+
+        section = f"saturation: phone webhooks, {args.callers} callers, closed loop, fallback"
+        base = "bare FastAPI, fixed TwiML"
+        for name, (latencies, requests, elapsed), baseline in (
+            ("phone line (signed, engine, SQLite)", phone, base),
+            (base, bare, None),
+        ):
+            record(args.summary, section=section, name=name, latencies=latencies,
+                   rate=requests / elapsed, baseline=baseline)  # fmt: skip
 
 
 if __name__ == "__main__":
