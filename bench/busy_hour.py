@@ -59,10 +59,10 @@ def serve(port: int, data: str, rasa: bool) -> None:
     import uvicorn
 
     from assist.app import create_app
-    from bench.profiling import profiled
+    from bench.profiling import profiled, stalls_watched
 
     app = create_app(settings_for(port, data, rasa))
-    with profiled("busy"):
+    with profiled("busy"), stalls_watched("busy"):
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -103,7 +103,7 @@ async def chat_user(
 
 async def phone_caller(
     base: str, settings: Any, n: int, stop_at: float, rng: random.Random, out: list[float],
-    errors: list[str],
+    errors: list[str], by_step: dict[str, list[float]],
 ) -> None:  # fmt: skip
     """One phone line: rings, walks a journey (a key or words about every 4 s), hangs up,
     rings again; records how long each answer took (redirects included)."""
@@ -123,6 +123,7 @@ async def phone_caller(
                 t0 = time.perf_counter()
                 await phone.dial()
                 out.append(time.perf_counter() - t0)
+                by_step.setdefault("ring", []).append(out[-1])
                 for kind, value in JOURNEYS[(n + call) % len(JOURNEYS)]:
                     due += rng.expovariate(1 / PHONE_THINK_S)
                     if due >= stop_at:
@@ -138,6 +139,7 @@ async def phone_caller(
                     else:
                         continue
                     out.append(time.perf_counter() - t0)
+                    by_step.setdefault(f"{kind} {value}".strip(), []).append(out[-1])
                     if heard.state == "ended":
                         break
                 if phone.state != "ended":
@@ -158,7 +160,14 @@ def line(name: str, xs: list[float], errors: list[str]) -> str:
     )
 
 
-async def run(chats: int, callers: int, seconds: float, use_rasa: bool, summary: str | None) -> int:
+async def run(
+    chats: int,
+    callers: int,
+    seconds: float,
+    use_rasa: bool,
+    summary: str | None,
+    detail: bool = False,
+) -> int:
     rasa = use_rasa and rasa_up()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -166,6 +175,7 @@ async def run(chats: int, callers: int, seconds: float, use_rasa: bool, summary:
     phone_lat: list[float] = []
     chat_err: list[str] = []
     phone_err: list[str] = []
+    phone_steps: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="assist-busy-") as data:
         settings = settings_for(port, data, rasa)
         child = subprocess.Popen(
@@ -194,6 +204,7 @@ async def run(chats: int, callers: int, seconds: float, use_rasa: bool, summary:
                         random.Random(rng.random()),
                         phone_lat,
                         phone_err,
+                        phone_steps,
                     )
                     for n in range(callers)
                 ),
@@ -214,6 +225,9 @@ async def run(chats: int, callers: int, seconds: float, use_rasa: bool, summary:
         print(f"  (Rasa is not running at {RASA}: Rasa-in-the-loop figures skipped)")
     print(line("web chat, time to answer", chat_lat, chat_err))
     print(line("phone, time to answer", phone_lat, phone_err))
+    if detail:
+        for step, xs in sorted(phone_steps.items(), key=lambda kv: -max(kv[1])):
+            print(line(f"  phone: {step}", xs, []))
     if summary:
         for name, xs, errs in (("chat", chat_lat, chat_err), ("phone", phone_lat, phone_err)):
             record(
@@ -234,6 +248,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--no-rasa", action="store_true", help="use the in-process classifier")
     parser.add_argument("--summary", help="append the figures to this file (bench/summary.py)")
+    parser.add_argument("--detail", action="store_true", help="phone figures per journey step")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--rasa", action="store_true", help=argparse.SUPPRESS)
@@ -241,7 +256,9 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.data, args.rasa)
         return
-    code = asyncio.run(run(args.chats, args.callers, args.seconds, not args.no_rasa, args.summary))
+    code = asyncio.run(
+        run(args.chats, args.callers, args.seconds, not args.no_rasa, args.summary, args.detail)
+    )
     raise SystemExit(code)
 
 

@@ -8,8 +8,8 @@ side by side with the machine's load, and runs the other benchmarks (queue, spee
 
     .venv/bin/python bench/run_all.py [--seconds 30] [--quick]
 
---seconds sets the busy hour's length (the saturation phases stay bounded); --quick runs
-shorter phases and skips the queue and speech benchmarks.
+--seconds sets the busy hour's length, --phase-seconds each saturation phase's (they stay
+bounded); --quick runs 5 s phases and skips the queue and speech benchmarks.
 """
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ def bench(script: str, *args: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the busy hour")
+    parser.add_argument("--phase-seconds", type=float, help="length of each saturation phase")
     parser.add_argument("--quick", action="store_true", help="shorter phases, fewer benches")
     args = parser.parse_args()
-    sat = ["--seconds", "5"] if args.quick else []
+    phase = args.phase_seconds or (5.0 if args.quick else None)
+    sat = ["--seconds", f"{phase:g}"] if phase else []
     failures = 0
     with tempfile.TemporaryDirectory(prefix="assist-bench-") as tmp:
         figures = str(Path(tmp) / "figures.jsonl")
