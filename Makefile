@@ -3,8 +3,10 @@
 
 VENV := .venv/bin
 
-run: setup  ## Start the whole service on embedded defaults
-	$(VENV)/python -m assist.nlu.sidecar ensure || echo "Rasa is not available: using the in-process classifier."
+run: setup  ## Start the whole service at once; Rasa installs and trains in the background
+	@mkdir -p .cache/rasa
+	@echo "Starting Assist now on the in-process classifier; Rasa is set up in the background and answers when it is ready (progress lines start with [rasa])."
+	@( $(VENV)/python -m assist.nlu.sidecar ensure 2>&1 | sed -u 's/^/[rasa] /' ) &
 	$(VENV)/assist serve
 
 test: setup-test  ## Run the full test suite (lint, types, dialogue linter, all tests)
@@ -29,8 +31,9 @@ format:
 	$(VENV)/ruff format assist tests bench
 	$(VENV)/ruff check --fix assist tests bench
 
-bench: setup  ## Benchmarks: print figures, assert nothing
-	@for b in bench/*.py; do echo "== $$b"; $(VENV)/python $$b || exit 1; done
+BENCH_SECONDS ?= 30
+bench: setup  ## Benchmarks: busy hour beside saturation and baselines (BENCH_SECONDS=10 for short)
+	$(VENV)/python bench/run_all.py --seconds $(BENCH_SECONDS)
 
 rasa: setup
 	$(VENV)/python -m assist.nlu.sidecar ensure

@@ -34,7 +34,7 @@ def serve(
 
     settings = Settings()
     configure_logging(settings.log_level)
-    _wait_for_rasa(settings)
+    typer.echo(which_classifier(settings), err=True)  # never waits for Rasa: see the line
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -47,19 +47,25 @@ def serve(
     )
 
 
-def _wait_for_rasa(settings: Settings, timeout_s: float = 60.0) -> None:
-    """Wait for the Rasa server with a progress message; carry on without it if it is not
-    there (the in-process classifier answers, and Rasa is picked up when it appears)."""
-    from assist.nlu.sidecar import SidecarError, wait_until_ready
+def which_classifier(settings: Settings, timeout_s: float = 1.0) -> str:
+    """The start-up line saying which classifier answers: Rasa when it answers at
+    ASSIST_RASA_URL now, else the in-process classifier (and that Rasa is picked up when it
+    appears: see `RasaClassifier.watch`). Asks Rasa once, for at most `timeout_s`."""
+    from assist.nlu.sidecar import rasa_status
 
     if not settings.rasa_url:
-        return
-    try:
-        wait_until_ready(
-            settings.rasa_url, timeout_s=timeout_s, echo=lambda m: typer.echo(m, err=True)
+        return "Understanding: the in-process classifier (ASSIST_RASA_URL is empty)"
+    status = rasa_status(settings.rasa_url, timeout_s=timeout_s)
+    if status and status.get("model_file"):
+        model = Path(str(status["model_file"])).name
+        return (
+            f"Understanding: Rasa at {settings.rasa_url} (model {model}), "
+            "with the in-process classifier standing in if it stops answering"
         )
-    except SidecarError as exc:
-        typer.echo(f"{exc}; answering with the in-process classifier until Rasa is up.", err=True)
+    return (
+        f"Rasa is not answering at {settings.rasa_url}; "
+        "using the in-process classifier until it does"
+    )
 
 
 @app.command()

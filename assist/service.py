@@ -37,6 +37,7 @@ from assist.dialogue.prompts import Prompts
 from assist.events import EventBus
 from assist.handoff.session_queue import StoreHandoffQueue
 from assist.metrics import Metrics
+from assist.nlu.cache import ParseCache
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import RasaClassifier
 from assist.outbox import Handler, OutboxWorker
@@ -255,6 +256,7 @@ async def open_service(
                 settings.rasa_timeout_s,
                 dialogue.fallback,
                 supported_languages=settings.languages,
+                cache=ParseCache(),
             )
             if settings.rasa_url
             else dialogue.fallback
@@ -292,6 +294,7 @@ async def open_service(
         )
     if isinstance(classifier, RasaClassifier):
         service.closers.append(classifier.aclose)
+        service.jobs.append(("rasa-watch", classifier.watch))  # picks Rasa up when it appears
     conversations.on_commit = service.wake_outbox
     conversations.metrics = service.metrics
     return service

@@ -77,7 +77,10 @@ def serve(port: int, data: str, rasa: bool) -> None:
     # A plain Starlette route (no dependency injection): the cheapest socket the server has.
     app.router.routes.append(WebSocketRoute("/bench/echo", echo))
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+    from bench.profiling import profiled
+
+    with profiled("chat"):
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
 
 
 def rasa_up() -> bool:
@@ -164,7 +167,7 @@ async def echo_client(
         errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def summary(name: str, xs: list[float], wall: float, errors: list[str]) -> str:
+def summary_line(name: str, xs: list[float], wall: float, errors: list[str]) -> str:
     if not xs:
         return f"{name:<34} no replies ({len(errors)} errors: {errors[:2]})"
     xs = sorted(xs)
@@ -176,7 +179,9 @@ def summary(name: str, xs: list[float], wall: float, errors: list[str]) -> str:
     )
 
 
-async def run(clients: int, seconds: float, use_rasa: bool = True) -> int:
+async def run(
+    clients: int, seconds: float, use_rasa: bool = True, summary: str | None = None
+) -> int:
     rasa = use_rasa and rasa_up()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -237,16 +242,30 @@ async def run(clients: int, seconds: float, use_rasa: bool = True) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
     print(
-        f"web chat benchmark: one uvicorn worker, SQLite (synchronous=FULL), NLU: "
+        f"web chat benchmark: one uvicorn worker, SQLite (WAL, durable group commit), NLU: "
         f"{'Rasa at ' + RASA if rasa else 'in-process fallback'}"
     )
+    if use_rasa and not rasa:
+        print(f"  (Rasa is not running at {RASA}: Rasa-in-the-loop figures skipped)")
     ok = True
     for n, chat_lat, nlu_lat, chat_wall, chat_err, echo_lat, echo_wall, echo_err in results:
         print(f"-- {n} concurrent sockets")
-        print(summary("chat turn, all (send -> question)", chat_lat, chat_wall, chat_err))
-        print(summary("  of which free text (NLU)", nlu_lat, chat_wall, []))
-        print(summary("bare echo WebSocket (same server)", echo_lat, echo_wall, echo_err))
+        print(summary_line("chat turn, all (send -> question)", chat_lat, chat_wall, chat_err))
+        print(summary_line("  of which free text (NLU)", nlu_lat, chat_wall, []))
+        print(summary_line("bare echo WebSocket (same server)", echo_lat, echo_wall, echo_err))
         ok = ok and bool(chat_lat) and not chat_err
+        if summary:
+            from bench.summary import record
+
+            section = f"saturation: web chat, closed loop, {'Rasa' if rasa else 'fallback'}"
+            echo = f"{n} sockets: bare echo WebSocket"
+            for name, xs, wall, errs, base in (
+                (f"{n} sockets: chat turns", chat_lat, chat_wall, chat_err, echo),
+                (f"{n} sockets: free-text turns", nlu_lat, chat_wall, [], None),
+                (echo, echo_lat, echo_wall, echo_err, None),
+            ):
+                record(summary, section=section, name=name, latencies=xs,
+                       rate=len(xs) / wall, errors=len(errs), baseline=base)  # fmt: skip
     return 0 if ok else 1
 
 
@@ -260,6 +279,7 @@ def main() -> None:
         help="time budget of each loaded phase (chat, then echo)",
     )
     parser.add_argument("--no-rasa", action="store_true", help="use the in-process classifier")
+    parser.add_argument("--summary", help="append the figures to this file (bench/summary.py)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--rasa", action="store_true", help=argparse.SUPPRESS)
@@ -268,7 +288,8 @@ def main() -> None:
         serve(args.serve, args.data, args.rasa)
         return
     seconds = min(args.seconds, 20.0)  # keeps the whole run under 60 s
-    raise SystemExit(asyncio.run(run(args.clients, seconds, not args.no_rasa)))
+    sys.path.insert(0, str(REPO))
+    raise SystemExit(asyncio.run(run(args.clients, seconds, not args.no_rasa, args.summary)))
 
 
 if __name__ == "__main__":

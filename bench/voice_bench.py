@@ -96,8 +96,11 @@ def bench_settings(data_dir: str) -> Settings:
 
 def serve(kind: str, port: int, data_dir: str) -> None:
     """Child process: run one app on 127.0.0.1:port until terminated."""
+    from bench.profiling import profiled
+
     app = create_app(bench_settings(data_dir)) if kind == "phone" else bare_app()
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    with profiled(kind):
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 @contextlib.contextmanager
@@ -166,8 +169,10 @@ async def phone_phase(
                     heard = await phone.press(value)
                 elif kind == "say":
                     heard = await phone.say(value)
-                else:
+                elif phone.state == "queued":
                     heard = await phone.hold(30)
+                else:  # nobody is answering: the callback offer is listening instead
+                    continue
                 if heard.state == "ended":
                     break
             if phone.state != "ended":
@@ -221,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--summary", help="append the figures to this file (bench/summary.py)")
     parser.add_argument("--serve", choices=["phone", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
@@ -245,6 +251,17 @@ def main() -> None:
         "Twilio's budget for a webhook is 15 s (10 s to connect); the line should stay far "
         "below it."
     )
+    if args.summary:
+        from bench.summary import record
+
+        section = f"saturation: phone webhooks, {args.callers} callers, closed loop, fallback"
+        base = "bare FastAPI, fixed TwiML"
+        for name, (latencies, requests, elapsed), baseline in (
+            ("phone line (signed, engine, SQLite)", phone, base),
+            (base, bare, None),
+        ):
+            record(args.summary, section=section, name=name, latencies=latencies,
+                   rate=requests / elapsed, baseline=baseline)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -42,13 +42,19 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating .venv with $("$PY" --version)"
   "$PY" -m venv .venv
 fi
+# `make run` needs only the service's packages; the test tools (and the 250 MB speech model
+# the speech tests use) are installed for `make test`, so a fresh clone answers sooner.
 stamp=".venv/.assist-installed"
 hash=$(sha256sum pyproject.toml | cut -c1-16)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
-  say "Installing Python packages into .venv"
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ $want_test = 1 ]; then extras="[dev]"; else extras=""; fi
+if [ "$have" != "$hash$extras" ] && [ "$have" != "$hash[dev]" ]; then
+  say "Installing Python packages into .venv${extras:+ (with the test tools)}"
+  started=$(date +%s)
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
-  echo "$hash" > "$stamp"
+  .venv/bin/python -m pip install -q -e ".$extras"
+  echo "$hash$extras" > "$stamp"
+  echo "Installed in $(( $(date +%s) - started )) s"
 fi
 
 # --- axe-core for accessibility tests (pinned in tests/axe, from the npm registry) --------

@@ -24,6 +24,7 @@ from assist.dialogue.language import detect_language, warm_up
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 from assist.nlu.augment import augment as noisy_variants
+from assist.nlu.cache import ParseCache
 from assist.nlu.safety import most_urgent, safety_net
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -218,6 +219,8 @@ class TfidfClassifier:
                 for feature, value in vec.items():
                     centroids[feature].append((intent, value / norm))
             self._centroids[block.name] = dict(centroids)
+        self.cache = ParseCache()
+        """Readings of short texts already classified (the answer is the same each time)."""
         warm_up()  # load langdetect's profiles now, not on the first citizen's turn
 
     @classmethod
@@ -294,5 +297,11 @@ class TfidfClassifier:
         )
 
     async def classify(self, text: str, language: str | None = None) -> Classification:
-        """Classify `text`; `language` is a hint and does not change the answer."""
-        return self.predict(text)
+        """Classify `text`; `language` is a hint and does not change the answer. Short texts
+        are read once and then answered from `cache`."""
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached
+        result = self.predict(text)
+        self.cache.put(text, None, result)
+        return result

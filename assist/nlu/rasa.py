@@ -9,7 +9,13 @@ Failure handling, from the caller's point of view:
       └── breaker open (cooling down) → fallback's answer at once, no network call
 
 After `failure_threshold` consecutive failures the breaker opens for `cooldown_s`; then one
-turn probes Rasa again, so a restarted Rasa is noticed without restarting Assist.
+turn probes Rasa again, so a restarted Rasa is noticed without restarting Assist. `watch()`
+(a background job of the service) also asks GET /status every few seconds while Rasa is not
+answering, so a Rasa that appears later (still training when `assist serve` started) is
+picked up even before any citizen writes, and says so in one log line each way.
+
+With a `ParseCache`, Rasa's answers to short texts said again ("yes", "bins") are reused
+for a while instead of asking again.
 
 Cross-check (on by default): the in-process classifier (a few ms) also reads every sentence.
 When the two agree, the higher confidence stands; when they disagree, Rasa's intent stands
@@ -23,6 +29,7 @@ Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import time
@@ -36,6 +43,7 @@ import httpx
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
+from assist.nlu.cache import ParseCache
 from assist.nlu.safety import SURE, URGENCY, safety_net
 
 if TYPE_CHECKING:
@@ -44,6 +52,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("assist.nlu")
 
 RASA_FALLBACK_INTENT = "nlu_fallback"
+WATCH_INTERVAL_S = 2.0
+"""How often `watch()` asks a Rasa that is not answering whether it is up now."""
 DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
 SAFEGUARDING = "safeguarding"
 
@@ -108,6 +118,12 @@ class CircuitBreaker:
             self._opened_at = self._clock()
         self._probing = False
 
+    def trip(self) -> None:
+        """Open the breaker now (Rasa is known not to answer): turns skip the network."""
+        self._failures = max(self._failures, self.failure_threshold)
+        self._opened_at = self._clock()
+        self._probing = False
+
 
 class RasaUnavailable(Exception):
     """Rasa did not give a usable answer (connection, timeout, HTTP status or body)."""
@@ -127,8 +143,10 @@ class RasaClassifier:
         supported_languages: Sequence[str] = ("en", "pl", "lt", "ro", "pt"),
         client: httpx.AsyncClient | None = None,
         cross_check: bool = True,
+        cache: ParseCache | None = None,
     ) -> None:
-        """Ask the Rasa server at `base_url`; `timeout_s` bounds a whole parse request."""
+        """Ask the Rasa server at `base_url`; `timeout_s` bounds a whole parse request;
+        with a `cache`, answers to short repeated texts are reused (none by default)."""
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.fallback = fallback
@@ -142,6 +160,11 @@ class RasaClassifier:
         """Turns the fallback answered because Rasa could not."""
         self.last_error: str | None = None
         """Why Rasa last failed (no citizen text in it)."""
+        self.cache = cache
+        self.cached_turns = 0
+        """Turns answered from the cache of Rasa's earlier answers."""
+        self.answering: bool | None = None
+        """What `watch()` last saw: Rasa answering (True), not (False), not asked yet (None)."""
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
@@ -151,6 +174,9 @@ class RasaClassifier:
         """Classify `text` with Rasa, or with the fallback when Rasa is down, slow or cooling
         off; never raises for ordinary input. With the cross-check, the in-process reading is
         made while Rasa's answer is on its way (`asyncio.gather`), not after it."""
+        if self.cache is not None and (hit := self.cache.get(text, language)) is not None:
+            self.cached_turns += 1
+            return hit
         if self.breaker.allow():
             started = time.perf_counter()
             other: Classification | None = None
@@ -167,7 +193,10 @@ class RasaClassifier:
             self.breaker.record_success()
             self.last_error = None
             self.rasa_turns += 1
-            return answer if other is None else self._agree(answer, other)
+            result = answer if other is None else self._agree(answer, other)
+            if self.cache is not None:
+                self.cache.put(text, language, result)
+            return result
         return await self._degraded(text, language, "circuit open", time.perf_counter())
 
     async def _ask(self, text: str) -> Classification | RasaUnavailable:
@@ -226,6 +255,48 @@ class RasaClassifier:
             info["reachable"] = False
             info["error"] = type(exc).__name__
         return info
+
+    async def watch(self, stop: asyncio.Event, interval_s: float = WATCH_INTERVAL_S) -> None:
+        """Until `stop` is set: while Rasa is not answering, ask its /status every
+        `interval_s`; say in one log line when it stops or starts answering. While it is
+        down the breaker stays open (turns do not wait on it); once it answers with a model
+        the breaker closes and Rasa reads the next turn."""
+        while not stop.is_set():
+            if self.answering is not True or self.breaker.state is not BreakerState.CLOSED:
+                await self.check()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval_s)
+
+    async def check(self) -> bool:
+        """Ask Rasa's /status once; open or close the breaker to match; return whether it
+        answers with a model loaded."""
+        try:
+            with anyio.fail_after(self.timeout_s):
+                response = await self._client.get(f"{self.base_url}/status")
+            response.raise_for_status()
+            model = response.json().get("model_file")
+        except (httpx.HTTPError, TimeoutError, ValueError, AttributeError):
+            model = None
+        if model:
+            if self.answering is False:  # it was down (the breaker open): pick it up now
+                log.warning(
+                    "Rasa is answering at %s (model %s); it reads free text from now on",
+                    self.base_url,
+                    Path(str(model)).name,
+                )
+                if self.cache is not None:
+                    self.cache.clear()  # perhaps a new model
+                self.breaker.record_success()
+            self.answering = True
+            return True
+        if self.answering is True:
+            log.warning(
+                "Rasa is not answering at %s; using the in-process classifier until it does",
+                self.base_url,
+            )
+        self.breaker.trip()
+        self.answering = False
+        return False
 
     async def _parse(self, text: str) -> dict[str, Any]:
         try:
@@ -325,4 +396,5 @@ def classifier_from_settings(
         settings.rasa_timeout_s,
         fallback,
         supported_languages=settings.languages,
+        cache=ParseCache(),
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -178,10 +179,11 @@ def setup(paths: SidecarPaths, echo: Callable[[str], None] = print) -> None:
              f"rasa=={RASA_VERSION}"],
         ]  # fmt: skip
         for step in steps:
-            done = subprocess.run(  # noqa: S603 - our own venv and pip
-                step, stdout=log, stderr=subprocess.STDOUT, check=False
-            )
-            if done.returncode != 0:
+            with subprocess.Popen(  # noqa: S603 - our own venv and pip
+                step, stdout=log, stderr=subprocess.STDOUT
+            ) as process:
+                returncode = _wait_showing_progress(process, "installing Rasa", started, echo)
+            if returncode != 0:
                 raise SidecarError(f"`{' '.join(step)}` failed; see {log_path}")
     paths.marker.write_text(f"rasa=={RASA_VERSION}\n")
     echo(f"Rasa installed in {time.monotonic() - started:.0f} s")
@@ -271,13 +273,52 @@ def train(paths: SidecarPaths, force: bool = False, echo: Callable[[str], None] 
             "--fixed-model-name", target.name.removesuffix(".tar.gz"),
         ]  # fmt: skip
         with _launch_rasa(paths, args, log_path) as training:
-            returncode = training.wait()
+            returncode = _wait_showing_progress(
+                training, "training", started, echo, lambda: _epochs(log_path)
+            )
     if returncode != 0 or not target.exists():
         raise SidecarError(f"Rasa training failed; see {log_path}")
     for old in sorted(paths.models.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-3]:
         old.unlink()
     echo(f"Trained in {time.monotonic() - started:.0f} s")
     return target
+
+
+PROGRESS_EVERY_S = 15.0
+"""How often a long step (install, training) says it is still going."""
+_EPOCHS = re.compile(rb"Epochs:\s+(\d+)%")
+
+
+def _wait_showing_progress(
+    process: subprocess.Popen[bytes],
+    what: str,
+    started: float,
+    echo: Callable[[str], None],
+    detail: Callable[[], str] = lambda: "",
+) -> int:
+    """Wait for `process`, saying every `PROGRESS_EVERY_S` that `what` is still going (with
+    `detail()`); return its exit code."""
+    last = time.monotonic()
+    while True:
+        try:
+            return process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            pass
+        if time.monotonic() - last >= PROGRESS_EVERY_S:
+            last = time.monotonic()
+            extra = detail()
+            echo(f"... still {what}, {last - started:.0f} s{f' ({extra})' if extra else ''}")
+
+
+def _epochs(log_path: Path) -> str:
+    """How far Rasa's classifier training has got, from the end of its log ("epochs 40%")."""
+    try:
+        with log_path.open("rb") as log:
+            log.seek(max(0, log_path.stat().st_size - 4096))
+            found = _EPOCHS.findall(log.read())
+    except OSError:
+        return ""
+    return f"epochs {int(found[-1])}%" if found else ""
 
 
 def rasa_status(url: str, timeout_s: float = 2.0) -> dict[str, object] | None:

@@ -180,7 +180,7 @@ async def test_a_transaction_left_open_by_a_cancelled_begin_does_not_block_the_s
     empty transaction; the next transaction rolls it back and goes ahead."""
     conn = store._conn
     assert conn is not None
-    await conn.execute("BEGIN IMMEDIATE")  # what the cancelled task left behind
+    conn.execute("BEGIN IMMEDIATE")  # what the cancelled task left behind
     async with store.transaction() as tx:
         await core.audit(tx, actor="t", action="after", subject="x", now=1.0)
     async with store.transaction() as tx:

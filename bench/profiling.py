@@ -1,0 +1,107 @@
+"""Profile a benchmark's server process with pyinstrument when BENCH_PROFILE names a file.
+
+    BENCH_PROFILE=/tmp/chat.txt .venv/bin/python bench/chat_bench.py --no-rasa
+
+The server child runs under `pyinstrument.Profiler` and, when the benchmark stops it, writes
+the text report (and `<file>.html`) there. Without BENCH_PROFILE nothing changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def profiled(label: str) -> Iterator[None]:
+    """Run the block under pyinstrument if BENCH_PROFILE is set; write the report after."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # uvicorn re-raises the SIGTERM that stopped it; exit through `finally` to write the report
+    signal.signal(signal.SIGTERM, leave)
+    profiler = Profiler(interval=0.001, async_mode="disabled")
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        path = Path(target)
+        if label:
+            path = path.with_name(f"{path.stem}-{label}{path.suffix or '.txt'}")
+        path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+        path.with_suffix(".html").write_text(profiler.output_html())
+
+
+@contextlib.contextmanager
+def stalls_watched(label: str) -> Iterator[None]:
+    """When BENCH_STALLS names a file: note what the event loop was doing whenever it did
+    not come round for `BENCH_STALL_MS` (default 30 ms), and write the stacks seen, most
+    frequent first. A heartbeat task in uvicorn's loop and a watchdog thread do it."""
+    target = os.environ.get("BENCH_STALLS")
+    if not target:
+        yield
+        return
+    import asyncio
+    import collections
+    import sys
+    import threading
+    import time
+    import traceback
+
+    import uvicorn
+
+    limit = float(os.environ.get("BENCH_STALL_MS", "30")) / 1000
+    beat = [time.monotonic()]
+    seen: collections.Counter[str] = collections.Counter()
+    stop = threading.Event()
+    main = threading.get_ident()
+
+    async def heartbeat() -> None:
+        while True:
+            beat[0] = time.monotonic()
+            await asyncio.sleep(0.005)
+
+    def watchdog() -> None:
+        caught = 0.0
+        while not stop.wait(0.005):
+            if time.monotonic() - beat[0] > limit and beat[0] != caught:
+                caught = beat[0]
+                frame = sys._current_frames().get(main)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-12:]
+                    seen["".join(traceback.format_list(stack))] += 1
+
+    startup = uvicorn.Server.startup
+
+    async def started(self: uvicorn.Server, sockets: object = None) -> None:
+        await startup(self, sockets)  # type: ignore[arg-type]
+        tasks.append(asyncio.get_running_loop().create_task(heartbeat()))
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, leave)  # as in `profiled`: exit through `finally`
+    tasks: list[asyncio.Task[None]] = []
+    uvicorn.Server.startup = started  # type: ignore[method-assign]
+    thread = threading.Thread(target=watchdog, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        path = Path(target)
+        path = path.with_name(f"{path.stem}-{label}{path.suffix or '.txt'}")
+        lines = [f"{sum(seen.values())} stalls over {limit * 1000:.0f} ms"]
+        for stack, n in seen.most_common(15):
+            lines += [f"--- {n} times:", stack]
+        path.write_text("\n".join(lines))
