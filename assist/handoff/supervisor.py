@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from assist.backend_client import report_notes
 from assist.backend_client.upkeep import reports_needing_attention
-from assist.handoff import figures, floods, history, stats
+from assist.handoff import figures, floods, history, stats, waiting
 from assist.handoff.pages import acting, page, see_other, signed_in, words
 from assist.handoff.web import Console, ConsoleDep, security_headers
 
@@ -92,6 +92,7 @@ def create_supervisor_router() -> APIRouter:
         except ValueError:
             calc, table, real = {"rate": 0.0, "aht": 0.0, "agents": 1, "target": 60.0}, [], False
             calc_error = words(console, "console.calc_range")
+        nobody = await _nobody_answering(console, now)
         report_rows = await reports_needing_attention(console.store)
         notes = await _notes(console, [str(r["assist_ref"]) for r in report_rows])
         return page(
@@ -109,6 +110,7 @@ def create_supervisor_router() -> APIRouter:
             is_today=first == last == today,
             w=workings,
             told=workings.estimate.phrase(console.prompts, "en"),
+            nobody=nobody,
             table=table,
             real=real,
             calc=calc,
@@ -158,6 +160,19 @@ def create_supervisor_router() -> APIRouter:
         return response
 
     return router
+
+
+async def _nobody_answering(console: Console, now: float) -> str:
+    """What someone asking for a person now would hear when nobody can answer, else ""."""
+    if console.services is None:
+        return ""
+    av = await waiting.situation(console.store, console.settings, console.services, now)
+    if av.someone:
+        return ""
+    when = dt.datetime.fromtimestamp(now, dt.UTC)
+    back = waiting.back_phrase(console.prompts, "en", av.back_at, when)
+    answer = waiting.on_entering(av, position=None, estimate=None, wait_words="", back_words=back)
+    return " ".join(waiting.sentences(console.prompts, "en", answer))
 
 
 async def _notes(console: Console, refs: list[str]) -> dict[str, Any]:

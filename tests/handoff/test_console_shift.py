@@ -193,6 +193,9 @@ def test_the_supervisor_view_in_plain_words(
         "choosing their address for a missed bin: 1"
     )
     expect(sue.get_by_text("the configured default")).to_be_visible()
+    # Nobody signed in: the panel says what citizens really hear (#13), not an estimate.
+    expect(sue.locator("#why-h + p")).to_contain_text("Nobody can answer now")
+    expect(sue.locator("#why-h + p")).to_contain_text("no place and no minutes")
     expect(sue.locator("#no-numbers")).to_be_visible()
     assert "erlangs" not in sue.locator("main").inner_text()
     assert_accessible(sue)
