@@ -118,6 +118,19 @@ class LiveChat:
     def _handle_time(self) -> float:
         return float(self.parts.settings.default_handle_time_s)
 
+    async def queue_state(
+        self, session_id: str, now: float | None = None
+    ) -> web_queue.QueueState | None:
+        """The session's queue entry as the citizen should see it, in the page's language."""
+        return await web_queue.queue_state(
+            self.parts.store,
+            self.parts.prompts,
+            session_id,
+            self.lang,
+            self.clock() if now is None else now,
+            self._handle_time(),
+        )
+
     async def announce_queue(self, force: bool, quiet: bool = False) -> None:
         """Tell the citizen their place and wait (only on change unless `force`)."""
         if self.session_id is None:
@@ -128,14 +141,7 @@ class LiveChat:
             await web_queue.heard_from(self.parts.store, self.session_id, now)
         if await self.nobody_answering(force):
             return
-        state = await web_queue.queue_state(
-            self.parts.store,
-            self.parts.prompts,
-            self.session_id,
-            self.lang,
-            now,
-            self._handle_time(),
-        )
+        state = await self.queue_state(self.session_id, now)
         if state is None or state.status in ("closed", "abandoned", "handed_back"):
             if force:
                 await self.send(
@@ -303,14 +309,7 @@ class LiveChat:
             if force:
                 self.agent = None
             if self.agent is None or force:
-                state = await web_queue.queue_state(
-                    self.parts.store,
-                    self.parts.prompts,
-                    session.id,
-                    self.lang,
-                    self.clock(),
-                    self._handle_time(),
-                )
+                state = await self.queue_state(session.id)
                 await self.joined(state.agent if state and state.agent else "")
         elif session.status == Status.ENDED and before in WITH_PERSON:
             self.status = Status.ENDED
@@ -324,14 +323,7 @@ class LiveChat:
             # Staff closed the conversation or handed it back: the assistant carries on.
             self.status = Status.ACTIVE
             agent, self.shown_queue, self.agent = self.agent, None, None
-            state = await web_queue.queue_state(
-                self.parts.store,
-                self.parts.prompts,
-                session.id,
-                self.lang,
-                self.clock(),
-                self._handle_time(),
-            )
+            state = await self.queue_state(session.id)
             if state is not None and state.status == "closed":
                 left = self.line("web.staff_left", agent=agent or first_name(""))
                 await self.send({"type": "say", **left})
