@@ -3,6 +3,7 @@ restarts."""
 
 import asyncio
 import json
+
 import pytest
 
 from assist.dialogue.prompts import Prompts
@@ -143,9 +144,7 @@ async def test_skills_decide_who_can_claim(store: Store, clock: Clock) -> None:
     assert (await q.claim_next("sw", ["social_care"])).id == sc  # type: ignore[union-attr]
 
 
-async def test_a_skill_nobody_has_does_not_strand_the_citizen(
-    store: Store, clock: Clock
-) -> None:
+async def test_a_skill_nobody_has_does_not_strand_the_citizen(store: Store, clock: Clock) -> None:
     """An entry needing a skill no signed-in agent has (a Polish speaker, say) is offered to
     anyone, so the citizen is not left waiting for ever."""
     q = make_queue(store, clock)
@@ -234,9 +233,7 @@ async def test_dropped_caller_keeps_place_for_30_minutes(store: Store, clock: Cl
         await q.rejoin(a)
 
 
-async def test_redialled_session_rejoins_by_enqueueing_again(
-    store: Store, clock: Clock
-) -> None:
+async def test_redialled_session_rejoins_by_enqueueing_again(store: Store, clock: Clock) -> None:
     """Enqueueing the same session while dropped restores the original entry."""
     q = make_queue(store, clock)
     a = await join(q, 1)
