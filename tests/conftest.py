@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def store_kind(request: pytest.FixtureRequest) -> str:
-    """Which store a test runs on: `sqlite` unless the test is marked `both_stores`."""
-    return str(getattr(request, "param", "sqlite"))
+    """Which store a test runs on: both for tests marked `both_stores`, else ASSIST_TEST_STORE
+    (`sqlite` unless set: `ASSIST_TEST_STORE=postgres` runs every `store` test on PostgreSQL)."""
+    return str(getattr(request, "param", os.environ.get("ASSIST_TEST_STORE", "sqlite")))
 
 
 @pytest.fixture(scope="session")
