@@ -22,8 +22,8 @@ from typing import Any
 import anyio
 import asyncpg
 
-from assist.store import pg_sql
 from assist.store.base import Migration, Row, StoreUnavailable
+from assist.store.pg_sql import ddl, insert_table, query, split_statements
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,8 @@ class _PostgresTx:
         self._identity = identity_tables
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        q = pg_sql.query(sql)
-        table = pg_sql.insert_table(sql)
+        q = query(sql)
+        table = insert_table(sql)
         if table is not None and table in self._identity:
             # The new row's id, as SQLite's lastrowid; 0 when nothing was inserted.
             row = await self._conn.fetchrow(q + " RETURNING id", *params)
@@ -68,11 +68,11 @@ class _PostgresTx:
         return _rowcount(await self._conn.execute(q, *params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        row = await self._conn.fetchrow(pg_sql.query(sql), *params)
+        row = await self._conn.fetchrow(query(sql), *params)
         return dict(row) if row is not None else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return [dict(r) for r in await self._conn.fetch(pg_sql.query(sql), *params)]
+        return [dict(r) for r in await self._conn.fetch(query(sql), *params)]
 
 
 class PostgresStore:
@@ -111,8 +111,8 @@ class PostgresStore:
                     if (m.component, m.version) in done:
                         continue
                     async with conn.transaction():
-                        for statement in pg_sql.split_statements(m.sql):
-                            await conn.execute(pg_sql.ddl(statement))
+                        for statement in split_statements(m.sql):
+                            await conn.execute(ddl(statement))
                         await conn.execute(
                             "INSERT INTO schema_migrations (component, version, applied_at)"
                             " VALUES ($1, $2, $3)",
