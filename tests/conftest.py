@@ -38,12 +38,6 @@ def prompts() -> Prompts:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with a fresh data directory and no external services."""
-    return Settings(data_dir=tmp_path / "data", rasa_url="", _env_file=None)  # type: ignore[call-arg]
-
-
-@pytest.fixture
 def council() -> InMemoryCouncilServices:
     """An in-memory council with a fixed 'today' (a Monday)."""
     return InMemoryCouncilServices(today=dt.date(2026, 11, 30))
@@ -77,6 +71,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def store_kind(request: pytest.FixtureRequest) -> str:
     """Which store a test runs on: both for tests marked `both_stores`, else ASSIST_TEST_STORE
     (`sqlite` unless set: `ASSIST_TEST_STORE=postgres` runs every `store` test on PostgreSQL)."""
+    if request.node.path.name == "test_sqlite.py":
+        return "sqlite"  # SQLiteStore's own tests
     return str(getattr(request, "param", os.environ.get("ASSIST_TEST_STORE", "sqlite")))
 
 
@@ -153,6 +149,15 @@ async def store(database: Database) -> AsyncIterator[Store]:
     s = await database.open()
     yield s
     await s.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database: Database) -> Settings:
+    """Settings with a fresh data directory and no external services (and the test's
+    PostgreSQL database when it runs on PostgreSQL)."""
+    return Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data", database_url=database.url, rasa_url="", _env_file=None
+    )
 
 
 @pytest.fixture
