@@ -144,6 +144,14 @@ async def database(
 
 
 @pytest.fixture
+def database_env(database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """ASSIST_DATABASE_URL set to the test's database (unset for SQLite), so every `Settings`
+    the test builds, and every command it runs, uses it."""
+    monkeypatch.setenv("ASSIST_DATABASE_URL", database.url or "")
+    return database
+
+
+@pytest.fixture
 async def store(database: Database) -> AsyncIterator[Store]:
     """A real store (SQLite in a temporary file, or PostgreSQL), migrated."""
     s = await database.open()
