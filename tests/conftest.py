@@ -143,6 +143,12 @@ async def database(
     await pg.drop_database(pg_or_none, url)
 
 
+def store_at(path: Path) -> Store:
+    """A store (not opened) on the SQLite file `path`, or on the test's PostgreSQL database
+    when `database_env` has set ASSIST_DATABASE_URL."""
+    return make_store(os.environ.get("ASSIST_DATABASE_URL") or None, path)
+
+
 @pytest.fixture
 def database_env(database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     """ASSIST_DATABASE_URL set to the test's database (unset for SQLite), so every `Settings`
