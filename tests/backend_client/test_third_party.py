@@ -242,12 +242,11 @@ from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.routing import RoutedCouncilServices
 from assist.outbox import OutboxWorker
 from assist.settings import Settings
-from assist.store import Store
 from assist.store.core import MIGRATIONS as CORE
 
 async def main():
     settings = Settings(_env_file=None)
-    store = store_at(settings.db_path)
+    store = settings.store()
     await store.open([*CORE, *reports.MIGRATIONS])
     services = RoutedCouncilServices.from_settings(settings, store)
     handler = make_report_handler(services, store)
@@ -267,10 +266,11 @@ asyncio.run(main())
 
 
 @pytest.mark.slow
-async def test_two_processes_on_one_sqlite_file_deliver_each_report_once(
+async def test_two_processes_on_one_store_deliver_each_report_once(
     tmp_path: Path, city: tuple[ThirdParty, LiveServer], server: LiveServer
 ) -> None:
-    """Two `python -c` worker processes on the same SQLite file, a slow server: once each."""
+    """Two `python -c` worker processes on the same store (one SQLite file, or one PostgreSQL
+    database), a slow server: once each."""
     tp, live = city
     tp.save_delay_s = 0.2
     env = city_env(tmp_path, live.url, server.url)
