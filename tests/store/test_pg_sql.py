@@ -82,3 +82,16 @@ def test_component_sql_keeps_to_the_common_subset() -> None:
                 if SQLITE_ONLY.search(text):
                     found.append(f"{path.relative_to(root)}:{node.lineno}: {text[:80]}")
     assert found == []
+
+
+def test_without_postgresql_binaries_the_tests_say_how_to_install_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No initdb anywhere: the PostgreSQL fixture fails with the package to install."""
+    from tests import pg
+
+    monkeypatch.delenv("ASSIST_TEST_PG_BIN", raising=False)
+    monkeypatch.setattr(pg.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(pg.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install postgresql"):
+        pg.start_cluster()
