@@ -176,6 +176,44 @@ def call(
     raise typer.Exit(asyncio.run(run()))
 
 
+db_app = typer.Typer(help="The store's tables: migrate, check.", no_args_is_help=True)
+
+
+async def _missing_migrations(apply: bool) -> list[str]:
+    from assist.app import all_migrations
+    from assist.store.migrate import missing
+
+    settings, wanted = Settings(), all_migrations()
+    store = settings.store()
+    await store.open([])  # only the bookkeeping table
+    try:
+        lacking = [f"{m.component} v{m.version}" for m in await missing(store, wanted)]
+    finally:
+        await store.close()
+    if apply and lacking:
+        store = settings.store()
+        await store.open(wanted)
+        await store.close()
+    return lacking
+
+
+@db_app.command()
+def migrate() -> None:
+    """Apply every component's missing migrations to the store ASSIST_DATABASE_URL chooses."""
+    applied = asyncio.run(_missing_migrations(apply=True))
+    typer.echo(f"applied {', '.join(applied)}" if applied else "nothing to apply")
+
+
+@db_app.command()
+def check() -> None:
+    """Say which migrations the store lacks; exit code 1 when any are missing."""
+    lacking = asyncio.run(_missing_migrations(apply=False))
+    if lacking:
+        typer.echo(f"missing {', '.join(lacking)}: run `assist db migrate`", err=True)
+        raise typer.Exit(1)
+    typer.echo("store is up to date")
+
+
 def _register_subcommands() -> None:
     from assist.backend_client.cli import app as reports_app
     from assist.council.cli import app as council_app
@@ -184,6 +222,7 @@ def _register_subcommands() -> None:
     from assist.nlu.cli import app as nlu_app
     from assist.nlu.sidecar import app as rasa_app
 
+    app.add_typer(db_app, name="db", help="The store's tables: migrate, check.")
     app.add_typer(staff_app, name="staff", help="Staff accounts for the console.")
     app.add_typer(council_app, name="council", help="The reference council back end.")
     app.add_typer(voice_app, name="voice", help="Self-hosted speech models.")
@@ -204,7 +243,7 @@ def settings_problems(exc: ValidationError) -> list[str]:
             name = "ASSIST_" + str(err["loc"][0]).upper()
             value = err.get("input")
             shown = "" if isinstance(value, dict) else f"={value!s}"
-            if any(w in name for w in ("SECRET", "TOKEN", "API_KEY")):
+            if any(w in name for w in ("SECRET", "TOKEN", "API_KEY", "DATABASE_URL")):
                 shown = ""  # never echo a secret
             lines.append(f"setting {name}{shown}: {msg}")
         else:

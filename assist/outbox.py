@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assist.store.base import Row, Store, Tx
+from assist.store.base import Row, Store, Tx, skip_locked
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,8 @@ class OutboxWorker:
             await tx.execute(
                 f"UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN ("
                 f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= ?"
-                f" AND kind IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?) AND {free}",
+                f" AND kind IN ({marks}) ORDER BY next_attempt_at, id LIMIT ?{skip_locked(tx)})"
+                f" AND {free}",
                 (claim, now + self.lease_s, now, now, *kinds, limit, now),
             )
             rows = await tx.fetchall(

@@ -44,7 +44,7 @@ from assist.outbox import Handler, OutboxWorker
 from assist.parts import Parts
 from assist.privacy import Eraser, Purger, purge_older_than
 from assist.settings import Settings
-from assist.store import Migration, SQLiteStore
+from assist.store import Migration, Store
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class Service:
     """The running service's core, shared by every channel (see the module docstring)."""
 
     settings: Settings
-    store: SQLiteStore
+    store: Store
     dialogue: Dialogue
     classifier: IntentClassifier
     services: CouncilServices
@@ -231,7 +231,7 @@ async def open_service(
     reference council in-process (the same app `assist serve` mounts at /council), so the
     terminal chat and the server file real Open311 reports without any network.
     """
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open(migrations)
     dialogue = load_dialogue()
     services, classifier = given.get("services"), given.get("classifier")

@@ -6,7 +6,7 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assist.backend_client.protocol import REPORT_SERVICES
 from assist.hours import parse_hours
+
+if TYPE_CHECKING:
+    from assist.store import Store
 
 DEV_COUNCIL_API_KEY = "dev-council-key"
 SUPPORTED_LANGUAGES = ("en", "pl", "lt", "ro", "pt")
@@ -38,6 +41,11 @@ class Settings(BaseSettings):
         "development", description="`production` refuses development defaults for secrets."
     )
     data_dir: Path = Field(Path("./data"), description="Where the SQLite store and caches live.")
+    database_url: SecretStr | None = Field(
+        None,
+        description="`postgresql://user:password@host:port/database` to keep the store in "
+        "PostgreSQL (several instances may share it); unset for SQLite in the data directory.",
+    )
     host: str = Field("127.0.0.1", description="Address `assist serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `assist serve` listens on.")
     public_url: str = Field(
@@ -297,6 +305,21 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, v: object) -> object:
         return None if v == "" else v
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, v: object) -> object:
+        raw = v.get_secret_value() if isinstance(v, SecretStr) else v
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        parts = urlsplit(str(raw).strip())
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("must be a postgresql:// URL with a valid port") from None
+        if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+            raise ValueError("must be postgresql://user@host:port/database (unset for SQLite)")
+        return str(raw).strip()
+
     @field_validator("twilio_auth_token", mode="before")
     @classmethod
     def _empty_token_is_none(cls, v: object, info: ValidationInfo) -> object:
@@ -450,6 +473,14 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite store's file."""
         return self.data_dir / "assist.db"
+
+    def store(self) -> Store:
+        """The store these settings choose, not yet opened: PostgreSQL at `database_url`
+        when it is set, else SQLite at `db_path`."""
+        from assist.store import make_store
+
+        url = self.database_url.get_secret_value() if self.database_url else None
+        return make_store(url, self.db_path)
 
 
 @lru_cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything Assist needs on a fresh machine; safe to run again (skips what is done).
 #   scripts/setup.sh          Python venv + Debian packages for running the service
-#   scripts/setup.sh --test   ... plus what the tests need (Chromium, axe-core)
+#   scripts/setup.sh --test   ... plus what the tests need (Chromium, axe-core, PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -11,7 +11,7 @@ say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
 # --- Debian packages -----------------------------------------------------------------
 need=(espeak-ng sox)
-[ $want_test = 1 ] && need+=(chromium chromium-driver)
+[ $want_test = 1 ] && need+=(chromium chromium-driver postgresql)
 missing=()
 for pkg in "${need[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assist.conversations import Conversations, RecordingQueue
 from assist.dialogue.types import Channel, Inbound, Status
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
+
+pytestmark = pytest.mark.both_stores
 
 
-async def _outbox(store: SQLiteStore, kind: str) -> list[dict]:  # type: ignore[type-arg]
+async def _outbox(store: Store, kind: str) -> list[dict]:  # type: ignore[type-arg]
     async with store.transaction() as tx:
         return await tx.fetchall("SELECT * FROM outbox WHERE kind = ?", (kind,))
 
@@ -22,7 +26,7 @@ async def test_first_message_greets_and_answers(conversations: Conversations) ->
 
 
 async def test_retry_with_same_key_is_replayed_and_files_one_report(
-    conversations: Conversations, store: SQLiteStore
+    conversations: Conversations, store: Store
 ) -> None:
     """A channel retry (same key) returns the same answer and records nothing twice."""
     who = "+447700900011"
@@ -45,9 +49,7 @@ async def test_handoff_is_queued_with_transcript(
     assert queue.entries and queue.entries[0][0] == out.session.id
 
 
-async def test_transcript_records_both_sides(
-    conversations: Conversations, store: SQLiteStore
-) -> None:
+async def test_transcript_records_both_sides(conversations: Conversations, store: Store) -> None:
     """Every turn writes what the citizen said and what they were told."""
     out = await conversations.handle(Inbound(Channel.WEB, "chat-1", text="bin day"))
     async with store.transaction() as tx:
@@ -65,7 +67,7 @@ async def test_open_welcomes_back_within_window(conversations: Conversations) ->
     assert "Welcome back" in again.actions[0].text  # type: ignore[union-attr]
 
 
-async def test_open_after_window_starts_afresh(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+async def test_open_after_window_starts_afresh(store: Store, engine) -> None:  # type: ignore[no-untyped-def]
     """After the resume window a call starts a new conversation."""
     now = [1_000_000.0]
     c = Conversations(store, engine, RecordingQueue(), clock=lambda: now[0])
@@ -87,7 +89,7 @@ async def test_a_chosen_language_is_remembered_for_the_number(conversations: Con
     assert later.actions[0].text.startswith("Dzień dobry")  # type: ignore[union-attr]
 
 
-async def test_a_staff_change_during_a_slow_turn_is_kept(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+async def test_a_staff_change_during_a_slow_turn_is_kept(store: Store, engine) -> None:  # type: ignore[no-untyped-def]
     """If staff close a conversation while a turn waits on understanding, the turn's commit
     does not undo it."""
     import asyncio

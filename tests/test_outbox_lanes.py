@@ -7,25 +7,29 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from assist.backend_client.delivery import REPORT_RETRY
 from assist.outbox import OutboxWorker
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
 from assist.store.base import Row
 
+pytestmark = pytest.mark.both_stores
 
-async def _enqueue(store: SQLiteStore, kind: str, key: str) -> None:
+
+async def _enqueue(store: Store, kind: str, key: str) -> None:
     async with store.transaction() as tx:
         await core.enqueue_outbox(tx, kind=kind, key=key, payload={"n": key})
 
 
-async def _status(store: SQLiteStore, key: str) -> Row:
+async def _status(store: Store, key: str) -> Row:
     async with store.transaction() as tx:
         row = await tx.fetchone("SELECT * FROM outbox WHERE key = ?", (key,))
     assert row is not None
     return row
 
 
-async def test_a_slow_council_does_not_stall_texts(store: SQLiteStore) -> None:
+async def test_a_slow_council_does_not_stall_texts(store: Store) -> None:
     """Item 13: with 12 reports pending on a slow council, "text me the menu" took 65 s."""
     texts_done: list[float] = []
 
@@ -53,7 +57,7 @@ async def test_a_slow_council_does_not_stall_texts(store: SQLiteStore) -> None:
     await asyncio.wait_for(task, 10)  # stopping lets the report lane finish its pass
 
 
-async def test_reports_keep_retrying_for_days_with_capped_backoff(store: SQLiteStore) -> None:
+async def test_reports_keep_retrying_for_days_with_capped_backoff(store: Store) -> None:
     """Item 15: reports gave up after 12 attempts (~18-37 minutes of outage)."""
     now = [time.time()]
 

@@ -9,8 +9,10 @@ import pytest
 from assist.conversations import Conversations
 from assist.dialogue.types import Channel, Inbound
 from assist.privacy import RedactingFilter, erase, purge_older_than, redact
-from assist.store import SQLiteStore
+from assist.store import Store
 from assist.store.core import erase_core, purge_core
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,7 @@ def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     assert record.text == "[free text]"  # type: ignore[attr-defined]
 
 
-async def test_retention_deletes_old_sessions(store: SQLiteStore, engine) -> None:  # type: ignore[no-untyped-def]
+async def test_retention_deletes_old_sessions(store: Store, engine) -> None:  # type: ignore[no-untyped-def]
     """Sessions and transcripts older than the retention period are deleted."""
     from assist.conversations import RecordingQueue
 
@@ -61,7 +63,7 @@ async def test_retention_deletes_old_sessions(store: SQLiteStore, engine) -> Non
 
 
 async def test_erase_one_citizen_leaves_audit_without_data(
-    conversations: Conversations, store: SQLiteStore
+    conversations: Conversations, store: Store
 ) -> None:
     """Erasing a number removes their conversations and keeps others; the audit has no number."""
     await conversations.handle(Inbound(Channel.SMS, "+447700900021", text="bin day"))
@@ -74,13 +76,15 @@ async def test_erase_one_citizen_leaves_audit_without_data(
     assert audit and "900021" not in str(audit)
 
 
-async def test_erase_forgets_language_choice_and_web_report_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_erase_forgets_language_choice_and_web_report_words(tmp_path, database) -> None:  # type: ignore[no-untyped-def]
     """Erasing a chat id removes their remembered language and the words of reports they
     made in the web chat (which carry no phone number)."""
     from assist.app import open_service
     from assist.settings import Settings
 
-    rt = await open_service(Settings(data_dir=tmp_path, rasa_url="", _env_file=None))  # type: ignore[call-arg]
+    rt = await open_service(
+        Settings(data_dir=tmp_path, database_url=database.url, rasa_url="", _env_file=None)  # type: ignore[call-arg]
+    )
     try:
         who = "chat-erase-1"
         for text in ["Polski", "2", "3", "Mill Road, Cambridge", "Dużo śmieci pod mostem", "1"]:
@@ -101,7 +105,7 @@ async def test_erase_forgets_language_choice_and_web_report_words(tmp_path) -> N
 
 @pytest.mark.parametrize("days", [0, -1, -30.5, float("nan")])
 async def test_retention_of_zero_or_less_deletes_nothing(
-    store: SQLiteStore,
+    store: Store,
     engine,  # type: ignore[no-untyped-def]
     days: float,
 ) -> None:

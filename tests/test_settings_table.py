@@ -54,6 +54,9 @@ BAD: list[tuple[dict[str, str], str]] = [
     ({**GOOD_PROD, "ASSIST_SECRET_KEY": "a"}, "ASSIST_SECRET_KEY"),
     ({**GOOD_PROD, "ASSIST_COUNCIL_API_KEY": ""}, "ASSIST_COUNCIL_API_KEY"),
     ({**GOOD_PROD, "ASSIST_VOICE_SPEECH": "vosk"}, "ASSIST_TWILIO_AUTH_TOKEN"),
+    ({"ASSIST_DATABASE_URL": "mysql://u:s3cret@db/assist"}, "ASSIST_DATABASE_URL"),
+    ({"ASSIST_DATABASE_URL": "postgresql://u:s3cret@db:99x/assist"}, "ASSIST_DATABASE_URL"),
+    ({"ASSIST_DATABASE_URL": "postgresql://u:s3cret@db:5432"}, "ASSIST_DATABASE_URL"),
 ]
 
 
@@ -82,6 +85,7 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     assert named in lines[0] and "Traceback" not in err
     if "SECRET" in named or "TOKEN" in named:
         assert "=s" not in lines[0]  # secrets are never echoed
+    assert "s3cret" not in lines[0]  # nor a database password
 
 
 def test_a_dot_env_with_invalid_utf8_is_one_line(

@@ -11,7 +11,7 @@ import typer
 from assist.settings import Settings
 
 if TYPE_CHECKING:
-    from assist.store import SQLiteStore
+    from assist.store import Store
 
 app = typer.Typer(help="Reports not yet with the council.", no_args_is_help=True)
 
@@ -21,12 +21,12 @@ def _reports() -> None:
     """Reports not yet with the council: held, alerted, retried."""
 
 
-async def _store(settings: Settings) -> SQLiteStore:
+async def _store(settings: Settings) -> Store:
     from assist.backend_client.reports import MIGRATIONS
-    from assist.store import SQLiteStore, core
+    from assist.store import core
 
     # The tables these commands read; opening the service later adds the rest.
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open([*core.MIGRATIONS, *MIGRATIONS])
     return store
 

@@ -368,9 +368,10 @@ async def mark_delivered(
     """Store what the council answered: its reference (status `open`) or a token to resolve."""
     await tx.execute(
         "UPDATE reports SET council_ref = COALESCE(?, council_ref), token = COALESCE(?, token),"
-        " status = CASE WHEN ? IS NULL THEN status ELSE 'open' END, last_error = NULL,"
-        " server_errors = 0, staff_alert = CASE WHEN status = 'rejected' THEN staff_alert"
-        " ELSE NULL END, updated_at = ? WHERE assist_ref = ?",
+        " status = CASE WHEN CAST(? AS TEXT) IS NULL THEN status ELSE 'open' END,"
+        " last_error = NULL, server_errors = 0,"
+        " staff_alert = CASE WHEN status = 'rejected' THEN staff_alert ELSE NULL END,"
+        " updated_at = ? WHERE assist_ref = ?",
         (council_ref, token, council_ref, now, assist_ref.upper()),
     )
 

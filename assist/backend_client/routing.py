@@ -333,8 +333,8 @@ class RoutedCouncilServices:
                 row = await reports.get_report(tx, ref) or await reports.find_by_council_ref(
                     tx, ref
                 )
-            if row is None:  # queued by the engine, not yet picked up by the outbox worker
-                row = await reports.queued_report(tx, ref)
+                if row is None:  # queued by the engine, not yet picked up by the outbox worker
+                    row = await reports.queued_report(tx, ref)
         if row is not None:
             return await self._status_of_row(row)
         return await self._status_from_council(ref, list(self.bodies))

@@ -12,13 +12,13 @@ import typer
 from assist.handoff import auth
 from assist.handoff.schema import MIGRATIONS
 from assist.settings import Settings, get_settings
-from assist.store import SQLiteStore, core
+from assist.store import core
 
 staff_app = typer.Typer(help="Staff console accounts.", no_args_is_help=True)
 
 
 async def _add(settings: Settings, name: str, role: auth.Role, password: str) -> None:
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open([*core.MIGRATIONS, *MIGRATIONS])
     try:
         async with store.transaction() as tx:
@@ -29,7 +29,7 @@ async def _add(settings: Settings, name: str, role: auth.Role, password: str) ->
 
 
 async def _list(settings: Settings) -> list[tuple[str, str, bool]]:
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open([*core.MIGRATIONS, *MIGRATIONS])
     try:
         async with store.transaction() as tx:
@@ -42,7 +42,7 @@ async def _list(settings: Settings) -> list[tuple[str, str, bool]]:
 
 
 async def _disable(settings: Settings, name: str) -> int:
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open([*core.MIGRATIONS, *MIGRATIONS])
     try:
         async with store.transaction() as tx:

@@ -38,7 +38,7 @@ from assist.handoff.entries import (
 )
 from assist.handoff.estimator import WaitEstimate
 from assist.store import core
-from assist.store.base import Store, Tx
+from assist.store.base import Store, Tx, skip_locked
 
 DROP_WINDOW_S = 1800.0
 """A dropped caller keeps their place this long (HUMANE.md 15)."""
@@ -170,15 +170,16 @@ async def finalize_dropped(tx: Tx, now: float, window_s: float = DROP_WINDOW_S) 
     """Turn drops older than the window into recorded abandonments; returns how many."""
     rows = await tx.fetchall(
         "SELECT id, enqueued_at, dropped_at FROM handoff_entries WHERE status = ?"
-        " AND dropped_at <= ?",
+        " AND dropped_at <= ?" + skip_locked(tx),
         (DROPPED, now - window_s),
     )
     for r in rows:
-        await tx.execute(
+        if not await tx.execute(
             "UPDATE handoff_entries SET status = ?, outcome = 'abandoned', closed_at = dropped_at,"
             " updated_at = ? WHERE id = ? AND status = ?",
             (ABANDONED, now, r["id"], DROPPED),
-        )
+        ):
+            continue  # another instance finalized it first (PostgreSQL)
         await history.settle_predictions(tx, r["id"], None, "abandoned")
         await record_event(
             tx,
@@ -255,6 +256,11 @@ async def claim_next(tx: Tx, agent_id: str, skills: Iterable[str], now: float) -
     for r in rows:
         entry = entry_from_row(r)
         if entry.skill is None or entry.skill in have or entry.skill not in staffed:
+            if skip_locked(tx) and not await tx.fetchone(
+                "SELECT id FROM handoff_entries WHERE id = ? AND status = ?" + skip_locked(tx),
+                (entry.id, WAITING),
+            ):
+                continue  # another instance is claiming this one now (PostgreSQL)
             try:
                 return await _take(tx, entry, agent_id, now, "claimed")
             except Conflict:

@@ -15,7 +15,7 @@ from assist.notify.config import NotifyConfig
 from assist.notify.optouts import is_suppressed, pref_enabled
 from assist.notify.quiet import in_quiet_hours, next_allowed
 from assist.store import core
-from assist.store.base import Store, Tx
+from assist.store.base import Store, Tx, skip_locked
 
 log = logging.getLogger(__name__)
 OUTBOX_PREFIX = "notify:"
@@ -70,7 +70,7 @@ async def dispatch_due(
     async with store.transaction() as tx:
         jobs = await tx.fetchall(
             "SELECT * FROM notify_jobs WHERE status = 'pending' AND due_at <= ?"
-            " ORDER BY due_at, id LIMIT ?",
+            " ORDER BY due_at, id LIMIT ?" + skip_locked(tx),
             (now, limit),
         )
         for job in jobs:

@@ -48,7 +48,8 @@ async def subscribe(
         "INSERT INTO notify_subscriptions (number, topic, address_id, address, language, channel,"
         " active, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)"
         " ON CONFLICT(number, topic, address_id) DO UPDATE SET active = 1,"
-        " address = COALESCE(excluded.address, address), language = excluded.language,"
+        " address = COALESCE(excluded.address, notify_subscriptions.address),"
+        " language = excluded.language,"
         " channel = excluded.channel, updated_at = excluded.updated_at",
         (number, topic, address_id, address, language, channel, now, now),
     )

@@ -69,3 +69,15 @@ class Store(Protocol):
     async def ping(self) -> bool:
         """True when the store answers a trivial query."""
         ...
+
+
+def dialect(tx: Tx) -> str:
+    """`postgresql` or `sqlite`: which database a transaction runs on."""
+    return str(getattr(tx, "dialect", "sqlite"))
+
+
+def skip_locked(tx: Tx) -> str:
+    """` FOR UPDATE SKIP LOCKED` to append to a SELECT of rows to claim on PostgreSQL, where
+    several instances claim at once and each must pass over rows another is claiming; "" on
+    SQLite, whose one writer at a time means no row is ever locked by someone else."""
+    return " FOR UPDATE SKIP LOCKED" if dialect(tx) == "postgresql" else ""

@@ -13,9 +13,10 @@ from assist.backend_client.http import RetryPolicy
 from assist.backend_client.routing import RoutedCouncilServices
 from assist.council.app import create_council_app
 from assist.settings import Settings
-from assist.store import SQLiteStore
+from assist.store import Store
 from assist.store.core import MIGRATIONS as CORE
 from tests.backend_client.faults import FaultyApp
+from tests.conftest import store_at
 from tests.council.live import LiveServer, wipe_council
 
 API_KEY = "client-test-key"
@@ -64,9 +65,9 @@ def client_settings(tmp_path: Path, url: str) -> Settings:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
     """Assist's own store (a different file from the council's), with the reports table."""
-    s = SQLiteStore(tmp_path / "assist" / "assist.db")
+    s = store_at(tmp_path / "assist" / "assist.db")
     await s.open([*CORE, *reports.MIGRATIONS])
     yield s
     await s.close()
@@ -74,7 +75,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
 
 @pytest.fixture
 async def services(
-    tmp_path: Path, server: LiveServer, store: SQLiteStore
+    tmp_path: Path, server: LiveServer, store: Store
 ) -> AsyncIterator[RoutedCouncilServices]:
     """RoutedCouncilServices built from Settings, pointed at the live council."""
     svc = RoutedCouncilServices.from_settings(

@@ -19,9 +19,10 @@ from assist.backend_client.refusals import Cure, cure_for
 from assist.backend_client.upkeep import report_metrics
 from assist.outbox import Held, OutboxWorker, release_held
 from assist.settings import Settings
-from assist.store import SQLiteStore
+from assist.store import Store
 from assist.store.core import MIGRATIONS as CORE
 from assist.store.core import enqueue_outbox
+from tests.conftest import Database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,14 +76,14 @@ def test_refusals_are_sorted_by_what_cures_them(status: int, body: Any, cure: Cu
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> Any:
-    s = SQLiteStore(tmp_path / "leases.db")
-    await s.open([*CORE, *reports.MIGRATIONS])
+async def store(database: Database) -> Any:
+    s = await database.open([*CORE, *reports.MIGRATIONS])
     yield s
     await s.close()
 
 
-async def test_a_claimed_row_is_not_taken_until_its_lease_runs_out(store: SQLiteStore) -> None:
+@pytest.mark.both_stores
+async def test_a_claimed_row_is_not_taken_until_its_lease_runs_out(store: Store) -> None:
     """Worker A's claim keeps worker B off the row; once A's lease has run out, B takes it."""
     seen: list[str] = []
     t = [1000.0]
@@ -110,7 +111,8 @@ async def test_a_claimed_row_is_not_taken_until_its_lease_runs_out(store: SQLite
     assert await b.run_once() == 1 and seen == ["a", "b"]
 
 
-async def test_held_rows_wait_for_release(store: SQLiteStore) -> None:
+@pytest.mark.both_stores
+async def test_held_rows_wait_for_release(store: Store) -> None:
     """A handler raising Held parks its row; release_held makes it due again."""
 
     async def hold(row: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -128,7 +130,8 @@ async def test_held_rows_wait_for_release(store: SQLiteStore) -> None:
     assert await w.run_once() == 1
 
 
-async def test_metrics_count_held_and_alerted_reports(store: SQLiteStore) -> None:
+@pytest.mark.both_stores
+async def test_metrics_count_held_and_alerted_reports(store: Store) -> None:
     """`report_metrics` gives /metrics the held and needing-staff figures."""
     async with store.transaction() as tx:
         await reports.enqueue_report(tx, ReportRequest("missed_bin", "Missed", "AS-M1"), now=1.0)
@@ -140,15 +143,16 @@ async def test_metrics_count_held_and_alerted_reports(store: SQLiteStore) -> Non
     assert m["assist_reports_needing_staff"][1] == 1.0
 
 
-def test_assist_reports_held_and_retry(tmp_path: Path) -> None:
-    """`assist reports held` lists a held report with its reason; `retry` sends it again."""
+@pytest.mark.both_stores
+def test_assist_reports_held_and_retry(tmp_path: Path, database: Database) -> None:
+    """`assist reports held` lists a held report with its reason; `retry` sends it again
+    (on the store ASSIST_DATABASE_URL chooses)."""
     import asyncio
 
     from assist.app import all_migrations
 
     async def seed() -> None:
-        s = SQLiteStore(tmp_path / "assist.db")
-        await s.open(all_migrations())
+        s = await database.open(all_migrations())
         async with s.transaction() as tx:
             await reports.enqueue_report(tx, ReportRequest("missed_bin", "Missed", "AS-C1"))
             await reports.mark_held(tx, "AS-C1", "Invalid API key", 2.0)
@@ -157,6 +161,7 @@ def test_assist_reports_held_and_retry(tmp_path: Path) -> None:
 
     asyncio.run(seed())
     env = {**os.environ, "ASSIST_DATA_DIR": str(tmp_path), "ASSIST_RASA_URL": ""}
+    env["ASSIST_DATABASE_URL"] = database.url or ""
 
     def assist(*args: str) -> str:
         out = subprocess.run(

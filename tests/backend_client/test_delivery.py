@@ -17,12 +17,16 @@ from assist.backend_client.protocol import Address, ReportRequest
 from assist.backend_client.routing import RoutedCouncilServices
 from assist.council.app import create_council_app
 from assist.outbox import OutboxWorker
-from assist.store import SQLiteStore
+from assist.store import Store
 from assist.store.core import MIGRATIONS as CORE
 from assist.store.core import enqueue_outbox
 from tests.backend_client.conftest import API_KEY, FAST, TIMEOUT_S, client_settings
 from tests.backend_client.faults import FaultyApp
+from tests.conftest import store_at
 from tests.council.live import LiveServer
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 MILL_ROAD = Address("cam-0001", "12 Mill Road, Cambridge", "CB1 2AD", "cambridge", 52.2005, 0.1340)
 
@@ -44,7 +48,7 @@ class Clock:
 class Assist:
     """Assist's side: its store, the council services and an outbox worker with the handler."""
 
-    store: SQLiteStore
+    store: Store
     services: RoutedCouncilServices
     worker: OutboxWorker
     clock: Clock
@@ -76,7 +80,7 @@ class Assist:
 
 async def open_assist(tmp_path: Path, council_url: str, clock: Clock | None = None) -> Assist:
     """Open Assist's store file (again) and build services + worker, as at start-up."""
-    store = SQLiteStore(tmp_path / "assist" / "assist.db")
+    store = store_at(tmp_path / "assist" / "assist.db")
     await store.open([*CORE, *reports.MIGRATIONS])
     services = RoutedCouncilServices.from_settings(
         client_settings(tmp_path, council_url), store, retry=FAST, send_address_id=True

@@ -19,6 +19,8 @@ from assist.store.core import enqueue_outbox
 from tests.backend_client.conftest import API_KEY, FAST
 from tests.council.live import LiveServer
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 def main_app(tmp_path: Path) -> FastAPI:
     """An app shaped like `assist serve`: the council mounted at /council."""

@@ -24,6 +24,9 @@ from tests.backend_client.conftest import API_KEY, FAST, client_settings
 from tests.backend_client.faults import FaultyApp
 from tests.council.live import LiveServer
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
+
 MILL_ROAD = Address("cam-0001", "12 Mill Road, Cambridge", "CB1 2AD", "cambridge", 52.2005, 0.1340)
 
 

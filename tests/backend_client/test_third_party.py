@@ -26,10 +26,14 @@ from assist.backend_client.routing import RoutedCouncilServices
 from assist.backend_client.testing import CODES_SETTING, ThirdParty, create_third_party_app
 from assist.outbox import OutboxWorker
 from assist.settings import Settings
-from assist.store import SQLiteStore
+from assist.store import Store
 from assist.store.core import MIGRATIONS as CORE
 from tests.backend_client.conftest import FAST, TIMEOUT_S
+from tests.conftest import store_at
 from tests.council.live import LiveServer
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 CITY_KEY = "city-key"
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +82,7 @@ def settings_of(env: dict[str, str]) -> Settings:
 class Side:
     """One Assist process's parts: its own store connection, services and worker."""
 
-    store: SQLiteStore
+    store: Store
     services: RoutedCouncilServices
     worker: OutboxWorker
 
@@ -98,7 +102,7 @@ class Side:
 
 
 async def open_side(settings: Settings) -> Side:
-    store = SQLiteStore(settings.db_path)
+    store = store_at(settings.db_path)
     await store.open([*CORE, *reports.MIGRATIONS])
     services = RoutedCouncilServices.from_settings(settings, store, retry=FAST)
     worker = OutboxWorker(
@@ -238,12 +242,11 @@ from assist.backend_client.delivery import make_report_handler
 from assist.backend_client.routing import RoutedCouncilServices
 from assist.outbox import OutboxWorker
 from assist.settings import Settings
-from assist.store import SQLiteStore
 from assist.store.core import MIGRATIONS as CORE
 
 async def main():
     settings = Settings(_env_file=None)
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open([*CORE, *reports.MIGRATIONS])
     services = RoutedCouncilServices.from_settings(settings, store)
     handler = make_report_handler(services, store)
@@ -263,10 +266,11 @@ asyncio.run(main())
 
 
 @pytest.mark.slow
-async def test_two_processes_on_one_sqlite_file_deliver_each_report_once(
+async def test_two_processes_on_one_store_deliver_each_report_once(
     tmp_path: Path, city: tuple[ThirdParty, LiveServer], server: LiveServer
 ) -> None:
-    """Two `python -c` worker processes on the same SQLite file, a slow server: once each."""
+    """Two `python -c` worker processes on the same store (one SQLite file, or one PostgreSQL
+    database), a slow server: once each."""
     tp, live = city
     tp.save_delay_s = 0.2
     env = city_env(tmp_path, live.url, server.url)

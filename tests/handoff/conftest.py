@@ -1,4 +1,5 @@
-"""Fixtures for handoff tests: a real SQLite store with core and handoff tables."""
+"""Fixtures for handoff tests: a real store (SQLite, or PostgreSQL for `both_stores` tests)
+with core and handoff tables."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from assist.handoff.schema import MIGRATIONS
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
+from tests.conftest import Database
 
 
 class Clock:
@@ -33,8 +35,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = SQLiteStore(db_path)
-    await s.open([*core.MIGRATIONS, *MIGRATIONS])
+async def store(database: Database, db_path: Path) -> AsyncIterator[Store]:
+    assert database.sqlite_path == db_path
+    s = await database.open([*core.MIGRATIONS, *MIGRATIONS])
     yield s
     await s.close()

@@ -24,7 +24,8 @@ from assist.handoff.queue import enqueue_in_tx
 from assist.handoff.schema import MIGRATIONS
 from assist.handoff.web import Console
 from assist.settings import Settings
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
+from tests.conftest import store_at
 
 T = TypeVar("T")
 PASSWORD = "correct horse battery staple"
@@ -41,7 +42,7 @@ def make_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = SQLiteStore(settings.db_path)
+        store = store_at(settings.db_path)
         await store.open([*core.MIGRATIONS, *MIGRATIONS, *REPORTS_MIGRATIONS])
         app.state.store = store
         app.state.console = Console(store, settings, InMemoryCouncilServices(), prompts=PROMPTS)
@@ -87,12 +88,12 @@ class LiveServer:
         self.thread.join(10)
 
 
-def with_store(db: Path, work: Callable[[SQLiteStore], Awaitable[T]]) -> T:
+def with_store(db: Path, work: Callable[[Store], Awaitable[T]]) -> T:
     """Run `work` against its own connection to the store, in a thread with its own loop."""
     out: dict[str, Any] = {}
 
     async def main() -> None:
-        store = SQLiteStore(db)
+        store = store_at(db)
         await store.open([*core.MIGRATIONS, *MIGRATIONS, *REPORTS_MIGRATIONS])
         try:
             out["v"] = await work(store)
@@ -122,7 +123,7 @@ def password_hash() -> str:
 def add_people(db: Path, *people: tuple[str, str]) -> None:
     """Create staff accounts (name, role) with PASSWORD (as `add_staff` would store them)."""
 
-    async def work(store: SQLiteStore) -> None:
+    async def work(store: Store) -> None:
         async with store.transaction() as tx:
             for name, role in people:
                 await tx.execute(
@@ -149,7 +150,7 @@ def add_citizen(
     """A citizen in the queue with a session, transcript and details; returns the entry id.
     With `source` and `per_source`, joins as the queue's flood limit sees it."""
 
-    async def work(store: SQLiteStore) -> str:
+    async def work(store: Store) -> str:
         sid, sender = f"sess{n}", f"+4477009001{n:02d}"
         async with store.transaction() as tx:
             await core.save_session(
@@ -190,7 +191,7 @@ def add_citizen(
 def outbox_rows(db: Path, kind: str) -> list[dict[str, Any]]:
     """Outbox rows of a kind."""
 
-    async def work(store: SQLiteStore) -> list[dict[str, Any]]:
+    async def work(store: Store) -> list[dict[str, Any]]:
         async with store.transaction() as tx:
             return await tx.fetchall("SELECT * FROM outbox WHERE kind = ?", (kind,))
 
@@ -200,7 +201,7 @@ def outbox_rows(db: Path, kind: str) -> list[dict[str, Any]]:
 def add_line(db: Path, session_id: str, role: str, text: str, **meta: Any) -> None:
     """Append a transcript line, as the citizen's channel would (live lines for the console)."""
 
-    async def work(store: SQLiteStore) -> None:
+    async def work(store: Store) -> None:
         async with store.transaction() as tx:
             await core.append_transcript(tx, session_id, role, text, meta, now=time.time())
 

@@ -8,6 +8,9 @@ import pytest
 
 from .live import PASSWORD, LiveServer, add_citizen, add_people, make_app, outbox_rows, settings_for
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
+
 _clients: list[httpx.Client] = []
 
 

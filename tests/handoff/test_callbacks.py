@@ -2,23 +2,27 @@
 
 import json
 
+import pytest
+
 from assist.dialogue.prompts import Prompts
 from assist.handoff.callbacks import MAX_ATTEMPTS, RETRY_AFTER_S, confirmation_text, should_offer
 from assist.handoff.estimator import WaitEstimate
 from assist.handoff.queue import HandoffQueue
-from assist.store import SQLiteStore
+from assist.store import Store
 
 from .conftest import Clock
 
+pytestmark = pytest.mark.both_stores
 
-async def outbox(store: SQLiteStore) -> list[dict[str, object]]:
+
+async def outbox(store: Store) -> list[dict[str, object]]:
     async with store.transaction() as tx:
         rows = await tx.fetchall("SELECT kind, key, recipient, payload FROM outbox ORDER BY id")
     return [{**r, "payload": json.loads(r["payload"])} for r in rows]
 
 
 async def test_callback_keeps_place_and_is_confirmed(
-    store: SQLiteStore, clock: Clock, prompts: Prompts
+    store: Store, clock: Clock, prompts: Prompts
 ) -> None:
     """A callback keeps the original joining time, and one confirmation SMS is queued."""
     q = HandoffQueue(store, clock=clock)
@@ -43,7 +47,7 @@ async def test_callback_keeps_place_and_is_confirmed(
 
 
 async def test_unanswered_callbacks_retry_then_stop(
-    store: SQLiteStore, clock: Clock, prompts: Prompts
+    store: Store, clock: Clock, prompts: Prompts
 ) -> None:
     """An unanswered callback waits before the next try; after the last it closes with a text."""
     q = HandoffQueue(store, clock=clock)
@@ -73,7 +77,7 @@ def test_offer_rules() -> None:
 
 
 async def test_callback_for_a_later_time_says_when_not_the_wait(
-    store: SQLiteStore, clock: Clock, prompts: Prompts
+    store: Store, clock: Clock, prompts: Prompts
 ) -> None:
     """Given `when_text`, the confirmation says when we'll ring instead of a wait estimate."""
     q = HandoffQueue(store, clock=clock)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assist.dialogue.types import Channel, HandOff, Priority, Session
 from assist.handoff import floods
 from assist.handoff.entries import CLOSED, WAITING
@@ -10,6 +12,8 @@ from assist.handoff.session_queue import StoreHandoffQueue, entry_id_of
 from assist.store import SQLiteStore, core
 
 from .conftest import Clock
+
+pytestmark = pytest.mark.both_stores
 
 
 async def join(

@@ -12,9 +12,13 @@ import pytest
 from assist.backend_client.reports import report_from_payload
 from assist.notify.reminders import subscription_handlers
 from assist.notify.schema import MIGRATIONS as NOTIFY_MIGRATIONS
-from assist.store import SQLiteStore, core
+from assist.store import core
+from tests.conftest import store_at
 
 from .live import PASSWORD, LiveServer, add_citizen, add_people, make_app, outbox_rows, settings_for
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 ENGINE_REPORT_KEYS = {
     "service",
@@ -283,7 +287,7 @@ def claimed_second_web(server: LiveServer, db: Path) -> tuple[httpx.Client, Any,
 
 def rows(db: Path, sql: str) -> list[dict[str, Any]]:
     async def work() -> list[dict[str, Any]]:
-        store = SQLiteStore(db)
+        store = store_at(db)
         await store.open(core.MIGRATIONS)
         try:
             async with store.transaction() as tx:
@@ -296,7 +300,7 @@ def rows(db: Path, sql: str) -> list[dict[str, Any]]:
 
 async def deliver_subscription(db: Path, row: dict[str, Any]) -> int:
     """Run the notify component's own `subscribe` handler on the row; count subscriptions."""
-    store = SQLiteStore(db)
+    store = store_at(db)
     await store.open([*core.MIGRATIONS, *NOTIFY_MIGRATIONS])
     try:
         handle = subscription_handlers(store, lambda: 1_000_000.0)["subscribe"]

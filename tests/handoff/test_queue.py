@@ -1,8 +1,8 @@
-"""The handoff queue in a real SQLite store: order, claims, transfers, drops, restarts."""
+"""The handoff queue in a real store (SQLite and PostgreSQL): order, claims, transfers, drops,
+restarts."""
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,12 +12,15 @@ from assist.handoff.agents import sign_in
 from assist.handoff.entries import Conflict
 from assist.handoff.queue import HandoffQueue, enqueue_in_tx
 from assist.handoff.schema import MIGRATIONS
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
+from tests.conftest import Database
 
 from .conftest import Clock
 
+pytestmark = pytest.mark.both_stores
 
-def make_queue(store: SQLiteStore, clock: Clock) -> HandoffQueue:
+
+def make_queue(store: Store, clock: Clock) -> HandoffQueue:
     return HandoffQueue(store, clock=clock)
 
 
@@ -33,7 +36,7 @@ async def join(q: HandoffQueue, n: int, **kw: object) -> str:
     return (await q.enqueue(**args)).id
 
 
-async def test_order_is_priority_then_time(store: SQLiteStore, clock: Clock) -> None:
+async def test_order_is_priority_then_time(store: Store, clock: Clock) -> None:
     """Urgent (safeguarding) entries go first; otherwise whoever joined first."""
     q = make_queue(store, clock)
     a = await join(q, 1)
@@ -47,7 +50,7 @@ async def test_order_is_priority_then_time(store: SQLiteStore, clock: Clock) -> 
     assert (await q.claim_next("bob")).id == a  # type: ignore[union-attr]
 
 
-async def test_enqueue_in_tx_commits_with_the_session(store: SQLiteStore, clock: Clock) -> None:
+async def test_enqueue_in_tx_commits_with_the_session(store: Store, clock: Clock) -> None:
     """enqueue_in_tx joins the caller's transaction: a rollback leaves no entry and no session."""
     with pytest.raises(RuntimeError):
         async with store.transaction() as tx:
@@ -75,7 +78,7 @@ async def test_enqueue_in_tx_commits_with_the_session(store: SQLiteStore, clock:
         assert await core.load_session(tx, "s1") is None
 
 
-async def test_context_packet_carries_everything_said(store: SQLiteStore, clock: Clock) -> None:
+async def test_context_packet_carries_everything_said(store: Store, clock: Clock) -> None:
     """The entry holds transcript, intent, details, references and earlier contacts."""
     async with store.transaction() as tx:
         await core.save_session(
@@ -109,14 +112,14 @@ async def test_context_packet_carries_everything_said(store: SQLiteStore, clock:
     assert "Mill Road" in entry.summary
 
 
-async def test_enqueue_is_idempotent_per_session(store: SQLiteStore, clock: Clock) -> None:
+async def test_enqueue_is_idempotent_per_session(store: Store, clock: Clock) -> None:
     """A retried turn returns the same entry rather than queueing twice."""
     q = make_queue(store, clock)
     assert await join(q, 1) == await join(q, 1)
     assert len(await q.waiting()) == 1
 
 
-async def test_claims_are_atomic(store: SQLiteStore, clock: Clock) -> None:
+async def test_claims_are_atomic(store: Store, clock: Clock) -> None:
     """Many agents claiming at once never get the same citizen; each citizen goes to one."""
     q = make_queue(store, clock)
     ids = {await join(q, n) for n in range(5)}
@@ -127,7 +130,7 @@ async def test_claims_are_atomic(store: SQLiteStore, clock: Clock) -> None:
         await q.claim(claimed[0], "late-agent")
 
 
-async def test_skills_decide_who_can_claim(store: SQLiteStore, clock: Clock) -> None:
+async def test_skills_decide_who_can_claim(store: Store, clock: Clock) -> None:
     """An entry needing social care skills goes only to an agent who has them, while one
     with those skills is signed in."""
     q = make_queue(store, clock)
@@ -141,9 +144,7 @@ async def test_skills_decide_who_can_claim(store: SQLiteStore, clock: Clock) -> 
     assert (await q.claim_next("sw", ["social_care"])).id == sc  # type: ignore[union-attr]
 
 
-async def test_a_skill_nobody_has_does_not_strand_the_citizen(
-    store: SQLiteStore, clock: Clock
-) -> None:
+async def test_a_skill_nobody_has_does_not_strand_the_citizen(store: Store, clock: Clock) -> None:
     """An entry needing a skill no signed-in agent has (a Polish speaker, say) is offered to
     anyone, so the citizen is not left waiting for ever."""
     q = make_queue(store, clock)
@@ -153,7 +154,7 @@ async def test_a_skill_nobody_has_does_not_strand_the_citizen(
     assert (await q.claim_next("gen", [])).id == polish  # type: ignore[union-attr]
 
 
-async def test_release_and_transfer_keep_the_place(store: SQLiteStore, clock: Clock) -> None:
+async def test_release_and_transfer_keep_the_place(store: Store, clock: Clock) -> None:
     """Released or transferred-to-skill entries keep their original time and so their place."""
     q = make_queue(store, clock)
     a = await join(q, 1)
@@ -176,7 +177,7 @@ async def test_release_and_transfer_keep_the_place(store: SQLiteStore, clock: Cl
     assert await q.position(b) == 1
 
 
-async def test_close_and_hand_back_update_the_session(store: SQLiteStore, clock: Clock) -> None:
+async def test_close_and_hand_back_update_the_session(store: Store, clock: Clock) -> None:
     """Claim puts the session with an agent. Closing or handing back a text conversation
     returns it to the assistant at "anything else?"; closing a call ends it."""
     q = make_queue(store, clock)
@@ -211,7 +212,7 @@ async def test_close_and_hand_back_update_the_session(store: SQLiteStore, clock:
     assert s3["status"] == "ended" and json.loads(s3["state"])["status"] == "ended"
 
 
-async def test_dropped_caller_keeps_place_for_30_minutes(store: SQLiteStore, clock: Clock) -> None:
+async def test_dropped_caller_keeps_place_for_30_minutes(store: Store, clock: Clock) -> None:
     """A drop holds the place; rejoining within 30 minutes restores it; after, it is abandoned."""
     q = make_queue(store, clock)
     a = await join(q, 1)
@@ -232,9 +233,7 @@ async def test_dropped_caller_keeps_place_for_30_minutes(store: SQLiteStore, clo
         await q.rejoin(a)
 
 
-async def test_redialled_session_rejoins_by_enqueueing_again(
-    store: SQLiteStore, clock: Clock
-) -> None:
+async def test_redialled_session_rejoins_by_enqueueing_again(store: Store, clock: Clock) -> None:
     """Enqueueing the same session while dropped restores the original entry."""
     q = make_queue(store, clock)
     a = await join(q, 1)
@@ -244,7 +243,7 @@ async def test_redialled_session_rejoins_by_enqueueing_again(
     assert (await q.get(a)).status == "waiting"
 
 
-async def test_estimates_are_logged_and_settled(store: SQLiteStore, clock: Clock) -> None:
+async def test_estimates_are_logged_and_settled(store: Store, clock: Clock) -> None:
     """Every announced estimate is logged; the actual wait is filled in when answered."""
     q = make_queue(store, clock)
     await q.sign_in("ann")
@@ -262,7 +261,7 @@ async def test_estimates_are_logged_and_settled(store: SQLiteStore, clock: Clock
     assert acc.inside_bucket == 1.0
 
 
-async def test_snapshot_counts_staff_and_history(store: SQLiteStore, clock: Clock) -> None:
+async def test_snapshot_counts_staff_and_history(store: Store, clock: Clock) -> None:
     """Signed-in staff, their busyness and handle times feed the estimate."""
     q = make_queue(store, clock)
     await q.sign_in("ann")
@@ -284,11 +283,10 @@ async def test_snapshot_counts_staff_and_history(store: SQLiteStore, clock: Cloc
 
 
 async def test_nothing_is_lost_across_a_restart(
-    db_path: Path, clock: Clock, prompts: Prompts
+    database: Database, clock: Clock, prompts: Prompts
 ) -> None:
-    """A fresh store on the same file sees the same queue, claims and callbacks."""
-    first = SQLiteStore(db_path)
-    await first.open([*core.MIGRATIONS, *MIGRATIONS])
+    """A fresh store on the same database sees the same queue, claims and callbacks."""
+    first = await database.open([*core.MIGRATIONS, *MIGRATIONS])
     q = make_queue(first, clock)
     a = await join(q, 1)
     b = await join(q, 2, priority=Priority.URGENT)
@@ -296,8 +294,7 @@ async def test_nothing_is_lost_across_a_restart(
     await q.to_callback(prompts, a, "+447700900001")
     await first.close()
 
-    second = SQLiteStore(db_path)
-    await second.open([*core.MIGRATIONS, *MIGRATIONS])
+    second = await database.open([*core.MIGRATIONS, *MIGRATIONS])
     q2 = make_queue(second, clock)
     assert [e.id for e in await q2.waiting()] == [a]
     assert (await q2.get(a)).kind == "callback"

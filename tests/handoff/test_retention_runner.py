@@ -2,16 +2,20 @@
 
 import json
 
+import pytest
+
 from assist.dialogue.types import Channel, HandOff, Priority, Session
 from assist.handoff.queue import HandoffQueue
 from assist.handoff.retention import erase_handoff, purge_handoff
 from assist.handoff.session_queue import StoreHandoffQueue, entry_id_of
-from assist.store import SQLiteStore
+from assist.store import Store
 
 from .conftest import Clock
 
+pytestmark = pytest.mark.both_stores
 
-async def test_purge_scrubs_only_old_finished_entries(store: SQLiteStore, clock: Clock) -> None:
+
+async def test_purge_scrubs_only_old_finished_entries(store: Store, clock: Clock) -> None:
     """Old finished entries lose number, packet and notes; open ones and timings stay."""
     q = HandoffQueue(store, clock=clock)
     done = await q.enqueue(
@@ -36,7 +40,7 @@ async def test_purge_scrubs_only_old_finished_entries(store: SQLiteStore, clock:
     assert kept.sender == "+442"
 
 
-async def test_erase_closes_and_scrubs(store: SQLiteStore, clock: Clock) -> None:
+async def test_erase_closes_and_scrubs(store: Store, clock: Clock) -> None:
     """Erasing a number closes its open entry and removes its personal data."""
     q = HandoffQueue(store, clock=clock)
     e = await q.enqueue(
@@ -49,7 +53,7 @@ async def test_erase_closes_and_scrubs(store: SQLiteStore, clock: Clock) -> None
     assert await q.waiting() == []
 
 
-async def test_runner_adapter_enqueues_inside_the_turn(store: SQLiteStore, clock: Clock) -> None:
+async def test_runner_adapter_enqueues_inside_the_turn(store: Store, clock: Clock) -> None:
     """The adapter writes the entry in the caller's transaction and returns its handle."""
     session = Session(
         id="s1",

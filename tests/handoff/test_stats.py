@@ -4,12 +4,14 @@ import pytest
 
 from assist.handoff import stats
 from assist.handoff.queue import HandoffQueue
-from assist.store import SQLiteStore, core
+from assist.store import Store, core
 
 from .conftest import Clock
 
+pytestmark = pytest.mark.both_stores
 
-async def test_figures(store: SQLiteStore, clock: Clock) -> None:
+
+async def test_figures(store: Store, clock: Clock) -> None:
     """Service level, waits, abandonment, self-service share, intents and steps add up."""
     start = clock()
     q = HandoffQueue(store, clock=clock)

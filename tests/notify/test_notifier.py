@@ -18,6 +18,9 @@ from assist.service import Service
 from assist.store import core
 from tests.chat.sms.helpers import drain, fast_config, make_settings, open_assist, sent_texts
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
+
 LONDON = ZoneInfo("Europe/London")
 NUMBER = "+447700900222"
 MONDAY = dt.date(2026, 11, 23)  # the in-memory council collects on Thursdays

@@ -30,7 +30,6 @@ from assist.notify.config import NotifyConfig
 from assist.notify.reminders import subscription_handlers
 from assist.service import Service, load_dialogue
 from assist.settings import Settings
-from assist.store import SQLiteStore
 from assist.store.base import Row
 from assist.twilio.rest import TwilioRest
 from assist.twilio.webhooks import sign
@@ -79,7 +78,7 @@ def report_handler(rt: Service) -> Any:
 
 async def premigrate(settings: Settings) -> None:
     """Create every table this test needs before the runtime opens (it applies core only)."""
-    store = SQLiteStore(settings.db_path)
+    store = settings.store()
     await store.open(ALL_MIGRATIONS)
     await store.close()
 

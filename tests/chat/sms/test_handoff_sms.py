@@ -17,6 +17,9 @@ from assist.service import Service
 from assist.store import core
 from tests.chat.sms.helpers import Phone, drain, running_assist, sent_texts
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
+
 CITIZEN = "+447700900333"
 OTHER = "+447700900444"
 

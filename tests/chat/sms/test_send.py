@@ -15,26 +15,29 @@ from assist.dialogue.lint import sms_measure
 from assist.dialogue.prompts import Prompts
 from assist.outbox import PermanentFailure, RetryLater
 from assist.settings import Settings
-from assist.store import SQLiteStore
+from assist.store import Store
 from tests.chat.sms.helpers import fast_config
+from tests.conftest import Database
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 NUMBER = "+447700900555"
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = SQLiteStore(tmp_path / "assist.db")
-    await s.open(all_migrations())
+async def store(database: Database) -> AsyncIterator[Store]:
+    s = await database.open(all_migrations())
     yield s
     await s.close()
 
 
-def sender_for(store: SQLiteStore, tmp_path: Path, **config: object) -> SmsSender:
+def sender_for(store: Store, tmp_path: Path, **config: object) -> SmsSender:
     settings = Settings(data_dir=tmp_path, rasa_url=None)
     return SmsSender(store, settings, config=fast_config(settings, **config))
 
 
-async def test_same_outbox_key_is_sent_once(store: SQLiteStore, tmp_path: Path) -> None:
+async def test_same_outbox_key_is_sent_once(store: Store, tmp_path: Path) -> None:
     """A handler re-run for a row already sent (crash before marking done) sends nothing new."""
     sender = sender_for(store, tmp_path)
     first = await sender.send("k1", NUMBER, "Hello", "info")
@@ -44,7 +47,7 @@ async def test_same_outbox_key_is_sent_once(store: SQLiteStore, tmp_path: Path) 
         assert await sms_store.sent_since(tx, NUMBER, 0) == 1
 
 
-async def test_per_number_hourly_limit(store: SQLiteStore, tmp_path: Path) -> None:
+async def test_per_number_hourly_limit(store: Store, tmp_path: Path) -> None:
     """Past the hourly limit a text waits (RetryLater); staff replies are not held back."""
     sender = sender_for(store, tmp_path, per_number_per_hour=2)
     await sender.send("a", NUMBER, "1", "info")
@@ -56,7 +59,7 @@ async def test_per_number_hourly_limit(store: SQLiteStore, tmp_path: Path) -> No
     await sender.send("e", "+447700900556", "another number", "info")
 
 
-async def test_global_pace(store: SQLiteStore, tmp_path: Path) -> None:
+async def test_global_pace(store: Store, tmp_path: Path) -> None:
     """Sends are spaced by 1/rate seconds: three at once go at t, t+0.1 and t+0.2."""
     settings = Settings(data_dir=tmp_path, rasa_url=None)
     slept: list[float] = []
@@ -72,7 +75,7 @@ async def test_global_pace(store: SQLiteStore, tmp_path: Path) -> None:
     assert slept == [pytest.approx(0.1, abs=0.01), pytest.approx(0.2, abs=0.01)]
 
 
-async def test_missing_fields_fail_for_good(store: SQLiteStore, tmp_path: Path) -> None:
+async def test_missing_fields_fail_for_good(store: Store, tmp_path: Path) -> None:
     """A text without a number or words can never be sent."""
     sender = sender_for(store, tmp_path)
     with pytest.raises(PermanentFailure):
@@ -115,7 +118,7 @@ async def test_the_service_wires_texts_and_its_background_jobs(tmp_path: Path) -
 
 @pytest.mark.parametrize("lang", ["pl", "lt", "ro", "pt"])
 async def test_queued_texts_go_out_as_the_linter_measures_them(
-    store: SQLiteStore, tmp_path: Path, prompts: Prompts, lang: str
+    store: Store, tmp_path: Path, prompts: Prompts, lang: str
 ) -> None:
     """A queued notification or callback text is sent exactly as `lint.sms_measure` sees it:
     diacritics folded when that saves segments, never as written."""
@@ -138,7 +141,7 @@ async def test_queued_texts_go_out_as_the_linter_measures_them(
     ), "at least one text is folded, or this test proves nothing"
 
 
-async def test_staff_replies_go_out_as_written(store: SQLiteStore, tmp_path: Path) -> None:
+async def test_staff_replies_go_out_as_written(store: Store, tmp_path: Path) -> None:
     """A staff member's own words are not folded."""
     sender = sender_for(store, tmp_path)
     text = "Dzień dobry, " + "sprawdziłam zgłoszenie i wszystko jest już załatwione. " * 3

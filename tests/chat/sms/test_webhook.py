@@ -18,10 +18,13 @@ from assist.twilio.fake import TwilioState, create_twilio_fake
 from assist.twilio.fake import serving as serving_in_thread
 from assist.twilio.webhooks import sign
 from tests.chat.sms.helpers import PUBLIC, Phone, drain, fast_config, running_assist, sent_texts
+from tests.conftest import Database
 
 SID = "AC" + "5" * 32
 TOKEN = "webhook-and-rest-token"
 CITIZEN = "+447700900111"
+
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture
@@ -33,11 +36,12 @@ def twilio() -> Iterator[tuple[str, TwilioState]]:
 
 @pytest.fixture
 async def assist(
-    tmp_path: Path, twilio: tuple[str, TwilioState]
+    tmp_path: Path, twilio: tuple[str, TwilioState], database: Database
 ) -> AsyncIterator[tuple[Service, Phone, TwilioState]]:
     url, state = twilio
     async with running_assist(
         tmp_path,
+        database_url=database.url,
         twilio_account_sid=SID,
         twilio_auth_token=SecretStr(TOKEN),
         twilio_phone_number="+441223000000",

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 from assist.handoff import liveness
@@ -18,6 +19,8 @@ from assist.handoff.auth import add_staff
 from assist.handoff.entries import DROPPED
 
 from .live import PASSWORD, Chat, Served, serve
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
 
 
 @contextlib.asynccontextmanager

@@ -4,12 +4,16 @@ the estimate count real people; a caller still there gets their place straight b
 
 from __future__ import annotations
 
+import pytest
+
 from assist.handoff import liveness
 from assist.handoff import queue as hq
 from assist.handoff.entries import DROPPED, WAITING
 from assist.service import Service
 
 from .conftest import Clock, PhoneFactory
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
 
 
 async def entry_of(rt: Service, caller: str) -> hq.Entry:

@@ -15,6 +15,8 @@ from assist.settings import Settings
 
 from .conftest import ON_DUTY, Clock, PhoneFactory, make_settings
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 WEDNESDAY_1730_LONDON = 1_783_528_200.0  # Wednesday 8 July 2026, 17:30 BST
 
 

@@ -21,6 +21,8 @@ from assist.twilio.rest import TwilioRest
 from tests.ivr.twilio.conftest import ON_DUTY, Clock, PhoneFactory, count, make_settings, on_duty
 from tests.ivr.twilio.rules import check_document
 
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 async def queued_caller(phone: PhoneFactory, caller: str) -> SimulatedPhone:
     p = phone(caller)

@@ -18,9 +18,12 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from assist.app import create_app
 from assist.handoff.agents import sign_in
-from assist.store import SQLiteStore
 from tests.axe_helper import describe, run_axe
+from tests.conftest import store_at
 from tests.ivr.twilio.conftest import make_settings
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,7 +82,7 @@ async def test_the_simulator_is_off_in_production_with_real_twilio(tmp_path: Pat
 
 async def _staff_on_duty(tmp_path: Path) -> None:
     """Sign one member of staff in to the queue of the running app's store."""
-    store = SQLiteStore(make_settings(tmp_path).db_path)
+    store = store_at(make_settings(tmp_path).db_path)
     await store.open()
     try:
         async with store.transaction() as tx:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assist.service import Service
 from assist.twilio.webhooks import sign
 from tests.ivr.twilio.conftest import PUBLIC, Clock, PhoneFactory, count
+
+pytestmark = [pytest.mark.both_stores, pytest.mark.usefixtures("database_env")]
 
 
 async def walk_to_confirm(phone: PhoneFactory, caller: str = "+447700900201"):  # type: ignore[no-untyped-def]
