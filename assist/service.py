@@ -36,6 +36,7 @@ from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import Prompts
 from assist.events import EventBus
 from assist.handoff.session_queue import StoreHandoffQueue
+from assist.instances import Instances, join_instances
 from assist.metrics import Metrics
 from assist.nlu.cache import ParseCache
 from assist.nlu.fallback import TfidfClassifier
@@ -135,6 +136,8 @@ class Service:
     jobs: list[tuple[str, Job]] = field(default_factory=list)
     """Long-running background work started with the service (name, job)."""
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    instances: Instances | None = None
+    """Links to the other instances on the same PostgreSQL database (None on SQLite)."""
     started_at: float = field(default_factory=time.time)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -297,4 +300,6 @@ async def open_service(
         service.jobs.append(("rasa-watch", classifier.watch))  # picks Rasa up when it appears
     conversations.on_commit = service.wake_outbox
     conversations.metrics = service.metrics
+    if settings.database_url is not None:
+        service.instances = join_instances(service, settings.database_url.get_secret_value())
     return service
