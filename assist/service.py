@@ -301,5 +301,5 @@ async def open_service(
     conversations.on_commit = service.wake_outbox
     conversations.metrics = service.metrics
     if settings.database_url is not None:
-        service.instances = join_instances(service, settings.database_url.get_secret_value())
+        service.instances = await join_instances(service, settings.database_url.get_secret_value())
     return service
