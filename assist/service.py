@@ -41,6 +41,7 @@ from assist.metrics import Metrics
 from assist.nlu.cache import ParseCache
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import RasaClassifier
+from assist.nlu.replicas import RasaReplicas, rasa_from_urls
 from assist.outbox import Handler, OutboxWorker
 from assist.parts import Parts
 from assist.privacy import Eraser, Purger, purge_older_than
@@ -254,14 +255,14 @@ async def open_service(
             await reports_table.requeue_undelivered(tx)
     if classifier is None:
         classifier = (
-            RasaClassifier(
-                settings.rasa_url,
+            rasa_from_urls(
+                settings.rasa_urls,
                 settings.rasa_timeout_s,
                 dialogue.fallback,
-                supported_languages=settings.languages,
+                settings.languages,
                 cache=ParseCache(),
             )
-            if settings.rasa_url
+            if settings.rasa_urls
             else dialogue.fallback
         )
     queue = given.get("queue") or StoreHandoffQueue(
@@ -295,7 +296,7 @@ async def open_service(
                 lambda stop: run_report_upkeep(upkept, store, settings, stop, service.wake_outbox),
             )
         )
-    if isinstance(classifier, RasaClassifier):
+    if isinstance(classifier, RasaClassifier | RasaReplicas):
         service.closers.append(classifier.aclose)
         service.jobs.append(("rasa-watch", classifier.watch))  # picks Rasa up when it appears
     conversations.on_commit = service.wake_outbox

@@ -221,8 +221,9 @@ def parse(
                           "classifier": r.classifier}  # fmt: skip
                 typer.echo(json.dumps(record, ensure_ascii=False))
         finally:
-            if isinstance(classifier, RasaClassifier):
-                await classifier.aclose()
+            close = getattr(classifier, "aclose", None)
+            if close is not None:
+                await close()
 
     asyncio.run(run())
 

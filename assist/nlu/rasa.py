@@ -384,17 +384,15 @@ class RasaClassifier:
 def classifier_from_settings(
     settings: Settings, rasa_dir: Path = DEFAULT_RASA_DIR
 ) -> IntentClassifier:
-    """Return the classifier a turn should use: Rasa with the in-process fallback when
-    `settings.rasa_url` is set, else the fallback alone (trained now from `rasa_dir`)."""
+    """Return the classifier a turn should use: Rasa (or its replicas) with the in-process
+    fallback when `settings.rasa_url` is set, else the fallback alone (trained now from
+    `rasa_dir`)."""
     from assist.nlu.fallback import TfidfClassifier
+    from assist.nlu.replicas import rasa_from_urls
 
     fallback = TfidfClassifier.from_rasa_dir(rasa_dir, supported_languages=settings.languages)
-    if not settings.rasa_url:
+    if not settings.rasa_urls:
         return fallback
-    return RasaClassifier(
-        settings.rasa_url,
-        settings.rasa_timeout_s,
-        fallback,
-        supported_languages=settings.languages,
-        cache=ParseCache(),
+    return rasa_from_urls(
+        settings.rasa_urls, settings.rasa_timeout_s, fallback, settings.languages, ParseCache()
     )
