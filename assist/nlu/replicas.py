@@ -13,11 +13,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
-from assist.nlu.rasa import BreakerState, RasaClassifier
+from assist.nlu.rasa import DEFAULT_RASA_DIR, BreakerState, RasaClassifier
+
+if TYPE_CHECKING:
+    from assist.settings import Settings
 
 
 class RasaReplicas:
@@ -83,3 +87,19 @@ def rasa_from_urls(
         for url in urls
     ]
     return each[0] if len(each) == 1 else RasaReplicas(each)
+
+
+def classifier_from_settings(
+    settings: Settings, rasa_dir: Path = DEFAULT_RASA_DIR
+) -> IntentClassifier:
+    """Return the classifier a turn should use: Rasa (or its replicas) with the in-process
+    fallback when `settings.rasa_url` is set, else the fallback alone (trained now from
+    `rasa_dir`)."""
+    from assist.nlu.fallback import TfidfClassifier
+
+    fallback = TfidfClassifier.from_rasa_dir(rasa_dir, supported_languages=settings.languages)
+    if not settings.rasa_urls:
+        return fallback
+    return rasa_from_urls(
+        settings.rasa_urls, settings.rasa_timeout_s, fallback, settings.languages, ParseCache()
+    )
