@@ -154,6 +154,7 @@ def bind(app: FastAPI, service: Service) -> None:
         time.time,
         service.bus.publish,
         prompts=service.dialogue.prompts,
+        wake_outbox=service.wake_outbox,
     )
 
 
@@ -290,6 +291,8 @@ async def _component_health(svc: Service) -> dict[str, object]:
             out[name] = result if isinstance(result, dict) else str(result)
         except Exception as exc:
             out[name] = f"down ({type(exc).__name__})"
+    if svc.instances is not None:
+        out["instances"] = svc.instances.health()
     return out
 
 

@@ -55,6 +55,11 @@ def which_classifier(settings: Settings, timeout_s: float = 1.0) -> str:
 
     if not settings.rasa_url:
         return "Understanding: the in-process classifier (ASSIST_RASA_URL is empty)"
+    if len(settings.rasa_urls) > 1:
+        return (
+            f"Understanding: {len(settings.rasa_urls)} Rasa replicas ({settings.rasa_url}), "
+            "each picked up when it answers; the in-process classifier stands in meanwhile"
+        )
     status = rasa_status(settings.rasa_url, timeout_s=timeout_s)
     if status and status.get("model_file"):
         model = Path(str(status["model_file"])).name

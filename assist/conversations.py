@@ -14,7 +14,8 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -117,11 +118,23 @@ class Conversations:
         self.on_commit = on_commit
         self.metrics = metrics
         self._locks: dict[str, asyncio.Lock] = {}
+        self.turn_lock: Callable[[str], AbstractAsyncContextManager[None]] | None = None
+        """Also held for each turn when set: serialises a sender's turns across instances."""
 
     def _lock(self, key: str) -> asyncio.Lock:
         if len(self._locks) > 10_000:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
         return self._locks.setdefault(key, asyncio.Lock())
+
+    @asynccontextmanager
+    async def _one_at_a_time(self, key: str) -> AsyncIterator[None]:
+        """One turn per sender: in this process, and across instances with `turn_lock`."""
+        async with self._lock(key):
+            if self.turn_lock is None:
+                yield
+            else:
+                async with self.turn_lock(key):
+                    yield
 
     async def find(self, channel: Channel, sender: str) -> Session | None:
         """The sender's conversation on this channel if still resumable, else None."""
@@ -171,7 +184,7 @@ class Conversations:
         key: str | None = None,
     ) -> TurnOutcome:
         """Start a conversation (a call arriving, a chat opening): greet, or welcome back."""
-        async with self._lock(f"{channel}:{sender}"):
+        async with self._one_at_a_time(f"{channel}:{sender}"):
             replay = await self._replay(key)
             if replay:
                 return replay
@@ -185,7 +198,7 @@ class Conversations:
 
     async def handle(self, inbound: Inbound, key: str | None = None) -> TurnOutcome:
         """Run one turn for this input; creates the conversation if there is none."""
-        async with self._lock(f"{inbound.channel}:{inbound.sender}"):
+        async with self._one_at_a_time(f"{inbound.channel}:{inbound.sender}"):
             replay = await self._replay(key)
             if replay:
                 return replay

@@ -36,10 +36,12 @@ from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import Prompts
 from assist.events import EventBus
 from assist.handoff.session_queue import StoreHandoffQueue
+from assist.instances import Instances, join_instances
 from assist.metrics import Metrics
 from assist.nlu.cache import ParseCache
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import RasaClassifier
+from assist.nlu.replicas import RasaReplicas, rasa_from_urls
 from assist.outbox import Handler, OutboxWorker
 from assist.parts import Parts
 from assist.privacy import Eraser, Purger, purge_older_than
@@ -135,6 +137,8 @@ class Service:
     jobs: list[tuple[str, Job]] = field(default_factory=list)
     """Long-running background work started with the service (name, job)."""
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    instances: Instances | None = None
+    """Links to the other instances on the same PostgreSQL database (None on SQLite)."""
     started_at: float = field(default_factory=time.time)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -251,14 +255,14 @@ async def open_service(
             await reports_table.requeue_undelivered(tx)
     if classifier is None:
         classifier = (
-            RasaClassifier(
-                settings.rasa_url,
+            rasa_from_urls(
+                settings.rasa_urls,
                 settings.rasa_timeout_s,
                 dialogue.fallback,
-                supported_languages=settings.languages,
+                settings.languages,
                 cache=ParseCache(),
             )
-            if settings.rasa_url
+            if settings.rasa_urls
             else dialogue.fallback
         )
     queue = given.get("queue") or StoreHandoffQueue(
@@ -292,9 +296,11 @@ async def open_service(
                 lambda stop: run_report_upkeep(upkept, store, settings, stop, service.wake_outbox),
             )
         )
-    if isinstance(classifier, RasaClassifier):
+    if isinstance(classifier, RasaClassifier | RasaReplicas):
         service.closers.append(classifier.aclose)
         service.jobs.append(("rasa-watch", classifier.watch))  # picks Rasa up when it appears
     conversations.on_commit = service.wake_outbox
     conversations.metrics = service.metrics
+    if settings.database_url is not None:
+        service.instances = await join_instances(service, settings.database_url.get_secret_value())
     return service

@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     # Understanding
     rasa_url: str | None = Field(
         "http://127.0.0.1:5005",
-        description="Rasa server base URL; empty to use only the in-process classifier.",
+        description="Rasa server base URL, or several separated by commas (replicas: turns "
+        "are spread over them, each with its own breaker); empty to use only the in-process "
+        "classifier.",
     )
     rasa_timeout_s: float = Field(0.8, gt=0, description="How long one Rasa parse may take.")
     nlu_threshold: float = Field(
@@ -337,7 +339,6 @@ class Settings(BaseSettings):
         "district_open311_url",
         "waste_api_url",
         "info_url",
-        "rasa_url",
         "twilio_api_base_url",
     )
     @classmethod
@@ -352,6 +353,23 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("must be an http:// or https:// URL with a valid port") from None
         return v
+
+    @field_validator("rasa_url")
+    @classmethod
+    def _rasa_urls(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        urls = [u.strip() for u in v.split(",")]
+        for url in urls:
+            cls._is_url(url)
+        if len(set(urls)) != len(urls):
+            raise ValueError("names the same Rasa server twice")
+        return ",".join(urls)
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """The Rasa replicas' base URLs (`rasa_url` split at commas; none when empty)."""
+        return self.rasa_url.split(",") if self.rasa_url else []
 
     @field_validator("log_level")
     @classmethod

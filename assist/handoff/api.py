@@ -254,6 +254,7 @@ def create_api_router() -> APIRouter:
             await guarded(
                 replies.staff_reply(tx, entry_id, who.username, body.text, console.clock())
             )
+        console.wake_outbox()
         return {"sent": True}
 
     @router.post("/entries/{entry_id}/notes", summary="Add a note")

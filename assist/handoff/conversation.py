@@ -196,6 +196,7 @@ async def _act(
             raise Refused(words(console, "console.reply_length"), 422)
         async with console.store.transaction() as tx:
             await replies.staff_reply(tx, entry_id, who.username, text, now())
+        console.wake_outbox()
         return f"{here}#reply"
     elif action == "note":
         if not text.strip():

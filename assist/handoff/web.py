@@ -60,6 +60,8 @@ class Console:
     """Where staff actions are announced (the app's event bus)."""
     prompts: Prompts = field(kw_only=True)
     """The prompt texts the console's messages to citizens are worded from."""
+    wake_outbox: Callable[[], None] = field(default=lambda: None, kw_only=True)
+    """Told when staff leave work in the outbox (a reply), so it goes at once."""
     queue: HandoffQueue = field(init=False)
     templates: Jinja2Templates = field(init=False)
 

@@ -21,7 +21,8 @@ from assist.nlu.augment import AUGMENTED_FILE, augment, heldout_lines, write_ras
 from assist.nlu.fallback import TfidfClassifier, load_rasa_examples
 from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, HeldOut, load_heldout
 from assist.nlu.heldout_report import render_heldout
-from assist.nlu.rasa import DEFAULT_RASA_DIR, RasaClassifier, classifier_from_settings
+from assist.nlu.rasa import DEFAULT_RASA_DIR, RasaClassifier
+from assist.nlu.replicas import classifier_from_settings
 from assist.nlu.report import Prediction, Report
 from assist.settings import get_settings
 
@@ -221,8 +222,9 @@ def parse(
                           "classifier": r.classifier}  # fmt: skip
                 typer.echo(json.dumps(record, ensure_ascii=False))
         finally:
-            if isinstance(classifier, RasaClassifier):
-                await classifier.aclose()
+            close = getattr(classifier, "aclose", None)
+            if close is not None:
+                await close()
 
     asyncio.run(run())
 

@@ -47,7 +47,7 @@ from assist.nlu.cache import ParseCache
 from assist.nlu.safety import SURE, URGENCY, safety_net
 
 if TYPE_CHECKING:
-    from assist.settings import Settings
+    pass
 
 log = logging.getLogger("assist.nlu")
 
@@ -379,22 +379,3 @@ class RasaClassifier:
                 language=result.language,
             )
         return result
-
-
-def classifier_from_settings(
-    settings: Settings, rasa_dir: Path = DEFAULT_RASA_DIR
-) -> IntentClassifier:
-    """Return the classifier a turn should use: Rasa with the in-process fallback when
-    `settings.rasa_url` is set, else the fallback alone (trained now from `rasa_dir`)."""
-    from assist.nlu.fallback import TfidfClassifier
-
-    fallback = TfidfClassifier.from_rasa_dir(rasa_dir, supported_languages=settings.languages)
-    if not settings.rasa_url:
-        return fallback
-    return RasaClassifier(
-        settings.rasa_url,
-        settings.rasa_timeout_s,
-        fallback,
-        supported_languages=settings.languages,
-        cache=ParseCache(),
-    )
