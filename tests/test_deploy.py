@@ -33,6 +33,9 @@ def test_compose_has_postgres_two_rasa_replicas_instances_and_nginx() -> None:
     env = services["assist"]["environment"]
     assert env["ASSIST_DATABASE_URL"].startswith("postgresql://")
     assert env["ASSIST_RASA_URL"] == "http://rasa1:5005,http://rasa2:5005"
+    # Behind nginx every chat would otherwise share nginx's address (one flood "source").
+    assert env["ASSIST_FORWARDED_ALLOW_IPS"] == "*"
+    assert "ports" not in services["assist"]  # so only nginx can reach an instance
     assert services["assist"]["image"] == services["migrate"]["image"]
 
 
