@@ -11,7 +11,7 @@ say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
 # --- Debian packages -----------------------------------------------------------------
 need=(espeak-ng sox)
-[ $want_test = 1 ] && need+=(chromium chromium-driver postgresql)
+[ $want_test = 1 ] && need+=(chromium chromium-driver postgresql nginx)
 missing=()
 for pkg in "${need[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
