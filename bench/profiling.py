@@ -3,7 +3,8 @@
     BENCH_PROFILE=/tmp/chat.txt .venv/bin/python bench/chat_bench.py --no-rasa
 
 The server child runs under `pyinstrument.Profiler` and, when the benchmark stops it, writes
-the text report (and `<file>.html`) there. Without BENCH_PROFILE nothing changes.
+the text report there (and `<file>.html`, and `<file>.pyisession` to render again with
+`pyinstrument --load`). Without BENCH_PROFILE nothing changes.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def profiled(label: str) -> Iterator[None]:
             path = path.with_name(f"{path.stem}-{label}{path.suffix or '.txt'}")
         path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
         path.with_suffix(".html").write_text(profiler.output_html())
+        session = profiler.last_session
+        if session is not None:  # to re-render later, e.g. `pyinstrument --load FILE --show-all`
+            session.save(str(path.with_suffix(".pyisession")))
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from assist.backend_client import reports
 from assist.backend_client.config import DEFAULT_ROUTES, ServiceRoute, routes_from_settings
 from assist.backend_client.http import RetryPolicy
 from assist.backend_client.info import InfoClient
+from assist.backend_client.lookups import LOOKUP_TTL_S, TtlCache
 from assist.backend_client.open311 import Open311Client
 from assist.backend_client.open311_types import ServiceDefinition, ServiceRequest
 from assist.backend_client.places import coordinates
@@ -83,6 +84,7 @@ class RoutedCouncilServices:
         clock: Callable[[], float] = time.time,
         settle_s: float = 35.0,
         alert_after: int = 6,
+        lookup_ttl_s: float = LOOKUP_TTL_S,
     ) -> None:
         missing = {r.body for r in routes.values()} - set(bodies)
         if missing:
@@ -100,6 +102,10 @@ class RoutedCouncilServices:
         self.alert_after = alert_after
         """Server errors in a row on one report before staff are alerted."""
         self._definitions: dict[tuple[str, str], ServiceDefinition | None] = {}
+        self.addresses: TtlCache[list[Address]] = TtlCache(lookup_ttl_s)
+        """Addresses per postcode, reused for `lookup_ttl_s` (successes only)."""
+        self.collections: TtlCache[list[Collection]] = TtlCache(lookup_ttl_s)
+        """Bin days per address id, reused for `lookup_ttl_s` (successes only)."""
 
     @classmethod
     def from_settings(
@@ -229,12 +235,16 @@ class RoutedCouncilServices:
     # -- CouncilServices ----------------------------------------------------------------------
 
     async def find_addresses(self, postcode: str) -> list[Address]:
-        """Addresses at a postcode; raises NotFound or OutsideArea."""
-        return await self.waste.find_addresses(postcode)
+        """Addresses at a postcode (an answer at most `lookup_ttl_s` old); raises NotFound or
+        OutsideArea."""
+        found = await self.addresses.get(postcode, lambda: self.waste.find_addresses(postcode))
+        return list(found)
 
     async def bin_collections(self, address_id: str) -> list[Collection]:
-        """Upcoming collections for an address, soonest first; raises NotFound."""
-        return await self.waste.collections(address_id)
+        """Upcoming collections for an address, soonest first (an answer at most
+        `lookup_ttl_s` old); raises NotFound."""
+        found = await self.collections.get(address_id, lambda: self.waste.collections(address_id))
+        return list(found)
 
     async def service_info(self, topic: str) -> ServiceInfo:
         """Information about a topic; raises NotFound."""

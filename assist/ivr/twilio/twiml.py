@@ -1,4 +1,7 @@
-"""TwiML documents for the phone line, built with Twilio's own `voice_response` builder.
+"""TwiML documents for the phone line, written as strings in the layout of Twilio's builder.
+
+(Twilio's `voice_response` builds an ElementTree per document, which was a tenth of a phone
+turn; tests/ivr/twilio/test_twiml_strings.py holds this output equal to the builder's.)
 
 Pure functions: text and URLs in, XML out. Choices made here (TWILIO.md, HUMANE.md):
 
@@ -15,10 +18,9 @@ Pure functions: text and URLs in, XML out. Choices made here (TWILIO.md, HUMANE.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-
-from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from assist.dialogue.vocabulary import UNIVERSAL_WORDS, universal_words
 
@@ -80,24 +82,90 @@ class Choice:
     """The language to speak the sentence in when not the caller's (the language menu)."""
 
 
-def _say(
-    parent: VoiceResponse | Gather, text: str, style: VoiceStyle, pause_after: bool = False
-) -> None:
-    say = parent.say(None if style.slow else text, voice=style.voice, language=style.locale)
+@functools.lru_cache(maxsize=64)
+def _say_open(style: VoiceStyle) -> str:
+    return f'<Say language="{_attr(style.locale)}" voice="{_attr(style.voice)}">'
+
+
+def _say(text: str, style: VoiceStyle, pause_after: bool = False) -> str:
+    """One `<Say>` in the caller's voice (slowed inside `<prosody>`), optionally a break after."""
+    inner = _text(text)
     if style.slow:
-        say.prosody(text, rate=SLOW_RATE)
+        inner = f'<prosody rate="{SLOW_RATE}">{inner}</prosody>' if inner else _PROSODY_EMPTY
     if pause_after:
-        say.break_(time=OPTION_BREAK)
+        inner += _BREAK
+    if not inner:
+        return _say_open(style)[:-1] + " />"
+    return f"{_say_open(style)}{inner}</Say>"
 
 
-def _xml(response: VoiceResponse) -> str:
-    return str(response.to_xml())
+_PROSODY_EMPTY = f'<prosody rate="{SLOW_RATE}" />'
+_BREAK = f'<break time="{OPTION_BREAK}" />'
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attr(value: object) -> str:
+    """An attribute value as Twilio's builder writes it (booleans in lower case), escaped as
+    ElementTree escapes attributes."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _element(name: str, attrs: dict[str, object], inner: str = "") -> str:
+    """`<name a="..">inner</name>`, attributes sorted by name and None ones left out, or
+    `<name a=".." />` when empty: the layout of Twilio's builder (ElementTree)."""
+    written = "".join(
+        f' {key}="{_attr(value)}"' for key, value in sorted(attrs.items()) if value is not None
+    )
+    if inner:
+        return f"<{name}{written}>{inner}</{name}>"
+    return f"<{name}{written} />"
+
+
+def _document(inner: str) -> str:
+    """The whole TwiML document around `inner` (characters UTF-8 cannot hold become
+    character references, as in ElementTree's output)."""
+    doc = _DECLARATION + (f"<Response>{inner}</Response>" if inner else "<Response />")
+    if not doc.isascii():
+        doc = doc.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
+    return doc
 
 
 def hints_for(labels: Sequence[str], language: str = "en", extra: Sequence[str] = ()) -> str:
     """Speech hints, comma separated and at most `HINTS_MAX_CHARS` long: the first two
     universal words (person, its synonym) and `extra` (e.g. the prompts' "talk to a person"),
     then the option labels, then the rest of the universal words in the caller's language."""
+    return _hints(tuple(labels), language, tuple(extra))
+
+
+@functools.lru_cache(maxsize=1024)
+def _hints(labels: tuple[str, ...], language: str, extra: tuple[str, ...]) -> str:
+    """`hints_for`, remembered: a step's options are the same for every caller."""
     universal = UNIVERSAL_HINTS.get(language, UNIVERSAL_HINTS["en"])
     seen: list[str] = []
     size = 0
@@ -133,73 +201,64 @@ def gather_document(
     Speech hints are the options' labels, `hint_words` and the universal words, all in the
     caller's language.
     """
-    response = VoiceResponse()
     timeout = (ENTRY_TIMEOUT_S if entry else MENU_TIMEOUT_S) + (SLOW_EXTRA_S if style.slow else 0)
-    attrs: dict[str, object] = {}
     if num_digits is None and choices and not entry:
         num_digits = 1
-    if num_digits is not None:
-        attrs["num_digits"] = num_digits
-    gather = response.gather(
-        input="dtmf speech",
-        action=action_url,
-        method="POST",
-        language=style.locale,
-        hints=hints_for([c.label for c in choices], style.language, hint_words),
-        action_on_empty_result=True,
-        timeout=timeout,
-        speech_timeout=SPEECH_TIMEOUT_S,
-        finish_on_key="#",
-        **attrs,
-    )
-    for text in says:
-        _say(gather, text, style)
+    parts = [_say(text, style) for text in says]
     if question:
-        _say(gather, question, style, pause_after=bool(choices))
+        parts.append(_say(question, style, pause_after=bool(choices)))
     for choice in choices:
         voice = replace(style, language=choice.language) if choice.language else style
-        _say(gather, choice.sentence, voice, pause_after=True)
-    for text in after:
-        _say(gather, text, style)
+        parts.append(_say(choice.sentence, voice, pause_after=True))
+    parts += [_say(text, style) for text in after]
     if person_line:
-        _say(gather, person_line, style)
-    return _xml(response)
+        parts.append(_say(person_line, style))
+    gather = _element(
+        "Gather",
+        {
+            "input": "dtmf speech",
+            "action": action_url,
+            "method": "POST",
+            "language": style.locale,
+            "hints": hints_for([c.label for c in choices], style.language, hint_words),
+            "actionOnEmptyResult": True,
+            "timeout": timeout,
+            "speechTimeout": SPEECH_TIMEOUT_S,
+            "finishOnKey": "#",
+            "numDigits": num_digits,
+        },
+        "".join(parts),
+    )
+    return _document(gather)
 
 
 def enqueue_document(
     says: Sequence[str], *, style: VoiceStyle, wait_url: str, action_url: str
 ) -> str:
     """What was said, then `<Enqueue>` into the Twilio queue with our wait and action URLs."""
-    response = VoiceResponse()
-    for text in says:
-        _say(response, text, style)
-    response.enqueue(
-        QUEUE_NAME, wait_url=wait_url, wait_url_method="POST", action=action_url, method="POST"
+    enqueue = _element(
+        "Enqueue",
+        {"waitUrl": wait_url, "waitUrlMethod": "POST", "action": action_url, "method": "POST"},
+        _text(QUEUE_NAME),
     )
-    return _xml(response)
+    return _document("".join(_say(text, style) for text in says) + enqueue)
 
 
 def goodbye_document(says: Sequence[str], *, style: VoiceStyle) -> str:
     """The last words, then `<Hangup>`: only after a goodbye or a completed journey."""
-    response = VoiceResponse()
-    for text in says:
-        _say(response, text, style)
-    response.hangup()
-    return _xml(response)
+    return _document("".join(_say(text, style) for text in says) + "<Hangup />")
 
 
 def say_document(
     says: Sequence[str], *, style: VoiceStyle, redirect_url: str | None = None, leave: bool = False
 ) -> str:
     """Words, then optionally `<Leave>` (out of the queue) or a `<Redirect>`; never a hang-up."""
-    response = VoiceResponse()
-    for text in says:
-        _say(response, text, style)
+    inner = "".join(_say(text, style) for text in says)
     if leave:
-        response.leave()
+        inner += "<Leave />"
     elif redirect_url:
-        response.redirect(redirect_url, method="POST")
-    return _xml(response)
+        inner += _element("Redirect", {"method": "POST"}, _text(redirect_url))
+    return _document(inner)
 
 
 def wait_document(
@@ -217,24 +276,26 @@ def wait_document(
     nobody presses anything the document simply ends and Twilio fetches the wait URL again,
     which is the hold loop (only Play/Say/Pause/Gather/Redirect/Leave/Hangup are allowed).
     """
-    response = VoiceResponse()
-    gather = response.gather(
-        input="dtmf speech",
-        action=key_url,
-        method="POST",
-        language=style.locale,
-        hints=hints,
-        num_digits=1,
-        timeout=1,
-        speech_timeout=SPEECH_TIMEOUT_S,
-    )
-    for text in says:
-        _say(gather, text, style)
+    inner = "".join(_say(text, style) for text in says)
     if music_url:
-        gather.play(music_url)
+        inner += _element("Play", {}, _text(music_url))
     else:
-        gather.pause(length=pause_s)
-    return _xml(response)
+        inner += _element("Pause", {"length": pause_s})
+    gather = _element(
+        "Gather",
+        {
+            "input": "dtmf speech",
+            "action": key_url,
+            "method": "POST",
+            "language": style.locale,
+            "hints": hints,
+            "numDigits": 1,
+            "timeout": 1,
+            "speechTimeout": SPEECH_TIMEOUT_S,
+        },
+        inner,
+    )
+    return _document(gather)
 
 
 def dial_document(
@@ -247,18 +308,15 @@ def dial_document(
     timeout_s: int = 30,
 ) -> str:
     """Words, then `<Dial>` to a phone number (E.164) or a Twilio Client identity (`client:id`)."""
-    response = VoiceResponse()
-    for text in says:
-        _say(response, text, style)
     attrs: dict[str, object] = {"timeout": timeout_s}
     if caller_id:
-        attrs["caller_id"] = caller_id
+        attrs["callerId"] = caller_id
     if action_url:
         attrs["action"] = action_url
         attrs["method"] = "POST"
-    dial = response.dial(**attrs)
     if target.startswith("client:"):
-        dial.client(target.removeprefix("client:"))
+        callee = _element("Client", {}, _text(target.removeprefix("client:")))
     else:
-        dial.number(target)
-    return _xml(response)
+        callee = _element("Number", {}, _text(target))
+    dial = _element("Dial", attrs, callee)
+    return _document("".join(_say(text, style) for text in says) + dial)
