@@ -32,7 +32,7 @@ format:
 	$(VENV)/ruff check --fix assist tests bench
 
 BENCH_SECONDS ?= 30
-bench: setup  ## Benchmarks: busy hour beside saturation and baselines (BENCH_SECONDS=10 for short)
+bench: setup  ## Benchmarks: busy hour beside saturation and baselines, then scaling (BENCH_SECONDS=10 for short)
 	$(VENV)/python bench/run_all.py --seconds $(BENCH_SECONDS)
 
 rasa: setup

@@ -4,12 +4,13 @@ Runs, each in its own process and one after another (they would disturb each oth
 the busy hour (open loop, both channels at once; Rasa in the loop when it answers), web
 chat saturation at 200 and 10 sockets with the in-process classifier (and again with Rasa
 when it answers), phone webhooks against a bare FastAPI endpoint; then prints every figure
-side by side with the machine's load, and runs the other benchmarks (queue, speech).
+side by side with the machine's load, and runs the other benchmarks (queue, speech, and
+scaling over 1-3 instances on PostgreSQL beside SQLite: about 2 minutes).
 
     .venv/bin/python bench/run_all.py [--seconds 30] [--quick]
 
 --seconds sets the busy hour's length, --phase-seconds each saturation phase's (they stay
-bounded); --quick runs 5 s phases and skips the queue and speech benchmarks.
+bounded); --quick runs 5 s phases and skips the queue, speech and scaling benchmarks.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def main() -> None:
             lines = Path(figures).read_text().splitlines()
             print("\n".join(table([json.loads(x) for x in lines if x.strip()])))
     if not args.quick:
-        for script in ("queue_sim.py", "speech_bench.py"):
+        for script in ("queue_sim.py", "speech_bench.py", "scale_bench.py"):
             failures += bench(script)
     raise SystemExit(1 if failures else 0)
 
