@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -109,3 +111,86 @@ def stalls_watched(label: str) -> Iterator[None]:
         for stack, n in seen.most_common(15):
             lines += [f"--- {n} times:", stack]
         path.write_text("\n".join(lines))
+
+
+class LoopLag:
+    """How late an event loop comes round: a task asks to sleep `period` seconds and records
+    by how much more it slept (the time any ready callback waits before it runs)."""
+
+    def __init__(self, period: float = 0.005) -> None:
+        self.period = period
+        self.lags: list[float] = []
+        self._task: object = None
+
+    def start(self) -> None:
+        """Start measuring on the running loop."""
+        import asyncio
+
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        import asyncio
+
+        while True:
+            t0 = time.perf_counter()
+            await asyncio.sleep(self.period)
+            self.lags.append(max(0.0, time.perf_counter() - t0 - self.period))
+
+
+class RequestTimer:
+    """ASGI wrapper: the server's own time for each HTTP request under `prefix` (from the
+    app being called, after uvicorn read the request, to the last byte of the response
+    being handed to uvicorn), by path, and the loop's lag; `dump` writes them as JSON."""
+
+    def __init__(self, app: Any, prefix: str = "/twilio/") -> None:
+        self.app = app
+        self.prefix = prefix
+        self.times: dict[str, list[float]] = {}
+        self.lag = LoopLag()
+        self.gc: list[tuple[int, float]] = []
+        """Each garbage collection after start-up: (generation, seconds), `gc.callbacks`."""
+        self._gc_started = 0.0
+        import gc
+
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self.lag._task is not None:  # collections after start-up only
+            self.gc.append((info["generation"], time.perf_counter() - self._gc_started))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+
+            async def started(message: Any) -> None:
+                if message["type"] == "lifespan.startup.complete" and self.lag._task is None:
+                    self.lag.start()
+                await send(message)
+
+            await self.app(scope, receive, started)
+            return
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        path = scope["path"]
+
+        async def timed(message: Any) -> None:
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self.times.setdefault(path, []).append(time.perf_counter() - t0)
+
+        await self.app(scope, receive, timed)
+
+    def dump(self, path: str) -> None:
+        """Write {"requests": {path: [seconds...]}, "loop_lag": [seconds...], "gc":
+        [[generation, seconds]...]} to `path`."""
+        import gc
+        import json
+
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+        Path(path).write_text(
+            json.dumps({"requests": self.times, "loop_lag": self.lag.lags, "gc": self.gc})
+        )
