@@ -8,6 +8,7 @@ module and `assist.cli` are the only places that import channel packages.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import logging
 import time
@@ -168,6 +169,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         svc = service or await open_service(settings, **given)
         bind(app, svc)
         svc.start_background()
+        # Everything loaded at start-up (dialogues, the classifier, prompts, the embedded
+        # council) lives as long as the process: out of the collector's sight, or each full
+        # collection walks it all with the loop stopped (150-230 ms under the busy hour).
+        gc.freeze()
         try:
             yield
         finally:

@@ -14,7 +14,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -78,6 +78,11 @@ class RecordingQueue:
     ) -> int:
         self.entries.append((session.id, handoff))
         return len(self.entries)
+
+
+AlsoInTx = Callable[[Tx, Session], Awaitable[None]]
+"""A channel's own write that belongs to the turn (the phone line's call record): run inside
+the turn's transaction, after the session is saved, so the turn costs one durable commit."""
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,11 @@ class Conversations:
         sender: str,
         language_hint: str | None = None,
         key: str | None = None,
+        also: AlsoInTx | None = None,
     ) -> TurnOutcome:
-        """Start a conversation (a call arriving, a chat opening): greet, or welcome back."""
+        """Start a conversation (a call arriving, a chat opening): greet, or welcome back.
+        `also` runs in the turn's transaction (not when a retry is answered from the stored
+        response: `replayed`)."""
         async with self._one_at_a_time(f"{channel}:{sender}"):
             replay = await self._replay(key)
             if replay:
@@ -191,13 +199,16 @@ class Conversations:
             session = await self.find(channel, sender)
             if session is not None and session.turns > 0:
                 actions = await self.engine.resume(session)
-                return await self._commit(session, None, actions, key, resumed=True)
+                return await self._commit(session, None, actions, key, resumed=True, also=also)
             session = session or await self._new(channel, sender, language_hint)
             actions = await self.engine.start(session)
-            return await self._commit(session, None, actions, key)
+            return await self._commit(session, None, actions, key, also=also)
 
-    async def handle(self, inbound: Inbound, key: str | None = None) -> TurnOutcome:
-        """Run one turn for this input; creates the conversation if there is none."""
+    async def handle(
+        self, inbound: Inbound, key: str | None = None, also: AlsoInTx | None = None
+    ) -> TurnOutcome:
+        """Run one turn for this input; creates the conversation if there is none. `also`
+        runs in the turn's transaction (not when the turn is `replayed`)."""
         async with self._one_at_a_time(f"{inbound.channel}:{inbound.sender}"):
             replay = await self._replay(key)
             if replay:
@@ -211,10 +222,12 @@ class Conversations:
                 if (inbound.words is None and inbound.digits is None) or (
                     inbound.words and fold(inbound.words) in GREETINGS
                 ):
-                    return await self._commit(session, inbound, started, key)
+                    return await self._commit(session, inbound, started, key, also=also)
                 greeting.extend([a for a in started if isinstance(a, Say)][:1])  # hello only
             actions = await self.engine.turn(session, inbound)
-            return await self._commit(session, inbound, greeting + actions, key, loaded=loaded)
+            return await self._commit(
+                session, inbound, greeting + actions, key, loaded=loaded, also=also
+            )
 
     async def _replay(self, key: str | None) -> TurnOutcome | None:
         if key is None:
@@ -238,6 +251,7 @@ class Conversations:
         key: str | None,
         resumed: bool = False,
         loaded: Status | None = None,
+        also: AlsoInTx | None = None,
     ) -> TurnOutcome:
         now = self.clock()
         entry: int | None = None
@@ -319,6 +333,8 @@ class Conversations:
                 await core.record_processed(
                     tx, key, session.id, [action_to_dict(a) for a in actions], now
                 )
+            if also is not None:
+                await also(tx, session)
         if self.on_commit is not None:
             self.on_commit()
         self._count(session, inbound, actions)

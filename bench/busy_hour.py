@@ -133,8 +133,8 @@ async def chat_user(
 
 async def phone_caller(
     base: str, settings: Any, n: int, stop_at: float, rng: random.Random, out: list[float],
-    errors: list[str], by_step: dict[str, list[float]], requests: list[float],
-    timeline: list[tuple[float, str, float]],
+    errors: list[str], by_step: dict[str, list[float]], requests: list[float] | None = None,
+    timeline: list[tuple[float, str, float]] | None = None,
 ) -> None:  # fmt: skip
     """One phone line: rings, walks a journey (a key or words about every 4 s), hangs up,
     rings again; records how long each answer took (redirects included)."""
@@ -148,7 +148,8 @@ async def phone_caller(
     # building one per client loads the CA bundle (~30 ms with the loop blocked), which
     # stalled every other caller in the benchmark's first seconds.
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=_ssl_context()) as http:
-        client: Any = TimedClient(http, requests)
+        client: Any = TimedClient(http, [] if requests is None else requests)
+        timeline = [] if timeline is None else timeline
         call = 0
         due = time.monotonic()
         while True:

@@ -23,9 +23,9 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 
-from assist.conversations import TurnOutcome
+from assist.conversations import AlsoInTx, TurnOutcome
 from assist.deps import PartsDep
-from assist.dialogue.types import Channel, Inbound, Status
+from assist.dialogue.types import Channel, Inbound, Session, Status
 from assist.handoff import queue as hq
 from assist.handoff.entries import WAITING
 from assist.ivr import calls as voice_store
@@ -43,6 +43,7 @@ from assist.ivr.twilio.line import (
 )
 from assist.ivr.twilio.twiml import VoiceStyle, goodbye_document, say_document
 from assist.parts import Parts
+from assist.store.base import Tx
 from assist.twilio.webhooks import TwilioForm
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,14 @@ def create_voice_router() -> APIRouter:
         if hint and not parts.prompts.has(hint, "greeting.hello"):
             hint = None
         outcome = await parts.conversations.open(
-            Channel.VOICE, sender, language_hint=hint, key=f"voice:{call_sid}:open"
+            Channel.VOICE,
+            sender,
+            language_hint=hint,
+            key=f"voice:{call_sid}:open",
+            also=_call_recorder(parts, call_sid, sender),
         )
-        await _record_call(parts, call_sid, sender, outcome.session.id)
+        if outcome.replayed:
+            await _record_call(parts, call_sid, sender, outcome.session.id)
         parts.metrics.inc(
             "assist_voice_calls_total",
             "Calls answered by the phone line",
@@ -98,8 +104,11 @@ def create_voice_router() -> APIRouter:
             confidence=confidence,
             silence=digits is None and speech is None,
         )
-        outcome = await parts.conversations.handle(inbound, key=key)
-        await _record_call(parts, call_sid, sender, outcome.session.id)
+        outcome = await parts.conversations.handle(
+            inbound, key=key, also=_call_recorder(parts, call_sid, sender)
+        )
+        if outcome.replayed:
+            await _record_call(parts, call_sid, sender, outcome.session.id)
         parts.metrics.inc(
             "assist_voice_turns_total",
             "Phone turns handled",
@@ -176,6 +185,17 @@ async def _to_media_stream(parts: Parts, call_sid: str, sender: str) -> Response
     which opens only with the single-use token issued here for this CallSid."""
     await _record_call(parts, call_sid, sender)
     return xml(await issue_stream(parts, call_sid))
+
+
+def _call_recorder(parts: Parts, call_sid: str, sender: str) -> AlsoInTx:
+    """Records the call inside the turn's own transaction (one durable commit per turn)."""
+
+    async def record(tx: Tx, session: Session) -> None:
+        await voice_store.record_call(
+            tx, call_sid, sender, parts.conversations.clock(), session_id=session.id
+        )
+
+    return record
 
 
 async def _record_call(
