@@ -46,3 +46,17 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) ->
     s = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
     assert s.port == 9001 and s.languages == ["en", "pl"]
     assert "tok-98765" not in repr(s)
+
+
+def test_start_up_objects_are_frozen_out_of_the_collectors_sight(settings: Settings) -> None:
+    """After start-up everything loaded so far is frozen (gc.freeze): a full collection under
+    load walks only what turns create, not the dialogues and classifier (150-230 ms)."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings)) as client:
+            assert client.get("/healthz").status_code in (200, 503)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
