@@ -7,7 +7,10 @@ same run, N echo sockets with the same number of round trips; then the same at 1
 sockets (latency without queueing). Prints p50/p99 reply latency for each. Bounded: each
 phase stops at its time budget and the whole run ends inside 60 s.
 
-    .venv/bin/python bench/chat_bench.py [--clients 200] [--seconds 12]
+    .venv/bin/python bench/chat_bench.py [--clients 200] [--seconds 12] [--distinct]
+
+--distinct makes every free-text question new, so each one is read by the classifier (Rasa
+when it is up) rather than the cache of repeated short texts.
 
 If a Rasa server answers on http://127.0.0.1:5005/status it is put in the loop
 (ASSIST_RASA_URL) and the output says so; otherwise the in-process classifier is used.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -110,6 +114,19 @@ async def wait_ready(url: str, deadline: float) -> None:
     raise SystemExit("the app did not start")
 
 
+async def degraded_turns(base: str) -> float:
+    """Turns the server answered with a fallback (NLU or council unavailable), /metrics."""
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        text = (await client.get(base + "/metrics")).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("assist_degraded_turns_total")
+    )
+
+
 async def recv_until(ws: Any, kind: str) -> dict[str, Any]:
     while True:
         msg: dict[str, Any] = json.loads(await ws.recv())
@@ -119,8 +136,26 @@ async def recv_until(ws: Any, kind: str) -> dict[str, Any]:
             raise RuntimeError(msg["text"])
 
 
+DISTINCT = itertools.count(1)
+"""With --distinct, each free-text question carries a new number ("... at number 17"), so no
+reading comes from a cache and every one goes to the classifier (Rasa when it is up)."""
+
+
+def free_text(step: dict[str, str], distinct: bool) -> dict[str, str]:
+    """The script's step, its free text made unique when `distinct`."""
+    if not distinct or step is not SCRIPT[0]:
+        return step
+    return {**step, "text": f"{step['text']} at number {next(DISTINCT)}"}
+
+
 async def chat_client(
-    url: str, origin: str, stop_at: float, out: list[float], nlu: list[float], errors: list[str]
+    url: str,
+    origin: str,
+    stop_at: float,
+    out: list[float],
+    nlu: list[float],
+    errors: list[str],
+    distinct: bool = False,
 ) -> None:
     """One citizen: hello, then the script in a loop; free-text turns also go to `nlu`."""
     import websockets
@@ -138,7 +173,7 @@ async def chat_client(
                     if time.monotonic() >= stop_at:
                         return
                     t0 = time.perf_counter()
-                    await ws.send(json.dumps(step))
+                    await ws.send(json.dumps(free_text(step, distinct)))
                     await recv_until(ws, "ask")
                     took = time.perf_counter() - t0
                     out.append(took)
@@ -180,7 +215,11 @@ def summary_line(name: str, xs: list[float], wall: float, errors: list[str]) -> 
 
 
 async def run(
-    clients: int, seconds: float, use_rasa: bool = True, summary: str | None = None
+    clients: int,
+    seconds: float,
+    use_rasa: bool = True,
+    summary: str | None = None,
+    distinct: bool = False,
 ) -> int:
     rasa = use_rasa and rasa_up()
     port = free_port()
@@ -204,7 +243,13 @@ async def run(
                 await asyncio.gather(
                     *(
                         chat_client(
-                            ws_base + "/chat/ws", base, t0 + budget, chat_lat, nlu_lat, chat_err
+                            ws_base + "/chat/ws",
+                            base,
+                            t0 + budget,
+                            chat_lat,
+                            nlu_lat,
+                            chat_err,
+                            distinct,
                         )
                         for _ in range(clients_now)
                     )
@@ -235,6 +280,7 @@ async def run(
                         echo_err,
                     )
                 )
+            degraded = await degraded_turns(base)
         finally:
             child.terminate()
             try:
@@ -244,9 +290,12 @@ async def run(
     print(
         f"web chat benchmark: one uvicorn worker, SQLite (WAL, durable group commit), NLU: "
         f"{'Rasa at ' + RASA if rasa else 'in-process fallback'}"
+        + ("; every free text new (no cached readings)" if distinct else "")
     )
     if use_rasa and not rasa:
         print(f"  (Rasa is not running at {RASA}: Rasa-in-the-loop figures skipped)")
+    if rasa:
+        print(f"  turns answered by the in-process fallback (Rasa slow or down): {degraded:g}")
     ok = True
     for n, chat_lat, nlu_lat, chat_wall, chat_err, echo_lat, echo_wall, echo_err in results:
         print(f"-- {n} concurrent sockets")
@@ -258,6 +307,8 @@ async def run(
             from bench.summary import record
 
             section = f"saturation: web chat, closed loop, {'Rasa' if rasa else 'fallback'}"
+            if distinct:
+                section += ", every free text new"
             echo = f"{n} sockets: bare echo WebSocket"
             for name, xs, wall, errs, base in (
                 (f"{n} sockets: chat turns", chat_lat, chat_wall, chat_err, echo),
@@ -280,6 +331,9 @@ def main() -> None:
     )
     parser.add_argument("--no-rasa", action="store_true", help="use the in-process classifier")
     parser.add_argument("--summary", help="append the figures to this file (bench/summary.py)")
+    parser.add_argument(
+        "--distinct", action="store_true", help="a new free text each time (no cached reading)"
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--rasa", action="store_true", help=argparse.SUPPRESS)
@@ -289,7 +343,9 @@ def main() -> None:
         return
     seconds = min(args.seconds, 20.0)  # keeps the whole run under 60 s
     sys.path.insert(0, str(REPO))
-    raise SystemExit(asyncio.run(run(args.clients, seconds, not args.no_rasa, args.summary)))
+    raise SystemExit(
+        asyncio.run(run(args.clients, seconds, not args.no_rasa, args.summary, args.distinct))
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """`make bench`: the busy hour beside the saturation figures and their baselines, one table.
 
 Runs, each in its own process and one after another (they would disturb each other):
-the busy hour (open loop, both channels at once; Rasa in the loop when it answers), web
-chat saturation at 200 and 10 sockets with the in-process classifier (and again with Rasa
-when it answers), phone webhooks against a bare FastAPI endpoint; then prints every figure
+the busy hour (open loop, both channels at once; again with Rasa in the loop when it
+answers), web chat saturation at 200 and 10 sockets with the in-process classifier (and
+with Rasa when it answers: the script's one free text, then a new free text every time, so
+Rasa reads each), phone webhooks against a bare FastAPI endpoint; then prints every figure
 side by side with the machine's load, and runs the other benchmarks (queue, speech, and
 scaling over 1-3 instances on PostgreSQL beside SQLite: about 2 minutes).
 
@@ -57,10 +58,14 @@ def main() -> None:
         figures = str(Path(tmp) / "figures.jsonl")
         rasa = rasa_up()
         loads = [f"before: {load()}"]
-        failures += bench("busy_hour.py", "--seconds", f"{args.seconds:g}", "--summary", figures)
+        busy = ["--seconds", f"{args.seconds:g}", "--summary", figures]
+        failures += bench("busy_hour.py", "--no-rasa", *busy)
+        if rasa:
+            failures += bench("busy_hour.py", *busy)
         failures += bench("chat_bench.py", "--no-rasa", "--summary", figures, *sat)
         if rasa:
             failures += bench("chat_bench.py", "--summary", figures, *sat)
+            failures += bench("chat_bench.py", "--distinct", "--summary", figures, *sat)
         failures += bench("voice_bench.py", "--summary", figures, *sat)
         loads.append(f"after: {load()}")
         print()
