@@ -9,13 +9,14 @@ generator, so Rasa's model cache (`assist.nlu.sidecar.data_hash`) changes when i
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, load_heldout, near_copies_all
+from assist.nlu.heldout import HELDOUT_SETS, load_heldout, near_copies_all
 
 AUGMENT_VERSION = "2"
 """Bump whenever `augment` gives different variants: it is part of Rasa's model-cache key."""
@@ -125,13 +126,15 @@ def augment(examples: Iterable[Example], avoid: Sequence[str] = ()) -> list[Exam
     return out
 
 
-def heldout_lines(path: Path = DEFAULT_HELDOUT_DIR) -> list[str]:
-    """Return the held-out lines at `path`, or none when the set is not there (a deployment
-    without the tests); training copies use them to keep every variant unlike them."""
-    try:
-        return [line.text for line in load_heldout(path)]
-    except FileNotFoundError:
-        return []
+def heldout_lines(path: Path | None = None) -> list[str]:
+    """Return the held-out lines at `path` (default: every held-out set), or none when a set is
+    not there (a deployment without the tests); training copies use them to keep every
+    variant unlike them."""
+    out: list[str] = []
+    for where in [path] if path is not None else [d for _, d in HELDOUT_SETS]:
+        with contextlib.suppress(FileNotFoundError):
+            out += [line.text for line in load_heldout(where)]
+    return out
 
 
 def write_rasa_nlu(examples: Sequence[Example], path: Path) -> None:

@@ -19,7 +19,7 @@ import typer
 from assist.dialogue.nlu import Classification
 from assist.nlu.augment import AUGMENTED_FILE, augment, heldout_lines, write_rasa_nlu
 from assist.nlu.fallback import TfidfClassifier, load_rasa_examples
-from assist.nlu.heldout import DEFAULT_HELDOUT_DIR, HeldOut, load_heldout
+from assist.nlu.heldout import HELDOUT_SETS, HeldOut, load_heldout
 from assist.nlu.heldout_report import render_heldout
 from assist.nlu.rasa import DEFAULT_RASA_DIR, RasaClassifier
 from assist.nlu.replicas import classifier_from_settings
@@ -237,7 +237,9 @@ def evaluate(
     rasa_dir: Path = typer.Option(DEFAULT_RASA_DIR, help="Rasa project with the NLU data."),
     root: Path = typer.Option(Path("."), help="Repository root holding .venv-rasa."),
     threshold: float | None = typer.Option(None, help="Override ASSIST_NLU_THRESHOLD."),
-    heldout: Path = typer.Option(DEFAULT_HELDOUT_DIR, help="The held-out set (heldout_*.yml)."),
+    heldout: list[Path] | None = typer.Option(
+        None, help="A held-out set (heldout_*.yml; repeat for several). Default: every set."
+    ),
     cross_validate: bool = typer.Option(True, help="Also the k-fold figures on training data."),
 ) -> None:
     """Evaluate both classifiers on the shipped NLU data and print Markdown tables.
@@ -247,15 +249,23 @@ def evaluate(
     measured, so the rows on that fold compare like with like. Rasa is reported alone and
     with the cross-check a conversation turn uses.
 
-    Then both classifiers, trained on all the training data, read the held-out set (never
-    trained on): goals, accuracy per intent and per language.
+    First, both classifiers, trained once on all the training data, read every held-out set
+    (never trained on): for each set, the goals, accuracy per intent and per language.
     """
     settings = get_settings()
     limit = settings.nlu_threshold if threshold is None else threshold
     examples = load_rasa_examples(rasa_dir)
-    lines = load_heldout(heldout)
+    sets = [(str(p), p) for p in heldout] if heldout else list(HELDOUT_SETS)
+    per_set = [(name, load_heldout(path)) for name, path in sets]
+    lines = [line for _, mine in per_set for line in mine]
     held_reports = _evaluate_heldout(examples, lines, limit, rasa, rasa_dir, root)
-    typer.echo(render_heldout(held_reports, lines) + "\n")
+    for name, mine in per_set:
+        texts = {line.text for line in mine}
+        reports = [
+            Report(r.name, r.threshold, [p for p in r.predictions if p.text in texts])
+            for r in held_reports
+        ]
+        typer.echo(f"## Held-out {name}\n\n" + render_heldout(reports, mine) + "\n")
     if not cross_validate:
         return
     reports = [evaluate_fallback(examples, folds, seed, limit, settings.languages)]

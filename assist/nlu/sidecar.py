@@ -39,7 +39,7 @@ from assist.nlu.augment import (
     heldout_lines,
     write_rasa_nlu,
 )
-from assist.nlu.heldout import DEFAULT_HELDOUT_DIR
+from assist.nlu.heldout import all_heldout_files
 
 RASA_VERSION = "3.6.21"
 RASA_IMAGE = f"rasa/rasa:{RASA_VERSION}-full"
@@ -192,14 +192,15 @@ def setup(paths: SidecarPaths, echo: Callable[[str], None] = print) -> None:
 def data_hash(project: Path) -> str:
     """Return a hash of everything training reads: config, domain, the NLU data files and the
     version of the generator of their noisy variants (`assist.nlu.augment`) and the held-out
-    set those variants are kept unlike."""
+    sets those variants are kept unlike."""
     digest = hashlib.sha256(f"rasa=={RASA_VERSION}\naugment=={AUGMENT_VERSION}\n".encode())
     files = [project / "config.yml", project / "domain.yml"]
     files += sorted(p for p in (project / "data").rglob("*") if p.suffix in (".yml", ".yaml"))
-    files += sorted(DEFAULT_HELDOUT_DIR.glob("heldout_*.yml"))
+    files += all_heldout_files()
     for file in files:
         if file.is_file():
-            name = file.relative_to(project) if file.is_relative_to(project) else file.name
+            inside = file.is_relative_to(project)
+            name = file.relative_to(project) if inside else Path(file.parent.name, file.name)
             digest.update(str(name).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import pytest
+
+from assist.nlu.augment import heldout_lines
 from assist.nlu.fallback import load_rasa_examples
-from assist.nlu.heldout import jaccard, load_heldout, near_copies, trigrams
+from assist.nlu.heldout import HELDOUT_SETS, jaccard, load_heldout, near_copies, trigrams
 from tests.nlu.conftest import RASA_DIR
 
 INTENTS = {
@@ -16,8 +20,12 @@ INTENTS = {
 }  # fmt: skip
 
 
-def test_heldout_set_is_large_varied_and_uses_the_fixed_intent_names() -> None:
-    lines = load_heldout()
+SETS = pytest.mark.parametrize("where", [d for _, d in HELDOUT_SETS], ids=["set1", "set2"])
+
+
+@SETS
+def test_heldout_set_is_large_varied_and_uses_the_fixed_intent_names(where: Path) -> None:
+    lines = load_heldout(where)
     assert len(lines) >= 300
     assert {line.intent for line in lines} <= INTENTS
     by_language = Counter(line.language for line in lines)
@@ -30,9 +38,10 @@ def test_heldout_set_is_large_varied_and_uses_the_fixed_intent_names() -> None:
     assert len(set(texts)) == len(texts), "a held-out line is there twice"
 
 
-def test_no_heldout_line_or_near_copy_is_in_the_training_data() -> None:
+@SETS
+def test_no_heldout_line_or_near_copy_is_in_the_training_data(where: Path) -> None:
     training = [text for text, _ in load_rasa_examples(RASA_DIR / "data")]
-    found = near_copies([line.text for line in load_heldout()], training)
+    found = near_copies([line.text for line in load_heldout(where)], training)
     assert found == [], "held-out lines found in dialogues/rasa (remove them from training):\n" + (
         "\n".join(f"  {h!r} ~ {t!r} ({s:.2f})" for h, t, s in found)
     )
@@ -45,3 +54,9 @@ def test_near_copies_catches_folded_and_slightly_changed_lines() -> None:
                        ["the lamp post outside my house has been out for weeks"])  # fmt: skip
     assert not near_copies(["when are the bins collected"], training)
     assert jaccard(trigrams("abc"), trigrams("abc")) == 1.0
+
+
+def test_the_two_sets_share_no_line_and_training_copies_avoid_both() -> None:
+    first, second = ([line.text for line in load_heldout(d)] for _, d in HELDOUT_SETS)
+    assert near_copies(second, first) == [], "set 2 repeats set 1: it would not be unseen"
+    assert set(heldout_lines()) == set(first) | set(second)
