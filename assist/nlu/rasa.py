@@ -17,6 +17,13 @@ picked up even before any citizen writes, and says so in one log line each way.
 With a `ParseCache`, Rasa's answers to short texts said again ("yes", "bins") are reused
 for a while instead of asking again.
 
+Under load (Rasa answers one parse at a time, about 8 ms of its CPU each): the same text
+already on its way to Rasa is not sent twice (the second turn waits for the first answer);
+at most `max_in_flight` parses are in flight, the rest queue; and a turn whose expected wait
+(parses ahead of it × Rasa's recent time per parse) is over ¾ of `timeout_s` is answered
+by the in-process classifier at once, without counting against the breaker, instead of
+waiting out the timeout.
+
 Cross-check (on by default): the in-process classifier (a few ms) also reads every sentence.
 When the two agree, the higher confidence stands; when they disagree, Rasa's intent stands
 with half its confidence, so a disagreement usually means asking again rather than sending
@@ -129,6 +136,16 @@ class RasaUnavailable(Exception):
     """Rasa did not give a usable answer (connection, timeout, HTTP status or body)."""
 
 
+class RasaBusy(RasaUnavailable):
+    """Rasa is healthy but its queue is too long for this turn to wait (not a failure)."""
+
+
+MAX_IN_FLIGHT = 4
+"""Parses sent to one Rasa at once; Rasa answers one at a time, so more only queue there."""
+SHED_AT = 0.75
+"""A turn expecting to wait longer than this share of the timeout for Rasa is not sent."""
+
+
 class RasaClassifier:
     """An `IntentClassifier` asking a Rasa server, answering from `fallback` when it cannot."""
 
@@ -144,9 +161,11 @@ class RasaClassifier:
         client: httpx.AsyncClient | None = None,
         cross_check: bool = True,
         cache: ParseCache | None = None,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
-        """Ask the Rasa server at `base_url`; `timeout_s` bounds a whole parse request;
-        with a `cache`, answers to short repeated texts are reused (none by default)."""
+        """Ask the Rasa server at `base_url`; `timeout_s` bounds a whole parse request
+        (queueing included); with a `cache`, answers to short repeated texts are reused
+        (none by default); at most `max_in_flight` parses go to Rasa at once."""
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.fallback = fallback
@@ -165,6 +184,18 @@ class RasaClassifier:
         """Turns answered from the cache of Rasa's earlier answers."""
         self.answering: bool | None = None
         """What `watch()` last saw: Rasa answering (True), not (False), not asked yet (None)."""
+        self.max_in_flight = max(1, max_in_flight)
+        self._slots = asyncio.Semaphore(self.max_in_flight)
+        self._queued = 0
+        self._sending = 0
+        self._parse_s: float | None = None
+        """Rasa's recent time per parse (moving average), for the expected queue wait: a turn
+        behind `queued + sending` parses expects to wait that many times this."""
+        self._in_flight: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.shed_turns = 0
+        """Turns the fallback answered because Rasa's queue was too long to wait."""
+        self.shared_parses = 0
+        """Turns that waited for the same text's parse already on its way."""
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
@@ -186,6 +217,9 @@ class RasaClassifier:
                 )
             else:
                 answer = await self._ask(text)
+            if isinstance(answer, RasaBusy):
+                self.shed_turns += 1
+                return await self._degraded(text, language, str(answer), started, other)
             if isinstance(answer, RasaUnavailable):
                 self.breaker.record_failure()
                 self.last_error = str(answer)
@@ -299,11 +333,55 @@ class RasaClassifier:
         return False
 
     async def _parse(self, text: str) -> dict[str, Any]:
+        """Rasa's parse of `text`: shared with an identical parse already in flight, else sent
+        when a slot is free (or refused with `RasaBusy` when the queue is too long)."""
+        pending = self._in_flight.get(text)
+        if pending is not None:
+            self.shared_parses += 1
+            return await asyncio.shield(pending)
+        expected_s = (self._queued + self._sending) * (self._parse_s or 0.0)
+        if self._slots.locked() and expected_s > SHED_AT * self.timeout_s:
+            raise RasaBusy(f"queue of {self._queued}, about {expected_s * 1000:.0f} ms")
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._in_flight[text] = future
+        try:
+            body = await self._parse_in_slot(text)
+        except BaseException as exc:
+            # a cancelled first asker must not cancel the turns sharing its parse
+            shared = exc if isinstance(exc, RasaUnavailable) else RasaUnavailable("cancelled")
+            future.set_exception(shared)
+            raise
+        else:
+            future.set_result(body)
+            return body
+        finally:
+            del self._in_flight[text]
+            future.exception()  # retrieved: no "never retrieved" warning when nobody shared it
+
+    async def _parse_in_slot(self, text: str) -> dict[str, Any]:
         try:
             with anyio.fail_after(self.timeout_s):
-                response = await self._client.post(
-                    f"{self.base_url}/model/parse", json={"text": text}
-                )
+                self._queued += 1
+                try:
+                    await self._slots.acquire()
+                finally:
+                    self._queued -= 1
+                self._sending += 1
+                together = self._sending
+                try:
+                    sent = time.perf_counter()
+                    response = await self._client.post(
+                        f"{self.base_url}/model/parse", json={"text": text}
+                    )
+                    # Rasa shared its time among the parses sent together: its time per parse
+                    each = (time.perf_counter() - sent) / together
+                    known = self._parse_s is not None
+                    self._parse_s = (
+                        each if not known else self._parse_s + 0.3 * (each - self._parse_s)
+                    )
+                finally:
+                    self._sending -= 1
+                    self._slots.release()
         except TimeoutError as exc:
             raise RasaUnavailable(f"timed out after {self.timeout_s:g}s") from exc
         except httpx.HTTPError as exc:
@@ -362,7 +440,8 @@ class RasaClassifier:
     ) -> Classification:
         self.degraded_turns += 1
         result = already or await self.fallback.classify(text, language)
-        log.warning(
+        log.log(
+            logging.DEBUG if reason.startswith("queue of") else logging.WARNING,
             "nlu degraded: rasa unavailable (%s), fallback answered intent=%s in %.0f ms",
             reason,
             result.intent,

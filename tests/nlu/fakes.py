@@ -38,6 +38,12 @@ class FakeRasa:
         self.mode = "ok"
         self.delay_s = 5.0
         self.parses = 0
+        self.serial_s = 0.0
+        """When above 0, parses are answered one at a time, each taking this long (as Rasa's
+        single worker does); `most_at_once` records the most parses in flight together."""
+        self.most_at_once = 0
+        self._at_once = 0
+        self._one_at_a_time: asyncio.Lock | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -50,6 +56,15 @@ class FakeRasa:
         async def parse(request: Request) -> Response:
             self.parses += 1
             body: dict[str, Any] = await request.json()
+            if self.serial_s > 0:
+                self._at_once += 1
+                self.most_at_once = max(self.most_at_once, self._at_once)
+                self._one_at_a_time = self._one_at_a_time or asyncio.Lock()
+                try:
+                    async with self._one_at_a_time:
+                        await asyncio.sleep(self.serial_s)
+                finally:
+                    self._at_once -= 1
             if self.mode == "slow":
                 await asyncio.sleep(self.delay_s)
             if self.mode == "error":
