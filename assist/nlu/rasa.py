@@ -22,7 +22,10 @@ When the two agree, the higher confidence stands; when they disagree, Rasa's int
 with half its confidence, so a disagreement usually means asking again rather than sending
 the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
 more out-of-scope sentences caught). One exception: when the in-process reading is surely
-more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins.
+more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins;
+and when only Rasa reads harm (no word of harm, and the in-process reading is sure of another
+intent and gives safeguarding under a tenth of its ranking), the in-process intent stands with
+half its confidence: Rasa sends long, polite sentences to safeguarding.
 Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
@@ -40,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from assist.dialogue.entities import extract_entities
+from assist.dialogue.entities import extract_entities, risk_cues, strong_risk_cues
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
@@ -56,6 +59,18 @@ WATCH_INTERVAL_S = 2.0
 """How often `watch()` asks a Rasa that is not answering whether it is up now."""
 DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
 SAFEGUARDING = "safeguarding"
+HARM_SIGN = 0.1
+"""A share of safeguarding in the in-process ranking from which it counts as a sign of harm."""
+
+
+def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
+    """True when Rasa alone reads `text` as safeguarding: no word of harm in it, and the
+    in-process reading is sure of something else and gives safeguarding no real share."""
+    if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING or other.confidence < SURE:
+        return False
+    if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
+        return False
+    return not (risk_cues(text) or strong_risk_cues(text))
 
 
 class BreakerState(enum.StrEnum):
@@ -193,7 +208,7 @@ class RasaClassifier:
             self.breaker.record_success()
             self.last_error = None
             self.rasa_turns += 1
-            result = answer if other is None else self._agree(answer, other)
+            result = answer if other is None else self._agree(answer, other, text)
             if self.cache is not None:
                 self.cache.put(text, language, result)
             return result
@@ -208,8 +223,19 @@ class RasaClassifier:
             return exc
 
     @staticmethod
-    def _agree(rasa: Classification, other: Classification) -> Classification:
+    def _agree(rasa: Classification, other: Classification, text: str = "") -> Classification:
         # the in-process reading is the more urgent and sure of itself: urgency wins
+        if _uncorroborated_harm(rasa, other, text):
+            # Rasa reads long, polite sentences as harm: without a word of harm or any sign
+            # of it in the in-process reading, that reading stands, unsure (asked again)
+            return Classification(
+                intent=other.intent,
+                confidence=round(other.confidence / 2, 4),
+                entities=rasa.entities,
+                ranking=other.ranking,
+                classifier="rasa",
+                language=rasa.language or other.language,
+            )
         for intent in URGENCY:
             if rasa.intent == intent:
                 break
