@@ -128,6 +128,16 @@ _RISK_CUES = re.compile(
             # touching a child, money conned out of someone
             r"dotyk\w* (mnie|ja|go)", r"(mane|ja|ji) liecia", r"(ma|o|il) atinge",
             r"(me|lhe) toca", r"(conned|scammed) (\w+ )?out of",
+            # secrecy asked of a child, things thrown, no food, unpaid work
+            r"(if (i|we|she|he|you) |not to )tell (anyone|anybody|someone|no one|nobody)",
+            r"told (me|her|him|them) not to tell", r"keep (it )?(a |our )?secret",
+            r"throw\w* (things|stuff|plates|\w+) at (me|her|him|us|them|the kids)",
+            r"no food (in the house|at home|in the flat)", r"never (get|gets|got|been) paid",
+            r"(not|dont|doesnt|never) (get|gets|getting) paid",
+            r"sleep\w* (in|at) (the )?(back|work|shop|warehouse|car wash|site|factory)",
+            r"nie ma (co jesc|jedzenia)", r"nie (mow|mowic) nikomu", r"neturi (ko valgyti|maisto)",
+            r"nesakyk niekam", r"nu are (ce manca|mancare)", r"sa nu spun\w* (nimanui|la nimeni)",
+            r"nao tem comida", r"sem comida", r"nao (contes|contar) a ninguem",
             # a child who is afraid to go home
             r"(dont|do not|doesnt) want to go home", r"nie chce (wracac|isc) do domu",
             r"nenori\w* (gryzti )?namo", r"nu vreau (sa ma intorc )?acasa",
@@ -155,7 +165,10 @@ _STRONG_RISK_CUES = re.compile(
             # en
             r"(wont|doesnt|dont|will not|does not) let (me|us|her|him|them) (go|leave|out|see)\w*",
             r"not allowed (out|to leave|to go out|to see)", r"lock(s|ed)? (me|us|her|him|them) in",
-            r"takes? (all )?(my|our|her|his) (money|benefits|pension|bank card)",
+            r"(takes?|took|taking|uses?|using|used|spends?|spending) (all )?(my|our|her|his) "
+            r"(money|benefits|pension|bank card|card|savings|pin)",
+            r"(forc\w*|making|makes|made|make) (her|him|me|them) (to )?(marry|get married)",
+            r"forced marriage",
             r"(took|taken|takes|keeps|has) (my|our|their|her|his) passports?",
             r"(dont|doesnt|not|never) (pay|paid|paying) (us|me|them)", r"threaten\w*",
             r"frightened", r"terrified", r"does things to me", r"touch(es|ed|ing) me",
@@ -164,16 +177,21 @@ _STRONG_RISK_CUES = re.compile(
             r"push\w* (me|her|him|them|my (mum|mother|dad|father|nan|gran)\w*)",
             r"(has|have|had) fallen (and|over)", r"fell over", r"cant get up", r"not breathing",
             # pl
-            r"nie pozwala\w*", r"zamyka mnie", r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
+            r"nie pozwala\w*", r"zamyka mnie", r"zmusza\w* (ja |go |mnie )?do (slubu|malzenstwa)",
+            r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
             r"nie placi\w*", r"molestuje", r"narkotyk\w*", r"zabij\w*",
             # lt
-            r"neleidzia\w*", r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
+            r"neleidzia\w*", r"verc\w* (ja |mane )?(tuoktis|istekti)", r"priverstin\w* santuok\w*",
+            r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
             r"uzmus\w*",
             # ro
-            r"nu (ma|ne) las\w*", r"(a |au )?luat pasapoart\w*", r"nu (ne|ma) plate\w*",
+            r"nu (ma|ne) las\w*", r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
+            r"casatori\w* (fortat|aranjat)\w*", r"(a |au )?luat pasapoart\w*",
+            r"nu (ne|ma) plate\w*",
             r"amenint\w*", r"droguri", r"omoar\w*",
             # pt
-            r"nao me deix\w*", r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
+            r"nao me deix\w*", r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
+            r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
             r"nao (nos|me) pag\w*", r"ameac\w*", r"drogas", r"matar",
         ]
     )
@@ -203,23 +221,27 @@ _OTHER_AGENCY_CUES = re.compile(
             r"visa (application|renewal|appointment)", r"home office", r"immigration",
             r"driving licence", r"dvla", r"tv licen[cs]e", r"broadband", r"wifi",
             r"(gas|electric\w*|energy|water|phone) (bill|meter|supplier|company)",
-            r"water (leak\w*|main|supply)", r"burst (water )?main", r"private parking",
+            r"water (leak\w*|main|supply)", r"burst (water )?(main|pipe)", r"private parking",
+            r"water (is |was )?(pouring|gushing|leaking|coming|spurting) (out|up|from)",
+            r"(?<!school )bus (is |was |does not |doesnt )?"
+            r"(running|runs?|times?|timetables?|late|routes?|services?)",
             # pl
             r"policj\w*", r"kradziez\w*", r"wlamani\w*", r"lekarz\w*", r"przychodni\w*",
             r"szpital\w*", r"recept\w*", r"zasil\w*", r"emerytur\w*", r"urzad pracy",
             r"zus", r"paszport\w*", r"wiz[aeyi]", r"rachun\w* za (prad|gaz|wode|internet)",
-            r"abonament\w*", r"internet\w*", r"wyciek wody",
+            r"abonament\w*", r"internet\w*", r"wyciek wody", r"\d+ plus",
+            r"pieniadze na dziecko",
             # lt
             r"policij\w*", r"vagyst\w*", r"gydytoj\w*", r"poliklinik\w*", r"ligonin\w*",
             r"recept\w*", r"pasalp\w*", r"pensij\w*", r"darbo birz\w*", r"uzimtumo tarnyb\w*",
             r"pasas", r"vizos", r"saskait\w* uz (elektr|duj|vanden)\w*", r"internet\w*",
-            r"vandentiek\w*",
+            r"vandentiek\w*", r"vaiko pinig\w*",
             # ro
             r"politi\w*", r"furt(ul)?", r"spargere", r"medic(ul)?( de familie)?", r"spital\w*",
             r"ret(e|i)t\w*", r"alocati\w*", r"somaj\w*", r"pensi(a|e|ei)", r"pasaport\w*",
             r"viz(a|e)", r"factur\w* (la|de) (gaz|curent|apa|internet)", r"internet\w*",
             # pt
-            r"policia", r"crime", r"roubo", r"assalt\w*", r"furto", r"medic[oa]",
+            r"policia", r"crime", r"roubo", r"roubaram\w*", r"assalt\w*", r"furto", r"medic[oa]",
             r"centro de saude", r"hospital", r"receita", r"subsidio\w*", r"abono",
             r"seguranca social", r"pensao", r"passaporte\w*", r"autorizacao de residencia",
             r"fatura\w* (da|de) (luz|agua|gas|internet)", r"internet",
@@ -227,6 +249,47 @@ _OTHER_AGENCY_CUES = re.compile(
     )
     + r")\b"
 )  # fmt: skip
+
+
+# Asking for a person, however it is put (folded): a manager, a call back, a human rather
+# than a machine. When the classifier is unsure, or reads it as out of scope, a person wins.
+_PERSON_CUES = re.compile(
+    r"\b("
+    + "|".join(
+        [
+            # en
+            r"(speak|talk|chat) (to|with) (a |an |some |your |the )?(real )?"
+            r"(human|person|someone|somebody|manager|supervisor|advis[eo]r|operator|agent)",
+            r"(your|a|the) (manager|supervisor)", r"real (person|human)", r"human being",
+            r"(ring|call|phone) me( back)?", r"(a|some) (lady|man|woman|bloke|person) (to )?"
+            r"(ring|call|phone)", r"put me through", r"transfer me", r"member of staff",
+            r"(get|give) me (a|an|some) (real )?(person|human|operator|agent)", r"call ?back",
+            # pl
+            r"z (czlowiekiem|konsultantem|kierownikiem|kims|pracownikiem)",
+            r"dajcie mi (kogos|czlowieka)", r"zadzwon\w* do mnie", r"oddzwon\w*",
+            r"prawdziw\w* osob\w*", r"polacz\w* (mnie )?z",
+            # lt
+            r"su (zmogumi|konsultantu|vadovu|kuo nors|darbuotoju)", r"paskambin\w* man",
+            r"duokite (man )?(zmogu|kuri nors)", r"perskambin\w*", r"sujunk\w*",
+            r"(gyv|tikr)\w* zmog\w*",
+            # ro
+            r"cu (un om|o persoana|cineva|un operator|seful|managerul|un angajat)",
+            r"(dati|da) mi pe cineva", r"sunati ma", r"sa ma sune", r"suna ma",
+            r"transfer\w* (ma )?la", r"om adevarat",
+            # pt
+            r"com (uma pessoa|alguem|um humano|o gerente|o responsavel|um funcionario)",
+            r"(passe|passem|de|deem) me (alguem|uma pessoa)", r"liguem me", r"me liguem",
+            r"ligar me", r"me ligue", r"passe me a", r"atendente",
+        ]
+    )
+    + r")\b"
+)  # fmt: skip
+
+
+def person_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that ask for a person (a human, a manager, a call
+    back), in any of the five languages."""
+    return [m.group(0) for m in _PERSON_CUES.finditer(fold(text))]
 
 
 def other_agency_cues(text: str) -> list[str]:

@@ -228,9 +228,12 @@ class RasaClassifier:
         if _uncorroborated_harm(rasa, other, text):
             # Rasa reads long, polite sentences as harm: without a word of harm or any sign
             # of it in the in-process reading, that reading stands, unsure (asked again)
+            # unless it is itself urgent (a person)
             return Classification(
                 intent=other.intent,
-                confidence=round(other.confidence / 2, 4),
+                confidence=other.confidence
+                if other.intent in URGENCY
+                else round(other.confidence / 2, 4),
                 entities=rasa.entities,
                 ranking=other.ranking,
                 classifier="rasa",

@@ -8,7 +8,8 @@ alarm: words that on their own say someone is being harmed go to safeguarding; s
 of harm do when the classifier was unsure or chose an intent safeguarding is confused with;
 gas or fire is an emergency the council does not handle (out of scope, said plainly); a
 service reading of a sentence that names another body's service (police, NHS, benefits,
-passports, utilities) is made unsure, so the citizen is asked rather than sent on.
+passports, utilities) is made unsure, so the citizen is asked rather than sent on; words
+asking for a person (a manager, a call back) get one when the classifier was unsure.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from assist.dialogue.entities import (
     emergency_cues,
     other_agency_cues,
+    person_cues,
     risk_cues,
     strong_risk_cues,
 )
@@ -110,7 +112,6 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
         if result.confidence >= UNSURE_SAFEGUARDING:
             # the best reading is harm: asking again costs more than an urgent person
             return _with(result, SAFEGUARDING, max(result.confidence, threshold))
-        return result
     if strong_risk_cues(text):
         return _with(result, SAFEGUARDING, max(result.confidence, STRONG_CONFIDENCE))
     if risk_cues(text):
@@ -123,6 +124,10 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
             return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
     if emergency_cues(text) and result.intent != OUT_OF_SCOPE:
         return _with(result, OUT_OF_SCOPE, STRONG_CONFIDENCE)
+    unsure_or_elsewhere = result.confidence < threshold or result.intent == OUT_OF_SCOPE
+    if unsure_or_elsewhere and person_cues(text):
+        # asked for a person in words the classifier did not follow: a person
+        return _with(result, HUMAN, max(result.confidence, SOFT_CONFIDENCE))
     unsure = round(threshold * UNSURE_SHARE, 4)
     if result.intent not in ELSEWHERE and result.confidence > unsure and other_agency_cues(text):
         return _with(result, result.intent, unsure)

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from assist.dialogue.entities import other_agency_cues, risk_cues, strong_risk_cues
+from assist.dialogue.entities import (
+    other_agency_cues,
+    person_cues,
+    risk_cues,
+    strong_risk_cues,
+)
 from assist.dialogue.nlu import Classification
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.safety import SAFEGUARDING, SURE, safety_net
@@ -52,6 +57,16 @@ def _reading(intent: str, confidence: float, *others: str) -> Classification:
         "não quero voltar para casa",
         "o filho rouba-lhe a reforma",
         "a minha avó está a ser roubada",
+        # forced marriage, money and cards taken, secrets, unpaid work, no food
+        "her family are making her marry her cousin",
+        "rodzice zmuszają ją do ślubu",
+        "o obligă să se mărite la 15 ani",
+        "querem obrigá-la a casar",
+        "his nephew keeps using his bank card",
+        "he said not to tell anyone or i'd be in trouble",
+        "the lads at the car wash never get paid",
+        "there's no food in the house again",
+        "nu are ce mânca de zile întregi",
     ],
 )
 def test_new_words_of_harm_are_found(text: str) -> None:
@@ -97,6 +112,10 @@ def test_things_that_are_not_harm_are_not_words_of_harm(text: str) -> None:
         "când vine alocația",
         "fui à polícia",
         "quando recebo o subsídio",
+        "water is pouring out of the pavement",
+        "what time does the bus run on sundays",
+        "kiedy wypłacą 800 plus",
+        "roubaram-me o telemóvel",
     ],
 )
 def test_other_bodies_services_are_found(text: str) -> None:
@@ -107,7 +126,8 @@ def test_other_bodies_services_are_found(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["when is my bin day", "žibintas šviečia visą dieną", "my council tax bill",
-     "kiedy odbiór śmieci", "o candeeiro está apagado", "groapă în drum"],
+     "kiedy odbiór śmieci", "o candeeiro está apagado", "groapă în drum",
+     "my son's school bus is late again", "big hole by the bus stop"],
 )  # fmt: skip
 def test_council_services_name_no_other_body(text: str) -> None:
     """Ordinary council requests (and the Lithuanian "visą", all) are not another body's."""
@@ -178,3 +198,25 @@ def test_gas_with_words_of_harm_stays_safeguarding() -> None:
     """A threat involving gas is still harm first."""
     result = safety_net("he threatened to turn the gas on us", _reading(SAFEGUARDING, 0.9))
     assert result.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want your manager", "can a lady ring me please", "put me through for gods sake",
+     "chcę z kierownikiem", "niech pan oddzwoni", "sujunkite mane", "vreau cu șeful",
+     "sunați-mă vă rog", "quero falar com o responsável", "liguem-me amanhã"],
+)  # fmt: skip
+def test_asking_for_a_person_is_found(text: str) -> None:
+    """A manager, a call back, being put through: asking for a person in every language."""
+    assert person_cues(text), text
+
+
+def test_an_unsure_reading_asking_for_a_person_gets_one() -> None:
+    """Words asking for a person win over an unsure reading or out of scope, never over a
+    sure service reading or over harm."""
+    text = "this is useless i want your manager"
+    assert safety_net(text, _reading("opening_hours", 0.2)).intent == "human"
+    assert safety_net(text, _reading("out_of_scope", 0.9)).intent == "human"
+    assert safety_net(text, _reading("council_tax", 0.9)).intent == "council_tax"
+    harmed = safety_net("he hits me, call me back", _reading(SAFEGUARDING, 0.5))
+    assert harmed.intent == SAFEGUARDING
