@@ -50,7 +50,9 @@ _RISK_CUES = re.compile(
             # pl
             r"bij\w*", r"bic", r"bil[ao]?", r"krzywdz\w*", r"skrzywdz\w*", r"przemoc\w*",
             r"zaniedban\w*", r"same", r"sami", r"bez opieki", r"siniak\w*", r"boi sie",
-            r"boje sie", r"okrad\w*", r"molest\w*", r"krzyczy\w*", r"nie otwiera",
+            r"boje sie", r"sie (go|jej|ich) (boi|boje)\w*", r"okrad\w*",
+            r"(daje|oddaje|zabiera) (\w+ )?(cala|wszystkie|jej|mu) (emeryture|pieniadze|rente)",
+            r"molest\w*", r"krzyczy\w*", r"nie otwiera",
             # lt
             r"mus(a|e)", r"skriaud\w*", r"smurt\w*", r"apleist\w*", r"vieni", r"vienos",
             r"be prieziuros", r"melyniu", r"bijo", r"bijau", r"apvag\w*", r"neatidar\w*",
@@ -169,7 +171,9 @@ _STRONG_RISK_CUES = re.compile(
             r"(money|benefits|pension|bank card|card|savings|pin)",
             r"(forc\w*|making|makes|made|make) (her|him|me|them) (to )?(marry|get married)",
             r"forced marriage",
-            r"(took|taken|takes|keeps|has) (my|our|their|her|his) passports?",
+            r"(took|taken|takes|keeps|has|holds) (my|our|their|her|his) "
+            r"(passports?|documents|ids?)",
+            r"locked in (her|his|their|the|a|my) (room|house|flat|bedroom)",
             r"(dont|doesnt|not|never) (pay|paid|paying) (us|me|them)", r"threaten\w*",
             r"frightened", r"terrified", r"does things to me", r"touch(es|ed|ing) me",
             r"sexual\w*", r"rap(e|ed|ing)", r"county lines", r"drugs", r"self harm\w*",
@@ -177,20 +181,31 @@ _STRONG_RISK_CUES = re.compile(
             r"push\w* (me|her|him|them|my (mum|mother|dad|father|nan|gran)\w*)",
             r"(has|have|had) fallen (and|over)", r"fell over", r"cant get up", r"not breathing",
             # pl
-            r"nie pozwala\w*", r"zamyka mnie", r"zmusza\w* (ja |go |mnie )?do (slubu|malzenstwa)",
+            r"nie pozwala\w*", r"zamyka mnie",
+            r"(zamyk|zamkn)\w* (mnie |ja |go |nas |je )?"
+            r"(w (pokoju|domu|mieszkaniu|piwnicy)|na klucz)",
+            r"(trzyma|przetrzymuje|zabral\w*) (nasze|moje|jej|jego) "
+            r"(paszporty|dokumenty|dowody)", r"zmusza\w* (ja |go |mnie )?do (slubu|malzenstwa)",
             r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
             r"nie placi\w*", r"molestuje", r"narkotyk\w*", r"zabij\w*",
             # lt
-            r"neleidzia\w*", r"verc\w* (ja |mane )?(tuoktis|istekti)", r"priverstin\w* santuok\w*",
+            r"neleidzia\w*", r"(mane|ja|ji|mus|juos) uzrakin\w*",
+            r"uzrakin\w* (mane|ja|ji|mus|juos)",
+            r"(laiko|paeme|atem\w*) (musu|mano) (pasus|dokumentus)",
+            r"verc\w* (ja |mane )?(tuoktis|istekti)", r"priverstin\w* santuok\w*",
             r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
             r"uzmus\w*",
             # ro
-            r"nu (ma|ne) las\w*", r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
+            r"nu (ma|ne) las\w*", r"(ma|o|il|ne) tine inchis\w*",
+            r"(ne|mi) (tine|a luat|au luat) (actele|pasapoartele|buletinele)",
+            r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
             r"casatori\w* (fortat|aranjat)\w*", r"(a |au )?luat pasapoart\w*",
             r"nu (ne|ma) plate\w*",
             r"amenint\w*", r"droguri", r"omoar\w*",
             # pt
-            r"nao me deix\w*", r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
+            r"nao me deix\w*", r"(fechad|trancad)[oa]s? (em casa|no quarto)", r"(tranca|fecha) me",
+            r"(fica|ficou|ficaram|tem) com (os )?(nossos|meus) (documentos|passaportes)",
+            r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
             r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
             r"nao (nos|me) pag\w*", r"ameac\w*", r"drogas", r"matar",
         ]

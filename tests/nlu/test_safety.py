@@ -67,6 +67,14 @@ def _reading(intent: str, confidence: float, *others: str) -> Classification:
         "the lads at the car wash never get paid",
         "there's no food in the house again",
         "nu are ce mânca de zile întregi",
+        # locked in, documents held, fear told in another word order
+        "she is kept locked in her room",
+        "ojciec zamyka ją w piwnicy",
+        "brygadzista trzyma nasze paszporty",
+        "vyras ją užrakina kas vakarą",
+        "patronul ne ține pașapoartele",
+        "o patrão tem com os nossos documentos",
+        "babcia się go boi",
     ],
 )
 def test_new_words_of_harm_are_found(text: str) -> None:
@@ -85,6 +93,9 @@ def test_new_words_of_harm_are_found(text: str) -> None:
         "roubaram-me a bicicleta",
         "o meu passaporte foi roubado",
         "quero apresentar queixa de um roubo",
+        "o której zamykają bibliotekę",
+        "biblioteka jest zamykana o 17",
+        "bibliotekos durys užrakintos",
         "when do the school holidays start",
         "is the library open all day",
         "žibintas šviečia visą dieną",
