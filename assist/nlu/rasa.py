@@ -23,9 +23,10 @@ with half its confidence, so a disagreement usually means asking again rather th
 the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
 more out-of-scope sentences caught). One exception: when the in-process reading is surely
 more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins;
-and when only Rasa reads harm (no word of harm, and the in-process reading is sure of another
-intent and gives safeguarding under a tenth of its ranking), the in-process intent stands with
-half its confidence: Rasa sends long, polite sentences to safeguarding.
+and when only Rasa reads harm (no word of harm, the in-process reading gives safeguarding under
+a tenth of its ranking and is sure of another intent, or the sentence names another body's
+service), the in-process intent stands with half its confidence (a person keeps all of it):
+Rasa sends long, polite sentences to safeguarding.
 Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
@@ -43,7 +44,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from assist.dialogue.entities import extract_entities, risk_cues, strong_risk_cues
+from assist.dialogue.entities import (
+    extract_entities,
+    other_agency_cues,
+    risk_cues,
+    strong_risk_cues,
+)
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
@@ -64,9 +70,12 @@ HARM_SIGN = 0.1
 
 
 def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
-    """True when Rasa alone reads `text` as safeguarding: no word of harm in it, and the
-    in-process reading is sure of something else and gives safeguarding no real share."""
-    if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING or other.confidence < SURE:
+    """True when Rasa alone reads `text` as safeguarding: no word of harm in it, the
+    in-process reading gives safeguarding no real share, and is sure of something else or
+    the text names another body's service (the police, benefits)."""
+    if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING:
+        return False
+    if other.confidence < SURE and not other_agency_cues(text):
         return False
     if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
         return False
