@@ -50,7 +50,9 @@ _RISK_CUES = re.compile(
             # pl
             r"bij\w*", r"bic", r"bil[ao]?", r"krzywdz\w*", r"skrzywdz\w*", r"przemoc\w*",
             r"zaniedban\w*", r"same", r"sami", r"bez opieki", r"siniak\w*", r"boi sie",
-            r"boje sie", r"okrad\w*", r"molest\w*", r"krzyczy\w*", r"nie otwiera",
+            r"boje sie", r"sie (go|jej|ich) (boi|boje)\w*", r"okrad\w*",
+            r"(daje|oddaje|zabiera) (\w+ )?(cala|wszystkie|jej|mu) (emeryture|pieniadze|rente)",
+            r"molest\w*", r"krzyczy\w*", r"nie otwiera",
             # lt
             r"mus(a|e)", r"skriaud\w*", r"smurt\w*", r"apleist\w*", r"vieni", r"vienos",
             r"be prieziuros", r"melyniu", r"bijo", r"bijau", r"apvag\w*", r"neatidar\w*",
@@ -60,12 +62,98 @@ _RISK_CUES = re.compile(
             r"se teme", r"frica", r"fura", r"lov(este|esc|it)", r"nu (a )?mai deschis",
             # pt
             r"bat(e|em|er)", r"maltrat\w*", r"magoa\w*", r"violencia", r"negligenciad\w*",
-            r"sozinh(os|as)", r"sem ninguem", r"nodoas negras", r"medo", r"roub\w*",
+            r"sozinh(os|as)", r"sem ninguem", r"nodoas negras", r"medo",
+            r"roub\w* (lhe|(a |ao )?(uma |um |minha |meu |sua |seu |nossa |nosso )?"
+            r"(pessoa|idos\w*|avo|mae|pai|vizinh\w*|senhor\w*))", r"lhe roub\w*",
+            r"a ser roubad[oa]",
             r"nao abre a porta",
+            # signs of exploitation a neighbour sees (cuckooing, county lines, child sexual
+            # exploitation): a child out of school, strangers at all hours, older men
+            r"(never|not|doesnt|dont|isnt|hasnt) (go|goes|going|been|in|at) (to )?school",
+            r"older (men|blokes|lads)",
+            r"(giv|buy)\w* (him|her|them) (cash|money|phones?|gifts|drugs)",
+            r"(different|strange) (men|blokes|lads|people|adults) (\w+ ){0,3}"
+            r"(at|in|coming|going|visiting|turning up|picking)",
+            r"(coming and going|in and out) (\w+ ){0,3}(all hours|all night|all day|day and night)",
+            r"at all hours", r"taken over (his|her|their|the) (flat|house|home)",
+            r"(he|she|they|child|kid|son|daughter|girl|boy|teenager|lad)s? "
+            r"((?!bin|box|bag|parcel)\w+ ){0,4}(goes|gone|going|went|go) missing",
+            r"nie chodzi do szkoly", r"(obc\w*|rozn\w*|starsz\w*) (mezczyzn\w*|faceci\w*)",
+            r"(ciagle|caly czas) ktos (przychodzi|wchodzi)", r"znika (na )?(cale )?(noce|dni)",
+            r"(nelanko|neina i) mokykl\w*", r"(nepazistam|vyresn|vis kit)\w* vyr\w*",
+            r"dingsta", r"nu (mai )?merge la scoala", r"barbati (diferiti|straini|mai in varsta)",
+            r"(oameni )?straini (vin|intra)", r"dispare (de acasa|noaptea|nopti)",
+            r"nao vai (a|para a) escola", r"homens (diferentes|estranhos|mais velhos)",
+            r"estranhos (a entrar|entram)", r"desaparece (de casa|durante)",
+            # work that is not free (labour exploitation, modern slavery)
+            r"(cant|cannot|can not|not allowed to) leave(?! (the |my )?(house|home|flat|bed))",
+            r"work\w* (\w+ )?\d+ hours",
+            r"(\w+ of us|living|sleeping|sharing) (in )?(one|1|a single|the same) room",
+            r"no (days off|pay|wages)",
+            r"nie (moge|mozemy|moze|mozna|moga) (odejsc|wyjsc|wyjechac|uciec)",
+            r"pracuj(emy|e) (po )?\d+ godzin", r"w jednym pokoju", r"bez (wyplaty|zaplaty)",
+            r"negal\w* (iseiti|isvaziuoti|pabegti)", r"dirb(ame|am|u)\w* (po )?\d+ valand\w*",
+            r"viename kambaryje",
+            r"be atlyginimo", r"nu (putem|pot|poate) (sa )?(plec\w*|pleca|iesi|fugi)",
+            r"lucr(am|ez) (\w+ )?\d+ (de )?ore", r"intr o (singura )?camera",
+            r"fara (salariu|plata)",
+            r"nao (podemos|posso|pode|podem) (sair|ir embora|fugir)",
+            r"trabalh(amos|o) (\w+ )?\d+ horas",
+            r"(num|no mesmo) (so )?quarto", r"sem (salario|receber)",
+            # feeling unsafe, in danger, nobody caring for someone, hunger, being used
+            r"(dont|doesnt|do not|does not|never) feel safe", r"in danger(?! of)",
+            r"at risk(?! of (?!harm|abuse|exploitation))",
+            r"nobody (looks|is looking) after", r"not (being )?fed",
+            r"(always|often|constantly) hungry",
+            r"(kids|children|child|baby|they) (are |is |look |looks |seem )?(always )?hungry",
+            r"tak(en|ing) advantage of", r"tak(es|ing) money from",
+            r"nie czuje sie bezpiecznie", r"w niebezpieczenstwie", r"zagrozon\w*",
+            r"nikt sie (nim|nia|nimi) nie zajmuje",
+            r"(dzieci|dziecko|ciagle|zawsze) (sa |jest )?glodn\w*",
+            r"nesijauci\w* saug\w*", r"pavoj\w*", r"niekas (jais|ja|juo|jomis) nesirupina",
+            r"(vaikai|vaikas|nuolat|visada) (yra )?alkan\w*",
+            r"nu (ma|se) (simt|simte)\w* in siguranta", r"in pericol",
+            r"nimeni nu are grija", r"flamanz\w*", r"nao me sinto segur[ao]",
+            r"em (perigo|risco)(?! de)", r"ninguem (cuida|olha por)", r"passam fome",
+            r"(criancas|miudos|filhos|bebe) (\w+ ){0,2}fome",
+            r"bater(em)?", r"bateu",
+            # self-neglect, and a named worry about a child or a vulnerable adult
+            r"(hasnt|not|isnt|wont) (been )?(eating|eaten|washed|washing)", r"hoard\w*",
+            r"living in (filth|squalor|dirt)", r"safeguarding",
+            r"worried about (a|the|my|this|that) (child|kid|baby|girl|boy|little)\w*",
+            r"vulnerable (adult|child|person|woman|man)", r"without (their|the) parents",
+            r"nie je", r"mieszka w brudzie", r"martwie sie o (dziecko|dzieci)\w*",
+            r"bez rodzicow", r"nevalgo", r"gyvena purve", r"nerimauju del (\w+ )?vaik\w*",
+            r"be tevu", r"nu mananca", r"traieste in mizerie", r"fara parinti",
+            r"ingrijorat\w* (pentru|de) (\w+ )?cop\w*", r"nao come", r"vive na sujidade",
+            r"preocupad[oa] com (o|a|os|as) (filh|crianc|miud)\w*", r"sem (os )?pais",
+            # touching a child, money conned out of someone
+            r"dotyk\w* (mnie|ja|go)", r"(mane|ja|ji) liecia", r"(ma|o|il) atinge",
+            r"(me|lhe) toca", r"(conned|scammed) (\w+ )?out of",
+            # secrecy asked of a child, things thrown, no food, unpaid work
+            r"(if (i|we|she|he|you) |not to )tell (anyone|anybody|someone|no one|nobody)",
+            r"told (me|her|him|them) not to tell", r"keep (it )?(a |our )?secret",
+            r"throw\w* (things|stuff|plates|\w+) at (me|her|him|us|them|the kids)",
+            r"no food (in the house|at home|in the flat)", r"never (get|gets|got|been) paid",
+            r"(not|dont|doesnt|never) (get|gets|getting) paid",
+            r"sleep\w* (in|at) (the )?(back|work|shop|warehouse|car wash|site|factory)",
+            r"nie ma (co jesc|jedzenia)", r"nie (mow|mowic) nikomu", r"neturi (ko valgyti|maisto)",
+            r"nesakyk niekam", r"nu are (ce manca|mancare)", r"sa nu spun\w* (nimanui|la nimeni)",
+            r"nao tem comida", r"sem comida", r"nao (contes|contar) a ninguem",
+            # a child who is afraid to go home
+            r"(dont|do not|doesnt) want to go home", r"nie chce (wracac|isc) do domu",
+            r"nenori\w* (gryzti )?namo", r"nu vreau (sa ma intorc )?acasa",
+            r"nao quero (ir|voltar) para casa",
         ]
     )
     + r")\b"
 )  # fmt: skip
+
+# Words of harm that name something else: a car that hit a lamp post, a hit song.
+_NOT_HARM = re.compile(
+    r"\b((car|van|lorry|truck|bus|vehicle|driver)s? (has |had )?(\w+ )?hit"
+    r"|hit by (a|the) (car|van|lorry|truck|bus|vehicle)|hit it|hit (song|single|record|show))\b"
+)
 
 
 # Words that on their own say someone is being harmed, controlled or exploited now, or cannot
@@ -79,25 +167,47 @@ _STRONG_RISK_CUES = re.compile(
             # en
             r"(wont|doesnt|dont|will not|does not) let (me|us|her|him|them) (go|leave|out|see)\w*",
             r"not allowed (out|to leave|to go out|to see)", r"lock(s|ed)? (me|us|her|him|them) in",
-            r"takes? (all )?(my|our|her|his) (money|benefits|pension|bank card)",
-            r"(took|taken|takes|keeps|has) (my|our|their|her|his) passports?",
+            r"(takes?|took|taking|uses?|using|used|spends?|spending) (all )?(my|our|her|his) "
+            r"(money|benefits|pension|bank card|card|savings|pin)",
+            r"(forc\w*|making|makes|made|make) (her|him|me|them) (to )?(marry|get married)",
+            r"forced marriage",
+            r"(took|taken|takes|keeps|has|holds) (my|our|their|her|his) "
+            r"(passports?|documents|ids?)",
+            r"locked in (her|his|their|the|a|my) (room|house|flat|bedroom)",
             r"(dont|doesnt|not|never) (pay|paid|paying) (us|me|them)", r"threaten\w*",
             r"frightened", r"terrified", r"does things to me", r"touch(es|ed|ing) me",
             r"sexual\w*", r"rap(e|ed|ing)", r"county lines", r"drugs", r"self harm\w*",
-            r"kill (me|her|him|myself)", r"hurt (me|her|him|them|myself)", r"push\w* (me|her|him)",
+            r"kill (me|her|him|myself)", r"hurt (me|her|him|them|myself)",
+            r"push\w* (me|her|him|them|my (mum|mother|dad|father|nan|gran)\w*)",
             r"(has|have|had) fallen (and|over)", r"fell over", r"cant get up", r"not breathing",
             # pl
-            r"nie pozwala\w*", r"zamyka mnie", r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
+            r"nie pozwala\w*", r"zamyka mnie",
+            r"(zamyk|zamkn)\w* (mnie |ja |go |nas |je )?"
+            r"(w (pokoju|domu|mieszkaniu|piwnicy)|na klucz)",
+            r"(trzyma|przetrzymuje|zabral\w*) (nasze|moje|jej|jego) "
+            r"(paszporty|dokumenty|dowody)", r"zmusza\w* (ja |go |mnie )?do (slubu|malzenstwa)",
+            r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
             r"nie placi\w*", r"molestuje", r"narkotyk\w*", r"zabij\w*",
             # lt
-            r"neleidzia\w*", r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
+            r"neleidzia\w*", r"(mane|ja|ji|mus|juos) uzrakin\w*",
+            r"uzrakin\w* (mane|ja|ji|mus|juos)",
+            r"(laiko|paeme|atem\w*) (musu|mano) (pasus|dokumentus)",
+            r"verc\w* (ja |mane )?(tuoktis|istekti)", r"priverstin\w* santuok\w*",
+            r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
             r"uzmus\w*",
             # ro
-            r"nu (ma|ne) las\w*", r"(a |au )?luat pasapoart\w*", r"nu (ne|ma) plate\w*",
+            r"nu (ma|ne) las\w*", r"(ma|o|il|ne) tine inchis\w*",
+            r"(ne|mi) (tine|a luat|au luat) (actele|pasapoartele|buletinele)",
+            r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
+            r"casatori\w* (fortat|aranjat)\w*", r"(a |au )?luat pasapoart\w*",
+            r"nu (ne|ma) plate\w*",
             r"amenint\w*", r"droguri", r"omoar\w*",
             # pt
-            r"nao me deix\w*", r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
-            r"nao (nos|me) pag\w*", r"ameac\w*", r"droga\w*", r"matar",
+            r"nao me deix\w*", r"(fechad|trancad)[oa]s? (em casa|no quarto)", r"(tranca|fecha) me",
+            r"(fica|ficou|ficaram|tem) com (os )?(nossos|meus) (documentos|passaportes)",
+            r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
+            r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
+            r"nao (nos|me) pag\w*", r"ameac\w*", r"drogas", r"matar",
         ]
     )
     + r")\b"
@@ -108,6 +218,99 @@ _EMERGENCY_CUES = re.compile(
     r"\b(gas( leak| smell)?|smell\w* (of )?gas|gaz\w*|duj\w*|gas|gaz|fire|pozar|gaisr\w*"
     r"|incendi\w*|foc)\b"
 )
+
+
+# Services other bodies run, which the council's assistant cannot do (folded): the police,
+# the NHS, the DWP's benefits, the Home Office, utilities and broadband, the TV licence. A
+# service reading of a sentence naming one of these is unsure (the citizen is asked); words
+# of harm still go to safeguarding first.
+_OTHER_AGENCY_CUES = re.compile(
+    r"\b("
+    + "|".join(
+        [
+            # en
+            r"police\w*", r"burglar\w*", r"crime", r"theft", r"gp", r"doctors?", r"hospital",
+            r"nhs", r"dentist", r"prescription", r"pharmacy", r"universal credit", r"dwp",
+            r"pip", r"job ?centre", r"jobseekers?", r"child benefit", r"state pension",
+            r"hmrc", r"income tax", r"passports?", r"(my|a|her|his|our|their) visa",
+            r"visa (application|renewal|appointment)", r"home office", r"immigration",
+            r"driving licence", r"dvla", r"tv licen[cs]e", r"broadband", r"wifi",
+            r"(gas|electric\w*|energy|water|phone) (bill|meter|supplier|company)",
+            r"water (leak\w*|main|supply)", r"burst (water )?(main|pipe)", r"private parking",
+            r"water (is |was )?(pouring|gushing|leaking|coming|spurting) (out|up|from)",
+            r"(?<!school )bus (is |was |does not |doesnt )?"
+            r"(running|runs?|times?|timetables?|late|routes?|services?)",
+            # pl
+            r"policj\w*", r"kradziez\w*", r"wlamani\w*", r"lekarz\w*", r"przychodni\w*",
+            r"szpital\w*", r"recept\w*", r"zasil\w*", r"emerytur\w*", r"urzad pracy",
+            r"zus", r"paszport\w*", r"wiz[aeyi]", r"rachun\w* za (prad|gaz|wode|internet)",
+            r"abonament\w*", r"internet\w*", r"wyciek wody", r"\d+ plus",
+            r"pieniadze na dziecko",
+            # lt
+            r"policij\w*", r"vagyst\w*", r"gydytoj\w*", r"poliklinik\w*", r"ligonin\w*",
+            r"recept\w*", r"pasalp\w*", r"pensij\w*", r"darbo birz\w*", r"uzimtumo tarnyb\w*",
+            r"pasas", r"vizos", r"saskait\w* uz (elektr|duj|vanden)\w*", r"internet\w*",
+            r"vandentiek\w*", r"vaiko pinig\w*",
+            # ro
+            r"politi\w*", r"furt(ul)?", r"spargere", r"medic(ul)?( de familie)?", r"spital\w*",
+            r"ret(e|i)t\w*", r"alocati\w*", r"somaj\w*", r"pensi(a|e|ei)", r"pasaport\w*",
+            r"viz(a|e)", r"factur\w* (la|de) (gaz|curent|apa|internet)", r"internet\w*",
+            # pt
+            r"policia", r"crime", r"roubo", r"roubaram\w*", r"assalt\w*", r"furto", r"medic[oa]",
+            r"centro de saude", r"hospital", r"receita", r"subsidio\w*", r"abono",
+            r"seguranca social", r"pensao", r"passaporte\w*", r"autorizacao de residencia",
+            r"fatura\w* (da|de) (luz|agua|gas|internet)", r"internet",
+        ]
+    )
+    + r")\b"
+)  # fmt: skip
+
+
+# Asking for a person, however it is put (folded): a manager, a call back, a human rather
+# than a machine. When the classifier is unsure, or reads it as out of scope, a person wins.
+_PERSON_CUES = re.compile(
+    r"\b("
+    + "|".join(
+        [
+            # en
+            r"(speak|talk|chat) (to|with) (a |an |some |your |the )?(real )?"
+            r"(human|person|someone|somebody|manager|supervisor|advis[eo]r|operator|agent)",
+            r"(your|a|the) (manager|supervisor)", r"real (person|human)", r"human being",
+            r"(ring|call|phone) me( back)?", r"(a|some) (lady|man|woman|bloke|person) (to )?"
+            r"(ring|call|phone)", r"put me through", r"transfer me", r"member of staff",
+            r"(get|give) me (a|an|some) (real )?(person|human|operator|agent)", r"call ?back",
+            # pl
+            r"z (czlowiekiem|konsultantem|kierownikiem|kims|pracownikiem)",
+            r"dajcie mi (kogos|czlowieka)", r"zadzwon\w* do mnie", r"oddzwon\w*",
+            r"prawdziw\w* osob\w*", r"polacz\w* (mnie )?z",
+            # lt
+            r"su (zmogumi|konsultantu|vadovu|kuo nors|darbuotoju)", r"paskambin\w* man",
+            r"duokite (man )?(zmogu|kuri nors)", r"perskambin\w*", r"sujunk\w*",
+            r"(gyv|tikr)\w* zmog\w*",
+            # ro
+            r"cu (un om|o persoana|cineva|un operator|seful|managerul|un angajat)",
+            r"(dati|da) mi pe cineva", r"sunati ma", r"sa ma sune", r"suna ma",
+            r"transfer\w* (ma )?la", r"om adevarat",
+            # pt
+            r"com (uma pessoa|alguem|um humano|o gerente|o responsavel|um funcionario)",
+            r"(passe|passem|de|deem) me (alguem|uma pessoa)", r"liguem me", r"me liguem",
+            r"ligar me", r"me ligue", r"passe me a", r"atendente",
+        ]
+    )
+    + r")\b"
+)  # fmt: skip
+
+
+def person_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that ask for a person (a human, a manager, a call
+    back), in any of the five languages."""
+    return [m.group(0) for m in _PERSON_CUES.finditer(fold(text))]
+
+
+def other_agency_cues(text: str) -> list[str]:
+    """Return the words in `text` (folded) that name a service another body runs (police,
+    NHS, benefits, passports, utilities, broadband, TV licence), in any of the five languages."""
+    return [m.group(0) for m in _OTHER_AGENCY_CUES.finditer(fold(text))]
 
 
 def strong_risk_cues(text: str) -> list[str]:
@@ -195,7 +398,7 @@ def risk_cues(text: str) -> list[str]:
     Classifiers use them as a safety net towards `safeguarding`, where a false alarm (an
     urgent person) costs far less than a miss.
     """
-    folded = fold(text)
+    folded = _NOT_HARM.sub(" ", fold(text))
     return [m.group(0) for m in _RISK_CUES.finditer(folded)]
 
 

@@ -2,9 +2,12 @@
 
 Both classifiers learn from these when they are trained, never from committed copies:
 diacritics dropped, text-message spellings, speech-recogniser fillers and repeated words,
-lower case without punctuation. The variants are generated deterministically from each
-sentence (the same data always gives the same variants), and `AUGMENT_VERSION` names the
-generator, so Rasa's model cache (`assist.nlu.sidecar.data_hash`) changes when it does.
+lower case without punctuation, and (for sentences of four words or more) the greeting and
+thanks a caller wraps a request in, so that a long, polite sentence is not by its length
+alone more like a safeguarding disclosure than a missed bin. The variants are generated
+deterministically from each sentence (the same data always gives the same variants), and
+`AUGMENT_VERSION` names the generator, so Rasa's model cache
+(`assist.nlu.sidecar.data_hash`) changes when it does.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from assist.dialogue.language import detect_language
 from assist.nlu.heldout import HELDOUT_SETS, load_heldout, near_copies_all
 
-AUGMENT_VERSION = "2"
+AUGMENT_VERSION = "3"
 """Bump whenever `augment` gives different variants: it is part of Rasa's model-cache key."""
 
 AUGMENTED_FILE = "nlu_augmented.yml"
@@ -45,6 +49,29 @@ _SMS_ACCENTED: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # What speech recognisers write down for hesitations, and for a word said twice.
 _FILLERS = ("erm", "um", "uh", "hmm", "eee", "yyy", "mmm", "aa", "ee")
+# How callers open and close a request, per language (lower case, no punctuation): a
+# rambling variant wraps a sentence in one of each, so every intent learns long sentences.
+_OPENINGS: dict[str, tuple[str, ...]] = {
+    "en": ("hello sorry to bother you", "hi there i was wondering", "good morning yes its about",
+           "right ok so basically", "hiya i hope you can help"),
+    "pl": ("dzien dobry przepraszam ze przeszkadzam", "halo tak dzwonie bo", "witam mam pytanie",
+           "dzien dobry chcialem zapytac"),
+    "lt": ("laba diena atsiprasau", "sveiki turiu klausima", "alio labas skambinu nes",
+           "laba diena noreciau paklausti"),
+    "ro": ("buna ziua scuzati ca deranjez", "alo da buna", "buna am o intrebare",
+           "buna ziua voiam sa intreb"),
+    "pt": ("bom dia desculpe incomodar", "ola sim boa tarde", "boa tarde tenho uma pergunta",
+           "bom dia queria perguntar"),
+}  # fmt: skip
+_CLOSINGS: dict[str, tuple[str, ...]] = {
+    "en": ("thanks", "thank you very much", "if you can help", "cheers love", "ta"),
+    "pl": ("dziekuje", "z gory dziekuje", "bardzo dziekuje"),
+    "lt": ("aciu", "labai aciu", "is anksto aciu"),
+    "ro": ("multumesc", "va multumesc frumos", "mersi"),
+    "pt": ("obrigado", "muito obrigada", "obrigado desde ja"),
+}  # fmt: skip
+RAMBLE_MIN_WORDS = 4
+"""Shorter sentences (yes, no, go back) get no rambling variant."""
 _PUNCTUATION = re.compile(r"[^\w\s']", re.UNICODE)
 _STROKES = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})
 
@@ -90,6 +117,18 @@ def spoken(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def rambling(text: str, rng: random.Random) -> str:
+    """`text` as a caller says it: after a greeting, before thanks, in the sentence's own
+    language; "" when the sentence is short or its language is not clear."""
+    words = plain(text).split()
+    language = detect_language(text, tuple(_OPENINGS))
+    if len(words) < RAMBLE_MIN_WORDS or language is None:
+        return ""
+    opening = rng.choice(_OPENINGS[language])
+    closing = rng.choice(_CLOSINGS[language]) if rng.random() < 0.5 else ""
+    return " ".join([opening, *words, closing]).strip()
+
+
 def variants(text: str) -> list[str]:
     """Return the noisy variants of one training sentence, without the sentence itself and
     without duplicates; deterministic for a given `text` and `AUGMENT_VERSION`."""
@@ -98,6 +137,7 @@ def variants(text: str) -> list[str]:
         strip_diacritics(plain(text)),
         sms(text, rng),
         spoken(text, rng),
+        rambling(text, rng),
     ]
     seen = {text}
     out = []

@@ -29,7 +29,11 @@ When the two agree, the higher confidence stands; when they disagree, Rasa's int
 with half its confidence, so a disagreement usually means asking again rather than sending
 the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
 more out-of-scope sentences caught). One exception: when the in-process reading is surely
-more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins.
+more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins;
+and when only Rasa reads harm (no word of harm, the in-process reading gives safeguarding under
+a tenth of its ranking and is sure of another intent, or the sentence names another body's
+service), the in-process intent stands with half its confidence (a person keeps all of it):
+Rasa sends long, polite sentences to safeguarding.
 Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
@@ -47,7 +51,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from assist.dialogue.entities import extract_entities
+from assist.dialogue.entities import (
+    extract_entities,
+    other_agency_cues,
+    risk_cues,
+    strong_risk_cues,
+)
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
@@ -63,6 +72,21 @@ WATCH_INTERVAL_S = 2.0
 """How often `watch()` asks a Rasa that is not answering whether it is up now."""
 DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
 SAFEGUARDING = "safeguarding"
+HARM_SIGN = 0.1
+"""A share of safeguarding in the in-process ranking from which it counts as a sign of harm."""
+
+
+def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
+    """True when Rasa alone reads `text` as safeguarding: no word of harm in it, the
+    in-process reading gives safeguarding no real share, and is sure of something else or
+    the text names another body's service (the police, benefits)."""
+    if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING:
+        return False
+    if other.confidence < SURE and not other_agency_cues(text):
+        return False
+    if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
+        return False
+    return not (risk_cues(text) or strong_risk_cues(text))
 
 
 class BreakerState(enum.StrEnum):
@@ -227,7 +251,7 @@ class RasaClassifier:
             self.breaker.record_success()
             self.last_error = None
             self.rasa_turns += 1
-            result = answer if other is None else self._agree(answer, other)
+            result = answer if other is None else self._agree(answer, other, text)
             if self.cache is not None:
                 self.cache.put(text, language, result)
             return result
@@ -242,8 +266,22 @@ class RasaClassifier:
             return exc
 
     @staticmethod
-    def _agree(rasa: Classification, other: Classification) -> Classification:
+    def _agree(rasa: Classification, other: Classification, text: str = "") -> Classification:
         # the in-process reading is the more urgent and sure of itself: urgency wins
+        if _uncorroborated_harm(rasa, other, text):
+            # Rasa reads long, polite sentences as harm: without a word of harm or any sign
+            # of it in the in-process reading, that reading stands, unsure (asked again)
+            # unless it is itself urgent (a person)
+            return Classification(
+                intent=other.intent,
+                confidence=other.confidence
+                if other.intent in URGENCY
+                else round(other.confidence / 2, 4),
+                entities=rasa.entities,
+                ranking=other.ranking,
+                classifier="rasa",
+                language=rasa.language or other.language,
+            )
         for intent in URGENCY:
             if rasa.intent == intent:
                 break
@@ -375,10 +413,8 @@ class RasaClassifier:
                     )
                     # Rasa shared its time among the parses sent together: its time per parse
                     each = (time.perf_counter() - sent) / together
-                    known = self._parse_s is not None
-                    self._parse_s = (
-                        each if not known else self._parse_s + 0.3 * (each - self._parse_s)
-                    )
+                    last = self._parse_s
+                    self._parse_s = each if last is None else last + 0.3 * (each - last)
                 finally:
                     self._sending -= 1
                     self._slots.release()

@@ -6,7 +6,10 @@ neighbour's kids are left alone" must not be a missed bin. Then the reviewed wor
 `assist.dialogue.entities` overrule the statistics where a miss costs far more than a false
 alarm: words that on their own say someone is being harmed go to safeguarding; softer words
 of harm do when the classifier was unsure or chose an intent safeguarding is confused with;
-gas or fire is an emergency the council does not handle (out of scope, said plainly).
+gas or fire is an emergency the council does not handle (out of scope, said plainly); a
+service reading of a sentence that names another body's service (police, NHS, benefits,
+passports, utilities) is made unsure, so the citizen is asked rather than sent on; words
+asking for a person (a manager, a call back) get one when the classifier was unsure.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assist.dialogue.entities import emergency_cues, risk_cues, strong_risk_cues
+from assist.dialogue.entities import (
+    emergency_cues,
+    other_agency_cues,
+    person_cues,
+    risk_cues,
+    strong_risk_cues,
+)
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 
@@ -29,6 +38,10 @@ SURE = 0.45
 """A clause must be at least this sure to win; the default ASSIST_NLU_THRESHOLD."""
 STRONG_CONFIDENCE = 0.9
 SOFT_CONFIDENCE = 0.6
+ELSEWHERE = frozenset({SAFEGUARDING, HUMAN, OUT_OF_SCOPE})
+"""Intents another body's service does not make unsure: harm, a person, or out of scope."""
+UNSURE_SHARE = 0.9
+"""A service reading naming another body's service keeps at most this share of the threshold."""
 UNSURE_SAFEGUARDING = 0.35
 """From this confidence up, a best reading of safeguarding counts as sure (not for noise)."""
 MIN_CLAUSE_WORDS = 3
@@ -93,10 +106,12 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
     if result.intent == SAFEGUARDING:
         if strong_risk_cues(text) or risk_cues(text):
             return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
+        if emergency_cues(text):
+            # gas or fire with no word of harm: 999 and the gas network, said plainly
+            return _with(result, OUT_OF_SCOPE, STRONG_CONFIDENCE)
         if result.confidence >= UNSURE_SAFEGUARDING:
             # the best reading is harm: asking again costs more than an urgent person
             return _with(result, SAFEGUARDING, max(result.confidence, threshold))
-        return result
     if strong_risk_cues(text):
         return _with(result, SAFEGUARDING, max(result.confidence, STRONG_CONFIDENCE))
     if risk_cues(text):
@@ -109,4 +124,11 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
             return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
     if emergency_cues(text) and result.intent != OUT_OF_SCOPE:
         return _with(result, OUT_OF_SCOPE, STRONG_CONFIDENCE)
+    unsure_or_elsewhere = result.confidence < threshold or result.intent == OUT_OF_SCOPE
+    if unsure_or_elsewhere and person_cues(text):
+        # asked for a person in words the classifier did not follow: a person
+        return _with(result, HUMAN, max(result.confidence, SOFT_CONFIDENCE))
+    unsure = round(threshold * UNSURE_SHARE, 4)
+    if result.intent not in ELSEWHERE and result.confidence > unsure and other_agency_cues(text):
+        return _with(result, result.intent, unsure)
     return result

@@ -102,3 +102,14 @@ def test_augment_drops_variants_too_like_a_line_to_avoid() -> None:
 
 def test_version_is_a_string_for_the_cache_key() -> None:
     assert isinstance(augment_module.AUGMENT_VERSION, str) and augment_module.AUGMENT_VERSION
+
+
+def test_long_sentences_also_come_wrapped_in_a_greeting_in_their_own_language() -> None:
+    """A rambling variant opens with a greeting (and may close with thanks) in the sentence's
+    language, so that length alone teaches Rasa nothing about the intent; short ones get none."""
+    english = variants("my green bin was not emptied this morning")
+    greetings = {"hello", "hi", "good", "right", "hiya"}
+    assert any(v.split()[0] in greetings and "green bin was not emptied" in v for v in english)
+    polish = variants("nie zabrali zielonego kosza w tym tygodniu")
+    assert any(v.split()[0] in {"dzien", "halo", "witam"} for v in polish)
+    assert not any(len(v.split()) > 4 for v in variants("yes please"))

@@ -278,3 +278,25 @@ async def test_cross_check_reads_while_rasa_answers(
     assert elapsed < 0.45, elapsed
     assert (degraded.intent, degraded.classifier) == ("bin_day", "fallback")
     assert slow.calls == calls + 1  # the reading made meanwhile, not a second one
+
+
+async def test_cross_check_does_not_trust_harm_only_rasa_reads(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """When only Rasa reads harm (no word of harm, and the in-process reading is sure of
+    another intent), that reading stands, unsure (a person, sure); with a word of harm
+    safeguarding stays."""
+    fake_rasa.intent = "safeguarding"
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback)
+    try:
+        polite = await rasa.classify("good morning my blue badge runs out at the end of june")
+        harmed = await rasa.classify("the lad next door is scared of his dad and has bruises")
+        person = await rasa.classify("can i talk to a real person please")
+        police = await rasa.classify("o policia nunca me respondeu sobre o assalto")
+    finally:
+        await rasa.aclose()
+    assert polite.intent == "blue_badge"
+    assert polite.confidence < 0.5
+    assert (person.intent, person.confidence >= 0.45) == ("human", True)
+    assert not (police.intent == "safeguarding" and police.confidence >= 0.45)
+    assert (harmed.intent, harmed.confidence >= 0.45) == ("safeguarding", True)

@@ -1,0 +1,233 @@
+"""The shared safety net's word lists and rules: harm reaches safeguarding, other bodies'
+services are not confidently sent to a council service, in five languages.
+
+Every sentence here was written for these tests (not taken from the held-out set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.dialogue.entities import (
+    other_agency_cues,
+    person_cues,
+    risk_cues,
+    strong_risk_cues,
+)
+from assist.dialogue.nlu import Classification
+from assist.nlu.fallback import TfidfClassifier
+from assist.nlu.safety import SAFEGUARDING, SURE, safety_net
+
+THRESHOLD = 0.45
+
+
+def _reading(intent: str, confidence: float, *others: str) -> Classification:
+    ranking = ((intent, confidence), *((name, 0.01) for name in others))
+    return Classification(intent, confidence, {}, ranking, "fallback", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # signs of exploitation a neighbour sees: out of school, strangers, older men
+        "the boy at number 9 hasnt been to school since easter",
+        "different men turning up at her flat every night",
+        "people in and out of his place at all hours",
+        "a gang has taken over his flat",
+        "the girl from next door keeps going missing",
+        "ten of us sleeping in one room above the shop",
+        "dziecko sąsiadów nie chodzi do szkoły od miesiąca",
+        "obcy mężczyźni przychodzą do niej w nocy",
+        "śpimy w jednym pokoju i nie możemy wyjechać",
+        "kaimynų berniukas nelanko mokyklos",
+        "gyvename viename kambaryje po aštuonis",
+        "negalime išvažiuoti, darbdavys neleidžia",
+        "băiatul vecinilor nu mai merge la școală",
+        "bărbați străini vin la ea noaptea",
+        "dormim opt într-o singură cameră",
+        "nu putem pleca de la fermă",
+        "o miúdo do lado não vai à escola",
+        "homens estranhos entram lá em casa a toda a hora",
+        "não podemos sair da quinta",
+        # feeling unsafe, a worry about a child, a child afraid to go home, being robbed
+        "she doesnt feel safe with him",
+        "i am worried about a little girl on our street",
+        "he says he doesnt want to go home",
+        "nie czuję się bezpiecznie z nim",
+        "nu mă simt în siguranță cu el",
+        "não quero voltar para casa",
+        "o filho rouba-lhe a reforma",
+        "a minha avó está a ser roubada",
+        # forced marriage, money and cards taken, secrets, unpaid work, no food
+        "her family are making her marry her cousin",
+        "rodzice zmuszają ją do ślubu",
+        "o obligă să se mărite la 15 ani",
+        "querem obrigá-la a casar",
+        "his nephew keeps using his bank card",
+        "he said not to tell anyone or i'd be in trouble",
+        "the lads at the car wash never get paid",
+        "there's no food in the house again",
+        "nu are ce mânca de zile întregi",
+        # locked in, documents held, fear told in another word order
+        "she is kept locked in her room",
+        "ojciec zamyka ją w piwnicy",
+        "brygadzista trzyma nasze paszporty",
+        "vyras ją užrakina kas vakarą",
+        "patronul ne ține pașapoartele",
+        "o patrão tem com os nossos documentos",
+        "babcia się go boi",
+    ],
+)
+def test_new_words_of_harm_are_found(text: str) -> None:
+    """Exploitation, unsafe homes and a child's worry are words of harm in every language."""
+    assert risk_cues(text) or strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a car hit the lamp post last night",
+        "the van hit our garden wall",
+        "the street light was hit by a lorry",
+        "a bin lorry reversed and hit it",
+        "zniszczona droga koło szkoły",
+        "roubaram-me a bicicleta",
+        "o meu passaporte foi roubado",
+        "quero apresentar queixa de um roubo",
+        "o której zamykają bibliotekę",
+        "biblioteka jest zamykana o 17",
+        "bibliotekos durys užrakintos",
+        "when do the school holidays start",
+        "is the library open all day",
+        "žibintas šviečia visą dieną",
+        "my son needs transport to school",
+    ],
+)
+def test_things_that_are_not_harm_are_not_words_of_harm(text: str) -> None:
+    """A vehicle hitting a thing, a Polish road, a stolen thing or a school run is not harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my universal credit payment is late",
+        "i need to ring the police about my car",
+        "can you sort my gp appointment",
+        "the water company wont fix the leak",
+        "my tv licence renewal",
+        "chcę iść na policję",
+        "kiedy będzie zasiłek",
+        "reikia kreiptis į policiją",
+        "kada mokama pašalpa",
+        "trebuie să merg la poliție",
+        "când vine alocația",
+        "fui à polícia",
+        "quando recebo o subsídio",
+        "water is pouring out of the pavement",
+        "what time does the bus run on sundays",
+        "kiedy wypłacą 800 plus",
+        "roubaram-me o telemóvel",
+    ],
+)
+def test_other_bodies_services_are_found(text: str) -> None:
+    """The police, the NHS, benefits and utilities are named in every language."""
+    assert other_agency_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["when is my bin day", "žibintas šviečia visą dieną", "my council tax bill",
+     "kiedy odbiór śmieci", "o candeeiro está apagado", "groapă în drum",
+     "my son's school bus is late again", "big hole by the bus stop"],
+)  # fmt: skip
+def test_council_services_name_no_other_body(text: str) -> None:
+    """Ordinary council requests (and the Lithuanian "visą", all) are not another body's."""
+    assert other_agency_cues(text) == [], text
+
+
+def test_a_service_reading_naming_another_body_is_made_unsure() -> None:
+    """A confident council service for a police matter drops below the threshold: asked."""
+    result = safety_net("report a burglary to the police", _reading("request_status", 0.9))
+    assert result.intent == "request_status"
+    assert result.confidence < THRESHOLD
+
+
+@pytest.mark.parametrize("intent", ["safeguarding", "human", "out_of_scope"])
+def test_harm_a_person_or_out_of_scope_keep_their_confidence(intent: str) -> None:
+    """Another body's name never weakens safeguarding, a person or out of scope."""
+    result = safety_net("the police have been round again", _reading(intent, 0.9))
+    assert (result.intent, result.confidence) == (intent, 0.9)
+
+
+def test_harm_still_wins_over_another_bodys_name() -> None:
+    """Words of harm send a sentence to safeguarding even when it names the police."""
+    text = "i called the police because he threatened her"
+    result = safety_net(text, _reading("request_status", 0.8, SAFEGUARDING))
+    assert result.intent == SAFEGUARDING
+    assert result.confidence >= SURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the lads who run the car wash took his passport and he sleeps in the back room",
+        "hes only 14 and older men keep giving him cash and phones",
+        "wujek zabrał nam paszporty i każe pracować za darmo",
+        "patronul ne ține actele și nu ne lasă să plecăm",
+    ],
+)
+async def test_exploitation_told_indirectly_reaches_safeguarding(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """Labour and child exploitation, told as a neighbour or victim would, is safeguarding."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == (SAFEGUARDING, True), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my pip money hasnt come through", "a car hit the lamp post by the school",
+     "chcę zgłosić włamanie na policję", "vreau să reclam la poliție un furt de bicicletă"],
+)  # fmt: skip
+async def test_other_bodies_and_accidents_are_not_safeguarding(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """Benefits, the police and a car hitting a lamp post are not confidently safeguarding
+    nor confidently sent to a council service other than a street light."""
+    result = await fallback.classify(text)
+    assert not (result.intent == SAFEGUARDING and result.confidence >= THRESHOLD), result
+
+
+@pytest.mark.parametrize("text", ["i can smell gas on the landing", "czuję gaz w kuchni"])
+def test_gas_without_harm_is_out_of_scope_even_when_read_as_safeguarding(text: str) -> None:
+    """A smell of gas read as safeguarding, with no word of harm, is the gas emergency."""
+    result = safety_net(text, _reading(SAFEGUARDING, 0.98))
+    assert (result.intent, result.confidence >= SURE) == ("out_of_scope", True)
+
+
+def test_gas_with_words_of_harm_stays_safeguarding() -> None:
+    """A threat involving gas is still harm first."""
+    result = safety_net("he threatened to turn the gas on us", _reading(SAFEGUARDING, 0.9))
+    assert result.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want your manager", "can a lady ring me please", "put me through for gods sake",
+     "chcę z kierownikiem", "niech pan oddzwoni", "sujunkite mane", "vreau cu șeful",
+     "sunați-mă vă rog", "quero falar com o responsável", "liguem-me amanhã"],
+)  # fmt: skip
+def test_asking_for_a_person_is_found(text: str) -> None:
+    """A manager, a call back, being put through: asking for a person in every language."""
+    assert person_cues(text), text
+
+
+def test_an_unsure_reading_asking_for_a_person_gets_one() -> None:
+    """Words asking for a person win over an unsure reading or out of scope, never over a
+    sure service reading or over harm."""
+    text = "this is useless i want your manager"
+    assert safety_net(text, _reading("opening_hours", 0.2)).intent == "human"
+    assert safety_net(text, _reading("out_of_scope", 0.9)).intent == "human"
+    assert safety_net(text, _reading("council_tax", 0.9)).intent == "council_tax"
+    harmed = safety_net("he hits me, call me back", _reading(SAFEGUARDING, 0.5))
+    assert harmed.intent == SAFEGUARDING
