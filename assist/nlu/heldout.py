@@ -50,7 +50,9 @@ def load_heldout(path: Path = DEFAULT_HELDOUT_DIR) -> list[HeldOut]:
     out: list[HeldOut] = []
     for file in files:
         try:
-            doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            # every scalar a string (BaseLoader builds no objects, so it is safe): YAML 1.1
+            # would read a line "no" as False
+            doc = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}  # noqa: S506
         except yaml.YAMLError as exc:
             raise ValueError(f"{file}: not valid YAML: {exc}") from exc
         language = doc.get("language")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -54,12 +53,11 @@ def test_test_sentences_are_not_in_the_training_data() -> None:
     assert copied == []
 
 
-def test_trains_from_the_rasa_directory_in_under_two_seconds() -> None:
-    """Training from dialogues/rasa at start-up takes well under 2 seconds."""
-    started = time.perf_counter()
+def test_trains_from_the_rasa_directory_with_every_intent() -> None:
+    """Training from dialogues/rasa at start-up knows every fixed intent (how long it takes
+    is a benchmark's business: `bench/run_all.py` starts the service and says so)."""
     classifier = TfidfClassifier.from_rasa_dir(RASA_DIR)
-    assert time.perf_counter() - started < 2.0
-    assert "safeguarding" in classifier.intents
+    assert {"safeguarding", "human", "out_of_scope", "bin_day", "affirm"} <= set(classifier.intents)
 
 
 def test_is_an_intent_classifier(fallback: TfidfClassifier) -> None:

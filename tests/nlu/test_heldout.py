@@ -60,3 +60,13 @@ def test_the_two_sets_share_no_line_and_training_copies_avoid_both() -> None:
     first, second = ([line.text for line in load_heldout(d)] for _, d in HELDOUT_SETS)
     assert near_copies(second, first) == [], "set 2 repeats set 1: it would not be unseen"
     assert set(heldout_lines()) == set(first) | set(second)
+
+
+def test_a_line_that_yaml_would_read_as_a_boolean_stays_words(tmp_path: Path) -> None:
+    (tmp_path / "heldout_en.yml").write_text(
+        "language: en\nintents:\n  deny:\n    - no\n  affirm:\n    - yes\n", encoding="utf-8"
+    )
+    assert [(h.text, h.intent) for h in load_heldout(tmp_path)] == [
+        ("no", "deny"),
+        ("yes", "affirm"),
+    ]
