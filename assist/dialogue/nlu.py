@@ -22,6 +22,8 @@ class Classification:
     """Which classifier answered: `rasa` or `fallback`."""
     language: str | None = None
     """Language detected in the text, when trustworthy."""
+    degraded: bool = False
+    """The in-process classifier answered because Rasa could not (down, slow or busy)."""
 
 
 SERVICE_INTENTS = frozenset(

@@ -34,8 +34,7 @@ async def classify(t: Turn, words: str, count_unsure: bool = True) -> Classifica
         log.exception("classifier failed")
         s.degraded = True
         return None
-    if c.classifier != "rasa":
-        s.degraded = s.degraded or c.classifier == "fallback-degraded"
+    s.degraded = s.degraded or c.degraded
     if c.confidence < t.engine.config.nlu_threshold:
         if count_unsure:
             s.low_confidence += 1

@@ -20,7 +20,8 @@ for a while instead of asking again.
 Under load (Rasa answers one parse at a time, about 8 ms of its CPU each): the same text
 already on its way to Rasa is not sent twice (the second turn waits for the first answer);
 at most `max_in_flight` parses are in flight, the rest queue; and a turn whose expected wait
-(parses ahead of it × Rasa's recent time per parse) is over ¾ of `timeout_s` is answered
+(parses ahead of it × Rasa's recent time per parse) is over 250 ms (or ¾ of `timeout_s`) is
+answered
 by the in-process classifier at once, without counting against the breaker, instead of
 waiting out the timeout.
 
@@ -166,8 +167,11 @@ class RasaBusy(RasaUnavailable):
 
 MAX_IN_FLIGHT = 4
 """Parses sent to one Rasa at once; Rasa answers one at a time, so more only queue there."""
-SHED_AT = 0.75
-"""A turn expecting to wait longer than this share of the timeout for Rasa is not sent."""
+QUEUE_BUDGET_S = 0.25
+"""A turn expecting to wait longer than this (or ¾ of the timeout, if less) for Rasa's queue
+is answered in process instead: a citizen should not wait on Rasa being busy."""
+PRIOR_PARSE_S = 0.01
+"""Rasa's time per parse assumed until one is measured (about 8 ms of its CPU here)."""
 
 
 class RasaClassifier:
@@ -377,8 +381,8 @@ class RasaClassifier:
         if pending is not None:
             self.shared_parses += 1
             return await asyncio.shield(pending)
-        expected_s = (self._queued + self._sending) * (self._parse_s or 0.0)
-        if self._slots.locked() and expected_s > SHED_AT * self.timeout_s:
+        expected_s = (self._queued + self._sending) * (self._parse_s or PRIOR_PARSE_S)
+        if self._slots.locked() and expected_s > min(QUEUE_BUDGET_S, 0.75 * self.timeout_s):
             raise RasaBusy(f"queue of {self._queued}, about {expected_s * 1000:.0f} ms")
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._in_flight[text] = future
@@ -484,13 +488,12 @@ class RasaClassifier:
             (time.perf_counter() - started) * 1000,
             extra={"nlu_degraded": True, "breaker": self.breaker.state.value},
         )
-        if result.classifier != "fallback":
-            result = Classification(
-                intent=result.intent,
-                confidence=result.confidence,
-                entities=result.entities,
-                ranking=result.ranking,
-                classifier="fallback",
-                language=result.language,
-            )
-        return result
+        return Classification(
+            intent=result.intent,
+            confidence=result.confidence,
+            entities=result.entities,
+            ranking=result.ranking,
+            classifier="fallback",
+            language=result.language,
+            degraded=True,
+        )

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import Classification
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
+from tests.dialogue.helpers import new_session, say
 from tests.nlu.fakes import FakeRasa, free_port
 
 TIMEOUT_S = 0.3
@@ -300,3 +302,23 @@ async def test_cross_check_does_not_trust_harm_only_rasa_reads(
     assert (person.intent, person.confidence >= 0.45) == ("human", True)
     assert not (police.intent == "safeguarding" and police.confidence >= 0.45)
     assert (harmed.intent, harmed.confidence >= 0.45) == ("safeguarding", True)
+
+
+async def test_a_turn_rasa_could_not_read_is_marked_degraded_and_counted(
+    engine: Engine, fallback: TfidfClassifier
+) -> None:
+    """The session (and so `assist_degraded_turns_total`) knows the fallback stood in for
+    Rasa; the fallback answering on its own (no Rasa configured) is not degraded."""
+    alone = await fallback.classify("when is my bin day")
+    assert not alone.degraded
+    rasa = RasaClassifier(f"http://127.0.0.1:{free_port()}", 0.3, fallback, failure_threshold=1)
+    try:
+        answer = await rasa.classify("when is my bin day")
+        assert answer.degraded and answer.classifier == "fallback"
+        engine.classifier = rasa
+        session = new_session()
+        await engine.start(session)
+        await say(engine, session, "when is my bin collected")
+        assert session.degraded
+    finally:
+        await rasa.aclose()
