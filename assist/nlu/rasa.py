@@ -61,7 +61,7 @@ from assist.dialogue.entities import (
 from assist.dialogue.language import detect_language
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
-from assist.nlu.safety import SURE, URGENCY, safety_net
+from assist.nlu.safety import OUT_OF_SCOPE, SURE, URGENCY, safety_net
 
 if TYPE_CHECKING:
     pass
@@ -79,11 +79,12 @@ HARM_SIGN = 0.1
 
 def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
     """True when Rasa alone reads `text` as safeguarding: no word of harm in it, the
-    in-process reading gives safeguarding no real share, and is sure of something else or
-    the text names another body's service (the police, benefits)."""
+    in-process reading gives safeguarding no real share, and is sure of something else, or
+    reads it as off-topic, or the text names another body's service (the police, benefits)."""
     if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING:
         return False
-    if other.confidence < SURE and not other_agency_cues(text):
+    off_topic = other.intent == OUT_OF_SCOPE
+    if other.confidence < SURE and not off_topic and not other_agency_cues(text):
         return False
     if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
         return False

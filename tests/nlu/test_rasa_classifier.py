@@ -304,6 +304,22 @@ async def test_cross_check_does_not_trust_harm_only_rasa_reads(
     assert (harmed.intent, harmed.confidence >= 0.45) == ("safeguarding", True)
 
 
+async def test_off_topic_words_only_rasa_reads_as_harm_are_asked_again_not_sent_urgently(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """Chit-chat the in-process reading calls off-topic, with no word of harm, is not an
+    urgent hand-off because Rasa alone says safeguarding: it is asked again."""
+    fake_rasa.intent = "safeguarding"
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback)
+    try:
+        chat = await rasa.classify("ile nóg ma pająk")  # off-topic, the in-process unsure
+        hurt = await rasa.classify("my dad hits me when he drinks")
+    finally:
+        await rasa.aclose()
+    assert not (chat.intent == "safeguarding" and chat.confidence >= 0.45), chat
+    assert (hurt.intent, hurt.confidence >= 0.45) == ("safeguarding", True)
+
+
 async def test_a_turn_rasa_could_not_read_is_marked_degraded_and_counted(
     engine: Engine, fallback: TfidfClassifier
 ) -> None:
