@@ -91,7 +91,7 @@ def test_nginx_accepts_the_sites(tmp_path: Path) -> None:
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
     if nginx is None:
-        pytest.skip("nginx is not installed here, so `nginx -t` cannot run (apt-get install nginx)")
+        pytest.fail("nginx is not installed here, so `nginx -t` cannot run (apt-get install nginx)")
     for site in ("nginx/compose.conf", "systemd/nginx-assist.conf"):
         text = (DEPLOY / site).read_text().replace("server assist:8000", "server 127.0.0.1:8000")
         conf = tmp_path / "nginx.conf"
