@@ -118,13 +118,7 @@ def _text(text: str) -> str:
 def _attr(value: object) -> str:
     """An attribute value as Twilio's builder writes it (booleans in lower case), escaped as
     ElementTree escapes attributes."""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    text = _text(str(value).lower() if isinstance(value, bool) else str(value))
     if '"' in text:
         text = text.replace('"', "&quot;")
     if "\r" in text:
