@@ -29,6 +29,10 @@ class Migration:
     version: int
     sql: str
 
+    def statements(self) -> list[str]:
+        """The script's statements, one by one (migrations contain no `;` in literals)."""
+        return [s.strip() for s in self.sql.split(";") if s.strip()]
+
 
 def migrations(component: str, *steps: str) -> list[Migration]:
     """A component's migrations, version 1 first: append new steps, never edit old ones."""

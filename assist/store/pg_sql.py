@@ -86,8 +86,3 @@ def insert_table(sql: str) -> str | None:
     """The table an INSERT writes to (lower case), or None for any other statement."""
     m = _INSERT_TABLE.match(sql)
     return m.group(1).lower() if m else None
-
-
-def split_statements(sql: str) -> list[str]:
-    """Split a migration script into statements (migrations contain no `;` in literals)."""
-    return [s.strip() for s in sql.split(";") if s.strip()]

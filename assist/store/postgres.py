@@ -23,7 +23,7 @@ import anyio
 import asyncpg
 
 from assist.store.base import Migration, Row, StoreUnavailable
-from assist.store.pg_sql import ddl, insert_table, query, split_statements
+from assist.store.pg_sql import ddl, insert_table, query
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class PostgresStore:
                     if (m.component, m.version) in done:
                         continue
                     async with conn.transaction():
-                        for statement in split_statements(m.sql):
+                        for statement in m.statements():
                             await conn.execute(ddl(statement))
                         await conn.execute(
                             "INSERT INTO schema_migrations (component, version, applied_at)"

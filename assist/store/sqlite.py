@@ -231,7 +231,7 @@ class SQLiteStore:
             if (m.component, m.version) in done:
                 continue
             async with self.transaction() as tx:
-                for statement in _split_sql(m.sql):
+                for statement in m.statements():
                     await tx.execute(statement)
                 await tx.execute(
                     "INSERT INTO schema_migrations (component, version, applied_at) VALUES (?,?,?)",
@@ -309,8 +309,3 @@ class SQLiteStore:
                 return (await tx.fetchone("SELECT 1 AS ok")) is not None
         except Exception:
             return False
-
-
-def _split_sql(sql: str) -> list[str]:
-    """Split a migration script into statements (migrations contain no `;` in literals)."""
-    return [s.strip() for s in sql.split(";") if s.strip()]
