@@ -248,7 +248,9 @@ class RasaClassifier:
                 answer = await self._ask(text)
             if isinstance(answer, RasaBusy):
                 self.shed_turns += 1
-                return await self._degraded(text, language, str(answer), started, other)
+                return await self._degraded(
+                    text, language, str(answer), started, other, logging.DEBUG
+                )
             if isinstance(answer, RasaUnavailable):
                 self.breaker.record_failure()
                 self.last_error = str(answer)
@@ -478,11 +480,12 @@ class RasaClassifier:
         reason: str,
         started: float,
         already: Classification | None = None,
+        level: int = logging.WARNING,
     ) -> Classification:
         self.degraded_turns += 1
         result = already or await self.fallback.classify(text, language)
         log.log(
-            logging.DEBUG if reason.startswith("queue of") else logging.WARNING,
+            level,
             "nlu degraded: rasa unavailable (%s), fallback answered intent=%s in %.0f ms",
             reason,
             result.intent,
