@@ -42,7 +42,8 @@ _RISK_CUES = re.compile(
             # en
             r"abus\w*", r"neglect\w*", r"hit(s|ting)?", r"hurt(s|ing)?", r"beat(s|ing|en)?",
             r"violen\w*", r"bruis\w*", r"scared", r"afraid", r"home alone", r"groom\w*",
-            r"left (alone|on their own|by themselves)", r"exploit\w*", r"steal\w* from",
+            r"left (alone|on (their|his|her) own|by (them|him|her)sel\w*)",
+            r"exploit\w*", r"steal\w* from",
             r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
             r"rough with", r"slap\w*", r"kick\w*", r"punch\w*", r"scream\w*",
             r"shout\w* at", r"not eating", r"filth\w*", r"starv\w*", r"marks on", r"scared to",
@@ -217,6 +218,27 @@ _RISK_CUES = re.compile(
             r"atima (\w+ )?(jos|jo) pinig\w*", r"nao (a|o|os|as|nos) deix\w* sair",
             r"(fica|ficam) com (todo )?o dinheiro (dela|dele)", r"tira lhe o dinheiro",
             r"dorme (no|na) (trabalho|loja|salao|fabrica)",
+            # a black eye, money controlled or sent to someone met online, a child out all night
+            r"black eye", r"podbit\w* oko", r"ochi vanat", r"olho negro",
+            r"controls? (all )?(the |her |his |my |our )?(money|finances|bank)",
+            r"kontroluje (\w+ )?(pieniadze|finanse)", r"kontroliuoja (\w+ ){0,2}pinig\w*",
+            r"controleaza (\w+ )?banii", r"controla (\w+ ){0,2}dinheiro",
+            r"(sent|given|gave|handed|transferred) (\w+ ){0,2}(her|his|their|my) (savings|pension)",
+            r"strung along", r"(wyslal|oddal|przelal)\w* (\w+ ){0,2}oszczednosci",
+            r"(issiunte|atidave|pervede) (\w+ ){0,2}santaup\w*",
+            r"(a trimis|a dat|i a dat) (\w+ ){0,2}economiile",
+            r"(mandou|enviou|deu|transferiu) (\w+ ){0,2}poupancas",
+            r"(boy|girl|kid|child|children|son|daughter)s? (\w+ ){0,3}"
+            r"(out|outside|on the streets?) "
+            r"(\w+ ){0,3}(all night|every night|till late)",
+            r"(dziecko|dzieci|chlopiec|chlopak|dziewczynka|syn|corka) (\w+ ){0,3}"
+            r"(na dworze|na ulicy|poza domem) (\w+ ){0,2}(cala noc|co noc|do rana)",
+            r"(vaik|berniuk|mergait)\w* (\w+ ){0,3}(lauke|gatveje) (\w+ ){0,2}"
+            r"(visa nakti|kiekviena nakti|iki ryto)",
+            r"(copil\w*|baiatul|baietii|fetita) (\w+ ){0,3}(afara|pe strada|pe strazi) (\w+ ){0,2}"
+            r"(toata noaptea|in fiecare noapte|pana dimineata)",
+            r"(crianca|miudo|miuda|menino|menina)s? (\w+ ){0,3}(na rua|fora de casa) (\w+ ){0,2}"
+            r"(toda a noite|todas as noites|ate de manha)",
             # self-neglect: not eating or washing, refusing all help, a home full of rubbish
             r"(refus\w*|turn\w* down) (all|any) (help|support|care)", r"stopped eating",
             r"(house|flat|home) (is )?full of (empty )?(bottles|rubbish|junk)",

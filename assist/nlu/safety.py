@@ -16,7 +16,8 @@ one whatever service the sentence names.
 Harm the words do not bear out does not overrule a service said plainly: a long sentence
 with no word of harm, read as safeguarding as a whole or in one clause, keeps the service a
 clause or the whole reads confidently ("my mum has dementia ... how do I apply for a blue
-badge"), ranked above safeguarding, so the dialogue confirms it before following it.
+badge"), ranked above safeguarding, so the dialogue confirms it before following it; a clause
+or the whole read as harm with `STRONG_CONFIDENCE` still wins.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def most_urgent(
     (classified with `classify`) when it is more urgent than `whole`; harm no word bears out
     gives way to a service read confidently (`plain_service`)."""
     readings = [classify(clause) for clause in clauses(text)]
-    return plain_service(text, _most_urgent(whole, readings), [whole, *readings])
+    return plain_service(text, _most_urgent(whole, readings), whole, readings)
 
 
 def _most_urgent(whole: Classification, readings: list[Classification]) -> Classification:
@@ -114,17 +115,26 @@ def _most_urgent(whole: Classification, readings: list[Classification]) -> Class
 
 
 def plain_service(
-    text: str, result: Classification, readings: list[Classification]
+    text: str, result: Classification, whole: Classification, readings: list[Classification]
 ) -> Classification:
-    """Return `result`, or the service one of `readings` (the whole sentence's and its
-    clauses') reads confidently when `result` is safeguarding with no word of harm in `text`.
+    """Return `result`, or the service the `whole` sentence's reading or one of its clauses'
+    `readings` gives confidently, when `result` is safeguarding that nothing bears out: no
+    word of harm in `text`, and neither the whole nor a clause is read as safeguarding with
+    `STRONG_CONFIDENCE`.
 
     Safeguarding stays second in the ranking, so the dialogue confirms the service ("It
     sounds like this is about a blue badge. Is that right?") rather than following it."""
     if result.intent != SAFEGUARDING or strong_risk_cues(text) or risk_cues(text):
         return result
+    sure_harm = (
+        r.intent == SAFEGUARDING and r.confidence >= STRONG_CONFIDENCE for r in (whole, *readings)
+    )
+    if any(sure_harm):
+        return result
     services = [
-        r for r in readings if r.intent in SERVICE_INTENTS - ELSEWHERE and r.confidence >= SURE
+        r
+        for r in (whole, *readings)
+        if r.intent in SERVICE_INTENTS - ELSEWHERE and r.confidence >= SURE
     ]
     if not services:
         return result

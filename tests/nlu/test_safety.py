@@ -313,6 +313,16 @@ def test_strong_words_asking_for_a_person_win_over_a_sure_service_but_not_harm()
         # kept at work, money taken, not let out
         "le ia banii si nu o lasa sa iasa", "spi w sklepie", "miega parduotuvėje",
         "não a deixam sair sozinha", "dorme na loja",
+        # a black eye, money controlled or sent away, a child out on the street all night
+        "she came in with a black eye again", "her husband controls all her money",
+        "dad has sent all his savings to a woman he met online", "ma podbite oko",
+        "przelała mu wszystkie oszczędności", "jis kontroliuoja visus jos pinigus",
+        "are un ochi vânăt", "controlează toți banii", "tem um olho negro",
+        "o marido controla todo o dinheiro dela",
+        "the boy next door is out on the streets till late",
+        "chłopak sąsiadów jest na ulicy co noc", "kaimynų berniukas gatvėje kiekvieną naktį",
+        "băiatul vecinilor e pe stradă în fiecare noapte",
+        "o menino do lado anda na rua todas as noites",
         # self-neglect
         "he refuses all help and the house is full of empty bottles", "stopped eating weeks ago",
         "nie myje się i odmawia wszelkiej pomocy", "mieszkanie jest pełne butelek",
@@ -335,6 +345,8 @@ def test_indirect_harm_is_found_in_every_language(text: str) -> None:
         "am lovit-o cu masina", "the recycling is full of bottles", "dorme bem",
         "my son met his friends online for a game", "we broke the bin lid",
         "o meu contentor está cheio", "a operadora cobrou demais",
+        "the bin was left out all night", "kids football every night in the park",
+        "gunoiul a stat afară toată noaptea", "the bank controls the interest rate",
     ],
 )  # fmt: skip
 def test_service_words_near_the_new_harm_words_are_not_harm(text: str) -> None:
@@ -368,6 +380,60 @@ def test_a_clause_read_as_harm_without_words_of_harm_does_not_overrule_a_service
     }
     result = most_urgent(text, _reading("council_tax", 0.6), _classify_as(clauses))
     assert result.intent == "council_tax"
+
+
+def test_a_sure_reading_of_harm_is_not_overruled_by_a_service_clause() -> None:
+    """Without a word of harm, a reading of safeguarding at 0.9 or more still stands."""
+    text = "can you tell me my bin day, my aunt is being cheated by her lodger"
+    clauses = {"can you tell me my bin day": _reading("bin_day", 0.95)}
+    result = most_urgent(text, _reading(SAFEGUARDING, 0.92), _classify_as(clauses))
+    assert result.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bins were missed again and the little boy next door is left on his own all night",
+        "can you tell me my bin day, my gran has sent her savings to a man she met online",
+        "i want to report a pothole, also my sister turns up with a black eye every week",
+        "the bin men missed us again, and my dad says he doesnt want to live any more",
+    ],
+)
+async def test_harm_beside_a_service_request_still_reaches_safeguarding(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """A disclosure said in the same breath as a service request is safeguarding."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == (SAFEGUARDING, True), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need an interpreter for my council tax appointment",
+        "potrzebny mi tłumacz do wniosku o blue badge", "man reikia vertėjo dėl council tax",
+        "am nevoie de un traducator pentru council tax",
+        "preciso de um intérprete para a avaliação da minha mãe",
+    ],
+)  # fmt: skip
+async def test_asking_for_an_interpreter_about_a_service_is_a_person(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """An interpreter asked for in the same sentence as a service: a person, confidently."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == ("human", True), result
+
+
+async def test_a_worried_service_request_with_no_harm_is_not_sure_safeguarding(
+    fallback: TfidfClassifier,
+) -> None:
+    """Age and worry with a plain service request: not confidently safeguarding."""
+    text = (
+        "I've been off sick for months with my back and I'm behind on the council tax, "
+        "I've three little ones, can I pay it in smaller bits"
+    )
+    result = await fallback.classify(text)
+    assert result.intent == "council_tax", result
 
 
 def test_a_disclosure_still_wins_over_a_service_clause() -> None:
