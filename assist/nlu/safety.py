@@ -95,6 +95,9 @@ def most_urgent(
     """Return `whole`, or the most urgent confident reading of one of `text`'s clauses
     (classified with `classify`) when it is more urgent than `whole`; harm no word bears out
     gives way to a service read confidently (`plain_service`)."""
+    harm_said = bool(strong_risk_cues(text) or risk_cues(text))
+    if whole.intent == SAFEGUARDING and whole.confidence >= SURE and harm_said:
+        return whole  # nothing a clause says can change it: no need to read them
     readings = [classify(clause) for clause in clauses(text)]
     return plain_service(text, _most_urgent(whole, readings), whole, readings)
 
