@@ -42,7 +42,8 @@ _RISK_CUES = re.compile(
             # en
             r"abus\w*", r"neglect\w*", r"hit(s|ting)?", r"hurt(s|ing)?", r"beat(s|ing|en)?",
             r"violen\w*", r"bruis\w*", r"scared", r"afraid", r"home alone", r"groom\w*",
-            r"left (alone|on their own|by themselves)", r"exploit\w*", r"steal\w* from",
+            r"left (alone|on (their|his|her) own|by (them|him|her)sel\w*)",
+            r"exploit\w*", r"steal\w* from",
             r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
             r"rough with", r"slap\w*", r"kick\w*", r"punch\w*", r"scream\w*",
             r"shout\w* at", r"not eating", r"filth\w*", r"starv\w*", r"marks on", r"scared to",
@@ -144,6 +145,113 @@ _RISK_CUES = re.compile(
             r"(dont|do not|doesnt) want to go home", r"nie chce (wracac|isc) do domu",
             r"nenori\w* (gryzti )?namo", r"nu vreau (sa ma intorc )?acasa",
             r"nao quero (ir|voltar) para casa",
+            # scams on an older person: callers posing as the bank or the police, cash handed
+            # to a courier, traders paid thousands for work not needed
+            r"(pretend\w*|posing|claim\w*|sa(id|y|ying)) (\w+ ){0,2}(to be |as |(was|were|are|is) )"
+            r"(from )?(the |her |his )?(bank|police)", r"(cash|money) (\w+ ){0,2}(to )?a courier",
+            r"courier (\w+ ){0,2}(collect|pick)\w*", r"(rogue|cowboy) (traders?|builders?)",
+            r"scam(med|mers?|ming)", r"con(ned| men| man)",
+            r"(ze|zeby) (\w+ )?(sa|jest|byl\w*) z (banku|policji)", r"podaj\w* sie za",
+            r"kurier\w* (\w+ ){0,2}(pieniadze|gotowk\w*)",
+            r"(pieniadze|gotowk\w*) (\w+ ){0,2}kurier\w*",
+            r"oszu(st|k)\w*", r"(dal\w*|oddal\w*|zaplacil\w*) (\w+ ){0,3}tysiac\w*",
+            r"neva (is )?(policij|bank|policinink)\w*", r"apsimet\w*",
+            r"sukci(ai|u|ams|us|avim\w*|auja|avo)", r"apgav\w*",
+            r"(grynuos|pinig)\w* kurjer\w*", r"kurjer\w* (\w+ ){0,2}(grynuos|pinig)\w*",
+            r"(pretind\w*|(se |s au )?da(u|t) drept|zic\w* ca (sunt|e|este)) (\w+ ){0,2}(de la )?"
+            r"(banca|politi\w*)", r"(a|au) (dat|platit) (\w+ ){0,3}mii de",
+            r"(bani|banii|numerar\w*) (\w+ ){0,3}curier\w*",
+            r"teap[ae]",
+            r"escroc\w*", r"(inselat|pacalit)\w*",
+            r"(dizem|diziam|disseram|dizendo|dizer|fazem se passar|fingem) (\w+ ){0,2}"
+            r"(ser |que sao |que eram )?"
+            r"(do banco|da policia|policias)", r"dinheiro (\w+ ){0,3}(estafeta|courier)",
+            r"(golpe|burla|vigaris)\w*",
+            r"(deu|dar|pagou|pagar) (\w+ ){0,3}milhares",
+            # violence at home now: drunk, smashing things, hiding, children crying
+            r"(smash\w*|breaking) (\w+ )?(things|stuff|everything|plates|the place)",
+            r"(kids|children|baby) (\w+ )?(are |is )?(crying|screaming)",
+            r"hiding (in|from|upstairs)",
+            r"so (he|she) (cant|doesnt|wont|can not) hear", r"(hes|shes) (\w+ )?drunk again",
+            r"(tlucze|rozbija|rzuca|niszczy) (\w+ )?(rzeczy|naczyni\w*|talerz\w*|wszystko|meble)",
+            r"(znowu|jest|wrocil\w*|przyszedl\w*) (\w+ )?pijan\w*",
+            r"dzieci (\w+ )?(placza|krzycza)",
+            r"(chowam|ukrywam|schowal\w*) sie", r"zeby (mnie )?nie (slyszal|uslyszal)\w*",
+            r"dauz\w* (daikt\w*|indus|viska|lekstes|duris)", r"(isgeres|girtas|prisigeres)",
+            r"vaik(ai|as) (\w+ )?(verkia|rekia)", r"slepiu(o)?si",
+            r"kad (jis )?(ne)?(girdetu|isgirstu)",
+            r"sparge (\w+ )?(lucruri|tot|farfurii|vase|mobila)", r"(e|este|vine|venit) (\w+ )?beat",
+            r"copiii (\w+ )?(plang|tipa)", r"(ma|ne) ascund\w*", r"m am ascuns",
+            r"sa nu (ma )?auda",
+            r"(parte|partiu|quebra|quebrou|partir|partindo|quebrando) (\w+ )?"
+            r"(tudo|as coisas|loica|pratos|moveis)",
+            r"(bebado|embriagado|bebedo)",
+            r"(criancas|miudos|filhos|bebe) (\w+ )?(a chorar|chorando|choram)",
+            r"(estou|estamos) (escondid\w*|a esconder)", r"escondi me",
+            r"para (ele )?nao (me )?ouvir",
+            # a medicine someone's life depends on, stopped
+            r"stopped taking (his|her|my|their) (\w+ )?(insulin|medication|meds|tablets|medicine)",
+            r"(przestal\w*|nie bierze) (\w+ )?(brac )?(lek(i|ow)|insulin[ye]|tabletek|tabletki)",
+            r"(nustojo|nebe)\w* (\w+ )?(vaist|insulin)\w*",
+            r"nu (isi |si )?mai (ia|lua) (\w+ )?(pastil|medicament|insulin)\w*",
+            r"(parou|deixou) de tomar (\w+ )?(insulina|medica\w*|remedios|comprimidos)",
+            # an adult asking a child online for photos or a secret meeting
+            r"(ask|want)\w* (\w+ ){0,3}(for )?(nudes|naked (photos|pictures|pics))",
+            r"(meet|see) (\w+ ){0,2}(in secret|secretly)", r"secret meeting",
+            r"(grown man|older man|stranger|adult (\w+ )?(he|she|they) (met|meets|knows?)) "
+            r"(\w+ ){0,4}"
+            r"(online|on (a|an) (game|app))",
+            r"(spotka\w*|zobacz\w*) (\w+ ){0,2}(w tajemnicy|potajemnie|po kryjomu)",
+            r"(dorosl(y|a)|obcy|nieznajom\w*) (\w+ ){0,4}"
+            r"(w internecie|w grze|online|przez internet)",
+            r"susitik\w* (\w+ ){0,2}(slapta|paslapt\w*)",
+            r"(suauges|suaugusis|nepazistam\w*) (\w+ ){0,4}(internet|zaidim|online)\w*",
+            r"(intalni|vad)\w* (\w+ ){0,2}(in secret|pe ascuns)",
+            r"(un adult|un barbat|un strain) (\w+ ){0,4}(online|pe internet|intr un joc)",
+            r"encontr\w* (\w+ ){0,3}(em segredo|as escondidas)",
+            r"(um adulto|uma adulta|um homem|um estranho) (\w+ ){0,5}"
+            r"(online|jogo|internet|redes sociais)",
+            # kept at work, her money taken, not let out alone
+            r"(ii|le|i) ia (\w+ )?banii", r"nu (o|il|i|le|ii) (mai )?las\w* sa",
+            r"doarme (acolo|la (salon|munca|fabrica|ferma|spalatorie|magazin))",
+            r"spi w (pracy|sklepie|magazynie|salonie)", r"miega (darbe|parduotuv\w*|salon\w*)",
+            r"atima (\w+ )?(jos|jo) pinig\w*", r"nao (a|o|os|as|nos) deix\w* sair",
+            r"(fica|ficam) com (todo )?o dinheiro (dela|dele)", r"tira lhe o dinheiro",
+            r"dorme (no|na) (trabalho|loja|salao|fabrica)",
+            # a black eye, money controlled or sent to someone met online, a child out all night
+            r"black eye", r"podbit\w* oko", r"ochi vanat", r"olho negro",
+            r"controls? (all )?(the |her |his |my |our )?(money|finances|bank)",
+            r"kontroluje (\w+ )?(pieniadze|finanse)", r"kontroliuoja (\w+ ){0,2}pinig\w*",
+            r"controleaza (\w+ )?banii", r"controla (\w+ ){0,2}dinheiro",
+            r"(sent|given|gave|handed|transferred) (\w+ ){0,2}(her|his|their|my) (savings|pension)",
+            r"strung along", r"(wyslal|oddal|przelal)\w* (\w+ ){0,2}oszczednosci",
+            r"(issiunte|atidave|pervede) (\w+ ){0,2}santaup\w*",
+            r"(a trimis|a dat|i a dat) (\w+ ){0,2}economiile",
+            r"(mandou|enviou|deu|transferiu) (\w+ ){0,2}poupancas",
+            r"(boy|girl|kid|child|children|son|daughter)s? (\w+ ){0,3}"
+            r"(out|outside|on the streets?) "
+            r"(\w+ ){0,3}(all night|every night|till late)",
+            r"(dziecko|dzieci|chlopiec|chlopak|dziewczynka|syn|corka) (\w+ ){0,3}"
+            r"(na dworze|na ulicy|poza domem) (\w+ ){0,2}(cala noc|co noc|do rana)",
+            r"(vaik|berniuk|mergait)\w* (\w+ ){0,3}(lauke|gatveje) (\w+ ){0,2}"
+            r"(visa nakti|kiekviena nakti|iki ryto)",
+            r"(copil\w*|baiatul|baietii|fetita) (\w+ ){0,3}(afara|pe strada|pe strazi) (\w+ ){0,2}"
+            r"(toata noaptea|in fiecare noapte|pana dimineata)",
+            r"(crianca|miudo|miuda|menino|menina)s? (\w+ ){0,3}(na rua|fora de casa) (\w+ ){0,2}"
+            r"(toda a noite|todas as noites|ate de manha)",
+            # self-neglect: not eating or washing, refusing all help, a home full of rubbish
+            r"(refus\w*|turn\w* down) (all|any) (help|support|care)", r"stopped eating",
+            r"(house|flat|home) (is )?full of (empty )?(bottles|rubbish|junk)",
+            r"wont let anyone in", r"nie (myje|kapie) sie", r"odmawia (\w+ )?pomocy",
+            r"(dom|mieszkanie) (jest )?(pelne|pelen|zawalone) (\w+ )?(butel\w*|smieci\w*)",
+            r"nikogo nie wpuszcza", r"nebevalgo", r"(ne|nebe)siprausia",
+            r"(namas|butas) (\w+ )?pilnas (\w+ )?(siuksliu|buteliu)", r"nieko neisileidzia",
+            r"atsisako (\w+ ){0,2}pagalbos", r"nu (mai )?(vrea sa )?manance", r"nu se (mai )?spala",
+            r"(casa|apartamentul) (e |este )?plin\w* de (sticle|gunoi|mizerie)",
+            r"refuza (orice|tot|once) ajutor\w*", r"(deixou de|nao quer) comer",
+            r"(nao se lava|deixou de se lavar|nao toma banho)",
+            r"casa (\w+ )?cheia de (garrafas|lixo)",
+            r"recusa (qualquer|toda a|toda) ajuda", r"nao deixa ninguem entrar",
         ]
     )
     + r")\b"
@@ -152,7 +260,11 @@ _RISK_CUES = re.compile(
 # Words of harm that name something else: a car that hit a lamp post, a hit song.
 _NOT_HARM = re.compile(
     r"\b((car|van|lorry|truck|bus|vehicle|driver)s? (has |had )?(\w+ )?hit"
-    r"|hit by (a|the) (car|van|lorry|truck|bus|vehicle)|hit it|hit (song|single|record|show))\b"
+    r"|hit by (a|the) (car|van|lorry|truck|bus|vehicle)|hit it|hit (song|single|record|show)"
+    # a hazard that could hurt someone one day, or a thing hit with a car: an accident, not harm
+    r"|before (some|any)(one|body) (\w+ ){0,2}(gets |is )?(hurt|killed|injured)"
+    r"|zanim ktos (\w+ ){0,2}(sie )?(zabije|skrzywdzi|przewroci)"
+    r"|lovit\w* (o |ul )?cu (masina|bicicleta))\b"
 )
 
 
@@ -180,6 +292,13 @@ _STRONG_RISK_CUES = re.compile(
             r"kill (me|her|him|myself)", r"hurt (me|her|him|them|myself)",
             r"push\w* (me|her|him|them|my (mum|mother|dad|father|nan|gran)\w*)",
             r"(has|have|had) fallen (and|over)", r"fell over", r"cant get up", r"not breathing",
+            r"(dont|doesnt|do not|does not) want to (live|be alive)", r"wants? to die",
+            r"end (it all|(his|her|my) life)", r"suicid\w*",
+            r"nie chce (mi sie )?(juz )?zyc", r"chce umrzec", r"samoboj\w*", r"odebrac sobie zycie",
+            r"nenori\w* (daugiau )?gyventi", r"nori\w* mirti", r"savizud\w*",
+            r"nu (mai )?(vrea|vreau) sa (mai )?traiasca", r"nu mai vreau sa traiesc",
+            r"(vrea|vreau) sa (mor|moara)", r"sinucid\w*",
+            r"nao quer(o)? (mais )?viver", r"quer(o)? morrer", r"acabar com a (minha |sua )?vida",
             # pl
             r"nie pozwala\w*", r"zamyka mnie",
             r"(zamyk|zamkn)\w* (mnie |ja |go |nas |je )?"
@@ -266,47 +385,6 @@ _OTHER_AGENCY_CUES = re.compile(
 )  # fmt: skip
 
 
-# Asking for a person, however it is put (folded): a manager, a call back, a human rather
-# than a machine. When the classifier is unsure, or reads it as out of scope, a person wins.
-_PERSON_CUES = re.compile(
-    r"\b("
-    + "|".join(
-        [
-            # en
-            r"(speak|talk|chat) (to|with) (a |an |some |your |the )?(real )?"
-            r"(human|person|someone|somebody|manager|supervisor|advis[eo]r|operator|agent)",
-            r"(your|a|the) (manager|supervisor)", r"real (person|human)", r"human being",
-            r"(ring|call|phone) me( back)?", r"(a|some) (lady|man|woman|bloke|person) (to )?"
-            r"(ring|call|phone)", r"put me through", r"transfer me", r"member of staff",
-            r"(get|give) me (a|an|some) (real )?(person|human|operator|agent)", r"call ?back",
-            # pl
-            r"z (czlowiekiem|konsultantem|kierownikiem|kims|pracownikiem)",
-            r"dajcie mi (kogos|czlowieka)", r"zadzwon\w* do mnie", r"oddzwon\w*",
-            r"prawdziw\w* osob\w*", r"polacz\w* (mnie )?z",
-            # lt
-            r"su (zmogumi|konsultantu|vadovu|kuo nors|darbuotoju)", r"paskambin\w* man",
-            r"duokite (man )?(zmogu|kuri nors)", r"perskambin\w*", r"sujunk\w*",
-            r"(gyv|tikr)\w* zmog\w*",
-            # ro
-            r"cu (un om|o persoana|cineva|un operator|seful|managerul|un angajat)",
-            r"(dati|da) mi pe cineva", r"sunati ma", r"sa ma sune", r"suna ma",
-            r"transfer\w* (ma )?la", r"om adevarat",
-            # pt
-            r"com (uma pessoa|alguem|um humano|o gerente|o responsavel|um funcionario)",
-            r"(passe|passem|de|deem) me (alguem|uma pessoa)", r"liguem me", r"me liguem",
-            r"ligar me", r"me ligue", r"passe me a", r"atendente",
-        ]
-    )
-    + r")\b"
-)  # fmt: skip
-
-
-def person_cues(text: str) -> list[str]:
-    """Return the words in `text` (folded) that ask for a person (a human, a manager, a call
-    back), in any of the five languages."""
-    return [m.group(0) for m in _PERSON_CUES.finditer(fold(text))]
-
-
 def other_agency_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that name a service another body runs (police,
     NHS, benefits, passports, utilities, broadband, TV licence), in any of the five languages."""
@@ -316,7 +394,8 @@ def other_agency_cues(text: str) -> list[str]:
 def strong_risk_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that on their own say someone is being harmed,
     controlled, exploited or cannot get up, in any of the five languages."""
-    return [m.group(0) for m in _STRONG_RISK_CUES.finditer(fold(text))]
+    folded = _NOT_HARM.sub(" ", fold(text))
+    return [m.group(0) for m in _STRONG_RISK_CUES.finditer(folded)]
 
 
 def emergency_cues(text: str) -> list[str]:

@@ -9,7 +9,15 @@ of harm do when the classifier was unsure or chose an intent safeguarding is con
 gas or fire is an emergency the council does not handle (out of scope, said plainly); a
 service reading of a sentence that names another body's service (police, NHS, benefits,
 passports, utilities) is made unsure, so the citizen is asked rather than sent on; words
-asking for a person (a manager, a call back) get one when the classifier was unsure.
+asking for a person (a manager, a call back) get one when the classifier was unsure, and
+stronger ones (an interpreter, someone who speaks my language, a person not a machine) get
+one whatever service the sentence names.
+
+Harm the words do not bear out does not overrule a service said plainly: a long sentence
+with no word of harm, read as safeguarding as a whole or in one clause, keeps the service a
+clause or the whole reads confidently ("my mum has dementia ... how do I apply for a blue
+badge"), ranked above safeguarding, so the dialogue confirms it before following it; a clause
+or the whole read as harm with `STRONG_CONFIDENCE` still wins.
 """
 
 from __future__ import annotations
@@ -17,14 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assist.dialogue.asking import person_cues, strong_person_cues
 from assist.dialogue.entities import (
     emergency_cues,
     other_agency_cues,
-    person_cues,
     risk_cues,
     strong_risk_cues,
 )
-from assist.dialogue.nlu import Classification
+from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.dialogue.vocabulary import fold
 
 SAFEGUARDING = "safeguarding"
@@ -85,12 +93,20 @@ def most_urgent(
     text: str, whole: Classification, classify: Callable[[str], Classification]
 ) -> Classification:
     """Return `whole`, or the most urgent confident reading of one of `text`'s clauses
-    (classified with `classify`) when it is more urgent than `whole`."""
+    (classified with `classify`) when it is more urgent than `whole`; harm no word bears out
+    gives way to a service read confidently (`plain_service`)."""
+    harm_said = bool(strong_risk_cues(text) or risk_cues(text))
+    if whole.intent == SAFEGUARDING and whole.confidence >= SURE and harm_said:
+        return whole  # nothing a clause says can change it: no need to read them
+    readings = [classify(clause) for clause in clauses(text)]
+    return plain_service(text, _most_urgent(whole, readings), whole, readings)
+
+
+def _most_urgent(whole: Classification, readings: list[Classification]) -> Classification:
     if whole.intent == SAFEGUARDING and whole.confidence >= SURE:
         return whole
     found: dict[str, float] = {}
-    for clause in clauses(text):
-        result = classify(clause)
+    for result in readings:
         if result.intent in URGENCY and result.confidence >= SURE:
             found[result.intent] = max(found.get(result.intent, 0.0), result.confidence)
     for intent in URGENCY:
@@ -99,6 +115,34 @@ def most_urgent(
         if intent in found:
             return _with(whole, intent, found[intent])
     return whole
+
+
+def plain_service(
+    text: str, result: Classification, whole: Classification, readings: list[Classification]
+) -> Classification:
+    """Return `result`, or the service the `whole` sentence's reading or one of its clauses'
+    `readings` gives confidently, when `result` is safeguarding that nothing bears out: no
+    word of harm in `text`, and neither the whole nor a clause is read as safeguarding with
+    `STRONG_CONFIDENCE`.
+
+    Safeguarding stays second in the ranking, so the dialogue confirms the service ("It
+    sounds like this is about a blue badge. Is that right?") rather than following it."""
+    if result.intent != SAFEGUARDING or strong_risk_cues(text) or risk_cues(text):
+        return result
+    sure_harm = (
+        r.intent == SAFEGUARDING and r.confidence >= STRONG_CONFIDENCE for r in (whole, *readings)
+    )
+    if any(sure_harm):
+        return result
+    services = [
+        r
+        for r in (whole, *readings)
+        if r.intent in SERVICE_INTENTS - ELSEWHERE and r.confidence >= SURE
+    ]
+    if not services:
+        return result
+    service = max(services, key=lambda r: r.confidence)
+    return _with(result, service.intent, service.confidence)
 
 
 def safety_net(text: str, result: Classification, threshold: float = SURE) -> Classification:
@@ -124,6 +168,10 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
             return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
     if emergency_cues(text) and result.intent != OUT_OF_SCOPE:
         return _with(result, OUT_OF_SCOPE, STRONG_CONFIDENCE)
+    if strong_person_cues(text):
+        # an interpreter, someone who speaks my language, a person not a machine: a person,
+        # whatever service the rest of the sentence names
+        return _with(result, HUMAN, max(result.confidence, STRONG_CONFIDENCE))
     unsure_or_elsewhere = result.confidence < threshold or result.intent == OUT_OF_SCOPE
     if unsure_or_elsewhere and person_cues(text):
         # asked for a person in words the classifier did not follow: a person

@@ -5,17 +5,19 @@ Every sentence here was written for these tests (not taken from the held-out set
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from assist.dialogue.asking import person_cues, strong_person_cues
 from assist.dialogue.entities import (
     other_agency_cues,
-    person_cues,
     risk_cues,
     strong_risk_cues,
 )
 from assist.dialogue.nlu import Classification
 from assist.nlu.fallback import TfidfClassifier
-from assist.nlu.safety import SAFEGUARDING, SURE, safety_net
+from assist.nlu.safety import SAFEGUARDING, SURE, most_urgent, safety_net
 
 THRESHOLD = 0.45
 
@@ -231,3 +233,212 @@ def test_an_unsure_reading_asking_for_a_person_gets_one() -> None:
     assert safety_net(text, _reading("council_tax", 0.9)).intent == "council_tax"
     harmed = safety_net("he hits me, call me back", _reading(SAFEGUARDING, 0.5))
     assert harmed.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I have an interpreter for my appointment", "we need a translator",
+        "put me on to an operator", "is there somebody who speaks Romanian",
+        "I want a real person not a machine", "a human, not a robot please",
+        "proszę o tłumacza", "czy będzie tlumacz", "poproszę konsultanta",
+        "czy ktoś tam mówi po polsku", "chcę z człowiekiem, a nie z maszyną",
+        "reikalingas vertėjas", "ar galiu gauti vertejo", "norėčiau konsultanto",
+        "ar yra darbuotojas kuris kalba lietuviškai", "noriu žmogaus, ne roboto",
+        "am nevoie de un traducător", "vreau un interpret", "vreau sa vorbesc cu un operator",
+        "este cineva care vorbește românește", "vreau un om, nu un robot",
+        "preciso de um tradutor", "quero um intérprete", "tem alguém que fale português",
+        "quero falar com uma pessoa e não com uma máquina", "quero falar com um operador",
+    ],
+)  # fmt: skip
+def test_strong_words_asking_for_a_person_are_found(text: str) -> None:
+    """An interpreter, someone who speaks my language, a person not a machine, an operator."""
+    assert strong_person_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the consultant at the hospital said I should apply", "how do I interpret this letter",
+        "nikt mi tego nie tłumaczy", "mudei de operadora de telemóvel",
+        "my mum only speaks Polish and needs carers", "are you a robot", "você é um robô?",
+        "eşti un robot?", "ar tu robotas?", "jesteś robotem?",
+        "the tour operator parked on the verge", "operatorul de telefonie mi-a trimis factura",
+        "vreau sa interpretez scrisoarea",
+    ],
+)  # fmt: skip
+def test_other_words_are_not_strong_asks_for_a_person(text: str) -> None:
+    """A hospital consultant, explaining, a phone company or a question to the bot are not."""
+    assert strong_person_cues(text) == [], text
+
+
+def test_strong_words_asking_for_a_person_win_over_a_sure_service_but_not_harm() -> None:
+    """ "I need an interpreter about my council tax" is a person; harm still comes first."""
+    text = "i need an interpreter about my council tax"
+    assert safety_net(text, _reading("council_tax", 0.95)).intent == "human"
+    assert safety_net(text, _reading("adult_social_care", 0.3)).intent == "human"
+    harmed = "he hits her, we need an interpreter"
+    assert safety_net(harmed, _reading(SAFEGUARDING, 0.8)).intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # scams on an older person: the bank or the police on the phone, a courier, traders
+        "a man rang my gran pretending to be from the bank",
+        "she handed cash to a courier twice", "cowboy builders took eight grand off him",
+        "dzwonili podając się za policjantów", "oddała gotówkę kurierowi",
+        "dziadek dał im już tysiące złotych", "senelei skambino neva iš banko",
+        "sukčiai apgavo kaimyną", "ji atidavė pinigus kurjeriui",
+        "un tip s-a dat drept politist si i-a luat banii", "a dat banii unui curier",
+        "bunica a platit mii de lire pe o reparatie",
+        "ligaram à minha avó a dizer que eram do banco", "deu o dinheiro ao estafeta",
+        "pagou milhares por obras que não precisava",
+        # violence at home now
+        "he's smashing everything in the kitchen", "the kids are crying and he's drunk again",
+        "i'm hiding in the bathroom", "on znowu pijany i rozbija talerze", "chowam się w łazience",
+        "jis girtas ir daužo indus", "slepiuosi miegamajame", "e beat iar si sparge tot",
+        "ma ascund in baie", "ele está bêbado e parte tudo", "estou escondida no quarto",
+        # not wanting to live, a vital medicine stopped
+        "my brother keeps saying he doesnt want to live anymore",
+        "she stopped taking her insulin", "mówi, że nie chce już żyć", "przestał brać leki",
+        "sako kad nenori gyventi", "nustojo gerti vaistus", "zice ca nu mai vrea sa traiasca",
+        "nu isi mai ia medicamentele", "diz que quer morrer", "deixou de tomar os comprimidos",
+        # an adult asking a child for a secret meeting or photos
+        "some older man she met online wants to meet her secretly", "he asks her for nudes",
+        "dorosły facet z internetu chce się z nią spotkać w tajemnicy",
+        "suaugęs vyras iš žaidimo nori susitikti slapta",
+        "un adult de pe internet vrea sa se vada cu ea pe ascuns",
+        "um homem que ela conheceu na internet quer encontrar-se às escondidas",
+        # kept at work, money taken, not let out
+        "le ia banii si nu o lasa sa iasa", "spi w sklepie", "miega parduotuvėje",
+        "não a deixam sair sozinha", "dorme na loja",
+        # a black eye, money controlled or sent away, a child out on the street all night
+        "she came in with a black eye again", "her husband controls all her money",
+        "dad has sent all his savings to a woman he met online", "ma podbite oko",
+        "przelała mu wszystkie oszczędności", "jis kontroliuoja visus jos pinigus",
+        "are un ochi vânăt", "controlează toți banii", "tem um olho negro",
+        "o marido controla todo o dinheiro dela",
+        "the boy next door is out on the streets till late",
+        "chłopak sąsiadów jest na ulicy co noc", "kaimynų berniukas gatvėje kiekvieną naktį",
+        "băiatul vecinilor e pe stradă în fiecare noapte",
+        "o menino do lado anda na rua todas as noites",
+        # self-neglect
+        "he refuses all help and the house is full of empty bottles", "stopped eating weeks ago",
+        "nie myje się i odmawia wszelkiej pomocy", "mieszkanie jest pełne butelek",
+        "nebevalgo ir nesiprausia", "atsisako bet kokios pagalbos",
+        "nu se mai spala si refuza orice ajutor", "casa e plina de gunoi",
+        "não se lava e recusa qualquer ajuda", "a casa está cheia de lixo",
+    ],
+)  # fmt: skip
+def test_indirect_harm_is_found_in_every_language(text: str) -> None:
+    """Scams, violence now, not wanting to live, grooming, kept at work, self-neglect."""
+    assert risk_cues(text) or strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i paid my council tax at the bank", "the courier left a parcel by the bins",
+        "can I apply for adult social care online", "suaugusiųjų socialinė globa internetu",
+        "sukcesas", "fill it in before somebody gets hurt", "zanim ktoś się przewróci",
+        "am lovit-o cu masina", "the recycling is full of bottles", "dorme bem",
+        "my son met his friends online for a game", "we broke the bin lid",
+        "o meu contentor está cheio", "a operadora cobrou demais",
+        "the bin was left out all night", "kids football every night in the park",
+        "gunoiul a stat afară toată noaptea", "the bank controls the interest rate",
+    ],
+)  # fmt: skip
+def test_service_words_near_the_new_harm_words_are_not_harm(text: str) -> None:
+    """A bank, a courier, adult care online, a hazard that might hurt someone are not harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+def _classify_as(readings: dict[str, Classification]) -> Callable[[str], Classification]:
+    def classify(clause: str) -> Classification:
+        return readings.get(clause, _reading("out_of_scope", 0.1))
+
+    return classify
+
+
+def test_harm_no_word_bears_out_gives_way_to_a_service_said_plainly() -> None:
+    """A long sentence read as safeguarding with no word of harm keeps the service a clause
+    reads confidently, with safeguarding second (the dialogue confirms the service)."""
+    text = "my nan is ninety and very muddled, how do we apply for a blue badge for her"
+    clauses = {"how do we apply for a blue badge for her": _reading("blue_badge", 0.9)}
+    result = most_urgent(text, _reading(SAFEGUARDING, 0.7), _classify_as(clauses))
+    assert result.intent == "blue_badge"
+    assert result.ranking[1][0] == SAFEGUARDING
+
+
+def test_a_clause_read_as_harm_without_words_of_harm_does_not_overrule_a_service() -> None:
+    """A worried clause with no word of harm does not turn a council tax question into harm."""
+    text = "i am behind on my council tax, i have two little ones and i am so worried"
+    clauses = {
+        "i am behind on my council tax": _reading("council_tax", 0.95),
+        "i have two little ones": _reading(SAFEGUARDING, 0.8),
+    }
+    result = most_urgent(text, _reading("council_tax", 0.6), _classify_as(clauses))
+    assert result.intent == "council_tax"
+
+
+def test_a_sure_reading_of_harm_is_not_overruled_by_a_service_clause() -> None:
+    """Without a word of harm, a reading of safeguarding at 0.9 or more still stands."""
+    text = "can you tell me my bin day, my aunt is being cheated by her lodger"
+    clauses = {"can you tell me my bin day": _reading("bin_day", 0.95)}
+    result = most_urgent(text, _reading(SAFEGUARDING, 0.92), _classify_as(clauses))
+    assert result.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bins were missed again and the little boy next door is left on his own all night",
+        "can you tell me my bin day, my gran has sent her savings to a man she met online",
+        "i want to report a pothole, also my sister turns up with a black eye every week",
+        "the bin men missed us again, and my dad says he doesnt want to live any more",
+    ],
+)
+async def test_harm_beside_a_service_request_still_reaches_safeguarding(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """A disclosure said in the same breath as a service request is safeguarding."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == (SAFEGUARDING, True), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need an interpreter for my council tax appointment",
+        "potrzebny mi tłumacz do wniosku o blue badge", "man reikia vertėjo dėl council tax",
+        "am nevoie de un traducator pentru council tax",
+        "preciso de um intérprete para a avaliação da minha mãe",
+    ],
+)  # fmt: skip
+async def test_asking_for_an_interpreter_about_a_service_is_a_person(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """An interpreter asked for in the same sentence as a service: a person, confidently."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == ("human", True), result
+
+
+async def test_a_worried_service_request_with_no_harm_is_not_sure_safeguarding(
+    fallback: TfidfClassifier,
+) -> None:
+    """Age and worry with a plain service request: not confidently safeguarding."""
+    text = (
+        "I've been off sick for months with my back and I'm behind on the council tax, "
+        "I've three little ones, can I pay it in smaller bits"
+    )
+    result = await fallback.classify(text)
+    assert result.intent == "council_tax", result
+
+
+def test_a_disclosure_still_wins_over_a_service_clause() -> None:
+    """With a word of harm, safeguarding stands whatever service a clause reads."""
+    text = "the bin was missed again, and her son hits her when he is drunk"
+    clauses = {"the bin was missed again": _reading("missed_bin", 0.95)}
+    result = most_urgent(text, _reading(SAFEGUARDING, 0.7), _classify_as(clauses))
+    assert result.intent == SAFEGUARDING
