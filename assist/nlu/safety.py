@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from assist.dialogue.asking import person_cues, strong_person_cues
 from assist.dialogue.entities import (
@@ -79,14 +80,7 @@ def clauses(text: str) -> list[str]:
 
 def _with(result: Classification, intent: str, confidence: float) -> Classification:
     ranking = ((intent, confidence), *(p for p in result.ranking if p[0] != intent))
-    return Classification(
-        intent=intent,
-        confidence=round(confidence, 4),
-        entities=result.entities,
-        ranking=ranking[:5],
-        classifier=result.classifier,
-        language=result.language,
-    )
+    return replace(result, intent=intent, confidence=round(confidence, 4), ranking=ranking[:5])
 
 
 def most_urgent(
@@ -142,7 +136,7 @@ def plain_service(
     if not services:
         return result
     service = max(services, key=lambda r: r.confidence)
-    return _with(result, service.intent, service.confidence)
+    return replace(_with(result, service.intent, service.confidence), harm_set_aside=True)
 
 
 def safety_net(text: str, result: Classification, threshold: float = SURE) -> Classification:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from assist.dialogue.engine import Engine
-from assist.dialogue.nlu import Classification
+from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
 from tests.dialogue.helpers import new_session, say
@@ -304,6 +304,29 @@ async def test_cross_check_does_not_trust_harm_only_rasa_reads(
     assert (harmed.intent, harmed.confidence >= 0.45) == ("safeguarding", True)
 
 
+async def test_harm_only_rasa_reads_gives_way_to_a_service_even_an_unsure_one(
+    fake_rasa: FakeRasa, fallback: TfidfClassifier
+) -> None:
+    """A long request that mentions age or illness, which the in-process reading takes for a
+    council service without being sure, is confirmed as that service, not sent to
+    safeguarding on Rasa's word alone; a word of harm keeps safeguarding."""
+    fake_rasa.intent = "safeguarding"
+    service = "since my knee operation i cant pull the wheelie bin down the drive can you help"
+    harmed = "since my knee operation he hits me if i cant pull the wheelie bin down the drive"
+    unsure = await fallback.classify(service)
+    assert unsure.intent in SERVICE_INTENTS - {"safeguarding"}
+    assert unsure.confidence < 0.45, "the test needs an unsure in-process reading"
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, fallback)
+    try:
+        asked = await rasa.classify(service)
+        hurt = await rasa.classify(harmed)
+    finally:
+        await rasa.aclose()
+    assert asked.intent == unsure.intent
+    assert asked.confidence < 0.45  # asked to confirm, not followed
+    assert (hurt.intent, hurt.confidence >= 0.45) == ("safeguarding", True)
+
+
 async def test_off_topic_words_only_rasa_reads_as_harm_are_asked_again_not_sent_urgently(
     fake_rasa: FakeRasa, fallback: TfidfClassifier
 ) -> None:
@@ -338,3 +361,16 @@ async def test_a_turn_rasa_could_not_read_is_marked_degraded_and_counted(
         assert session.degraded
     finally:
         await rasa.aclose()
+
+
+def test_harm_the_in_process_net_set_aside_is_not_a_sign_of_harm() -> None:
+    """When the in-process safety net read harm, found no word of it and kept a service said
+    plainly (safeguarding second), Rasa's safeguarding alone does not win; the same ranking
+    without that judgement still counts as a sign of harm."""
+    text = "my mum has dementia and gets muddled in car parks how do i apply for a blue badge"
+    rasa = Classification("safeguarding", 0.99, ranking=(("safeguarding", 0.99),))
+    ranking = (("blue_badge", 0.7), ("safeguarding", 0.6))
+    set_aside = Classification("blue_badge", 0.7, ranking=ranking, harm_set_aside=True)
+    seen = Classification("blue_badge", 0.7, ranking=ranking)
+    assert RasaClassifier._agree(rasa, set_aside, text).intent == "blue_badge"
+    assert RasaClassifier._agree(rasa, seen, text).intent == "safeguarding"

@@ -369,6 +369,9 @@ def test_harm_no_word_bears_out_gives_way_to_a_service_said_plainly() -> None:
     result = most_urgent(text, _reading(SAFEGUARDING, 0.7), _classify_as(clauses))
     assert result.intent == "blue_badge"
     assert result.ranking[1][0] == SAFEGUARDING
+    assert result.harm_set_aside  # so Rasa's cross-check knows harm was weighed and set aside
+    kept = most_urgent(text, _reading("blue_badge", 0.9), _classify_as(clauses))
+    assert not kept.harm_set_aside
 
 
 def test_a_clause_read_as_harm_without_words_of_harm_does_not_overrule_a_service() -> None:
