@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -287,11 +287,9 @@ class TfidfClassifier:
         its clauses when it is long (the most urgent confident one wins), then the safety net
         (`assist.nlu.safety`)."""
         result = safety_net(text, most_urgent(text, self._rank(text), self._rank))
-        return Classification(
-            intent=result.intent,
-            confidence=result.confidence,
+        return replace(
+            result,
             entities=extract_entities(text),
-            ranking=result.ranking,
             classifier="fallback",
             language=detect_language(text, self.supported_languages),
         )

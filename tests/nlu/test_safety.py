@@ -439,6 +439,20 @@ async def test_a_worried_service_request_with_no_harm_is_not_sure_safeguarding(
     assert result.intent == "council_tax", result
 
 
+async def test_the_fallback_says_when_it_set_harm_aside(fallback: TfidfClassifier) -> None:
+    """The judgement `plain_service` made survives the fallback's own answer (with its
+    entities and language), so Rasa's cross-check can see it."""
+    text = (
+        "my husband is eighty and since his stroke he can barely walk to the car, "
+        "how do we apply for a blue badge for him"
+    )
+    result = await fallback.classify(text)
+    assert (result.intent, result.harm_set_aside, result.classifier) == (
+        "blue_badge", True, "fallback",
+    )  # fmt: skip
+    assert result.ranking[1][0] == SAFEGUARDING
+
+
 def test_a_disclosure_still_wins_over_a_service_clause() -> None:
     """With a word of harm, safeguarding stands whatever service a clause reads."""
     text = "the bin was missed again, and her son hits her when he is drunk"
