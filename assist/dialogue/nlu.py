@@ -24,11 +24,6 @@ class Classification:
     """Language detected in the text, when trustworthy."""
     degraded: bool = False
     """The in-process classifier answered because Rasa could not (down, slow or busy)."""
-    harm_set_aside: bool = False
-    """Read as safeguarding at first, but no word of harm bore it out and a service was said
-    plainly, so the service stands with safeguarding ranked second
-    (`assist.nlu.safety.plain_service`): Rasa's cross-check then does not count that second
-    place as a sign of harm."""
 
 
 SERVICE_INTENTS = frozenset(

@@ -36,7 +36,9 @@ a tenth of its ranking and reads a council service, however unsure, or is sure o
 intent, or the sentence names another body's service), the in-process intent stands with half
 its confidence (a person keeps all of it), so the citizen is asked to confirm it: Rasa sends
 long sentences that mention illness, age or worry to safeguarding. On the development sets,
-in every such disagreement where one of the two was right it was the in-process reading.
+in every such disagreement where one of the two was right it was the in-process reading. Harm
+the in-process reading saw and set aside for a service said plainly (safeguarding second in
+its ranking) is still a sign of harm: both readers saw it, so safeguarding stands.
 Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
@@ -81,18 +83,18 @@ HARM_SIGN = 0.1
 
 def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
     """True when Rasa alone reads `text` as safeguarding: no word of harm in it; the
-    in-process reading gives safeguarding no real share (or set it aside for a service said
-    plainly, `Classification.harm_set_aside`); and that reading is a council service (however
-    unsure), or sure of something else, or off-topic, or the text names another body's
-    service (the police, benefits)."""
+    in-process reading gives safeguarding no real share; and that reading is a council service
+    (however unsure), or sure of something else, or off-topic, or the text names another
+    body's service (the police, benefits)."""
     if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING:
         return False
     off_topic = other.intent == OUT_OF_SCOPE
     service = other.intent in SERVICE_INTENTS
     if other.confidence < SURE and not (service or off_topic or other_agency_cues(text)):
         return False
-    harm_sign = any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking)
-    if harm_sign and not other.harm_set_aside:
+    # safeguarding anywhere in the in-process ranking, even where its safety net set it aside
+    # for a service said plainly, means both readers saw harm: safety first, it stands
+    if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
         return False
     return not (risk_cues(text) or strong_risk_cues(text))
 

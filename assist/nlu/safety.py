@@ -136,7 +136,7 @@ def plain_service(
     if not services:
         return result
     service = max(services, key=lambda r: r.confidence)
-    return replace(_with(result, service.intent, service.confidence), harm_set_aside=True)
+    return _with(result, service.intent, service.confidence)
 
 
 def safety_net(text: str, result: Classification, threshold: float = SURE) -> Classification:

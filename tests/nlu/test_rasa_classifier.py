@@ -363,14 +363,15 @@ async def test_a_turn_rasa_could_not_read_is_marked_degraded_and_counted(
         await rasa.aclose()
 
 
-def test_harm_the_in_process_net_set_aside_is_not_a_sign_of_harm() -> None:
-    """When the in-process safety net read harm, found no word of it and kept a service said
-    plainly (safeguarding second), Rasa's safeguarding alone does not win; the same ranking
-    without that judgement still counts as a sign of harm."""
+def test_harm_the_in_process_reading_set_aside_still_counts_as_a_sign_of_harm() -> None:
+    """When the in-process safety net read harm but kept a service said plainly (safeguarding
+    second), both readers saw harm: Rasa's safeguarding stands (on the second held-out set,
+    giving way here cost one true disclosure in 52)."""
     text = "my mum has dementia and gets muddled in car parks how do i apply for a blue badge"
     rasa = Classification("safeguarding", 0.99, ranking=(("safeguarding", 0.99),))
-    ranking = (("blue_badge", 0.7), ("safeguarding", 0.6))
-    set_aside = Classification("blue_badge", 0.7, ranking=ranking, harm_set_aside=True)
-    seen = Classification("blue_badge", 0.7, ranking=ranking)
-    assert RasaClassifier._agree(rasa, set_aside, text).intent == "blue_badge"
-    assert RasaClassifier._agree(rasa, seen, text).intent == "safeguarding"
+    set_aside = Classification(
+        "blue_badge", 0.7, ranking=(("blue_badge", 0.7), ("safeguarding", 0.6))
+    )
+    unseen = Classification("blue_badge", 0.7, ranking=(("blue_badge", 0.7), ("library", 0.2)))
+    assert RasaClassifier._agree(rasa, set_aside, text).intent == "safeguarding"
+    assert RasaClassifier._agree(rasa, unseen, text).intent == "blue_badge"

@@ -369,9 +369,6 @@ def test_harm_no_word_bears_out_gives_way_to_a_service_said_plainly() -> None:
     result = most_urgent(text, _reading(SAFEGUARDING, 0.7), _classify_as(clauses))
     assert result.intent == "blue_badge"
     assert result.ranking[1][0] == SAFEGUARDING
-    assert result.harm_set_aside  # so Rasa's cross-check knows harm was weighed and set aside
-    kept = most_urgent(text, _reading("blue_badge", 0.9), _classify_as(clauses))
-    assert not kept.harm_set_aside
 
 
 def test_a_clause_read_as_harm_without_words_of_harm_does_not_overrule_a_service() -> None:
@@ -437,20 +434,6 @@ async def test_a_worried_service_request_with_no_harm_is_not_sure_safeguarding(
     )
     result = await fallback.classify(text)
     assert result.intent == "council_tax", result
-
-
-async def test_the_fallback_says_when_it_set_harm_aside(fallback: TfidfClassifier) -> None:
-    """The judgement `plain_service` made survives the fallback's own answer (with its
-    entities and language), so Rasa's cross-check can see it."""
-    text = (
-        "my husband is eighty and since his stroke he can barely walk to the car, "
-        "how do we apply for a blue badge for him"
-    )
-    result = await fallback.classify(text)
-    assert (result.intent, result.harm_set_aside, result.classifier) == (
-        "blue_badge", True, "fallback",
-    )  # fmt: skip
-    assert result.ranking[1][0] == SAFEGUARDING
 
 
 def test_a_disclosure_still_wins_over_a_service_clause() -> None:
