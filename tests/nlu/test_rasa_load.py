@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from assist.nlu.fallback import TfidfClassifier
-from assist.nlu.rasa import BreakerState, RasaClassifier
+from assist.nlu.rasa import QUEUE_BUDGET_S, BreakerState, RasaClassifier
 from tests.nlu.fakes import FakeRasa
 
 
@@ -40,7 +40,9 @@ async def test_the_same_text_arriving_together_is_parsed_once(
 async def test_a_long_queue_is_answered_in_process_at_once_and_the_breaker_stays_closed(
     serial_rasa: FakeRasa, fallback: TfidfClassifier
 ) -> None:
-    timeout_s = 0.3
+    # a timeout far above the queue budget, so that on a loaded machine no parse times out
+    # (a timed-out parse is a failure, not a shed turn, and leaves the fake one more at once)
+    timeout_s = 2.0
     rasa = RasaClassifier(serial_rasa.url, timeout_s, fallback, cross_check=False, max_in_flight=2)
     try:
         # learn Rasa's pace first (a few parses one after another)
@@ -66,4 +68,4 @@ async def test_a_long_queue_is_answered_in_process_at_once_and_the_breaker_stays
     assert rasa.breaker.state is BreakerState.CLOSED, "a busy Rasa is not a failing one"
     assert rasa.last_error is None
     shed_waits = sorted(t for c, t in results if c == "fallback")
-    assert shed_waits[len(shed_waits) // 2] < timeout_s, "shed turns do not wait out the timeout"
+    assert shed_waits[len(shed_waits) // 2] < QUEUE_BUDGET_S, "shed turns are answered at once"
