@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from assist.dialogue.entities import extract_entities, risk_cues
+from assist.dialogue.entities import extract_entities
+from assist.dialogue.harm import risk_cues
 from assist.dialogue.language import detect_language, warm_up
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold

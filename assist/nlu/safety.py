@@ -3,7 +3,7 @@
 A long, rambling sentence is read clause by clause as well as whole, and the most urgent
 confident reading wins (safeguarding, then a person): "the bins were missed again and my
 neighbour's kids are left alone" must not be a missed bin. Then the reviewed word lists in
-`assist.dialogue.entities` overrule the statistics where a miss costs far more than a false
+`assist.dialogue.harm` overrule the statistics where a miss costs far more than a false
 alarm: words that on their own say someone is being harmed go to safeguarding; softer words
 of harm do when the classifier was unsure or chose an intent safeguarding is confused with;
 gas or fire is an emergency the council does not handle (out of scope, said plainly); a
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assist.dialogue.asking import person_cues, strong_person_cues
-from assist.dialogue.entities import (
+from assist.dialogue.harm import (
     emergency_cues,
     other_agency_cues,
     risk_cues,

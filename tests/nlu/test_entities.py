@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assist.backend_client.references import REF_ALPHABET
-from assist.dialogue.entities import extract_entities, normalise_postcode, risk_cues
+from assist.dialogue.entities import extract_entities, normalise_postcode
+from assist.dialogue.harm import risk_cues
 
 
 @pytest.mark.parametrize(

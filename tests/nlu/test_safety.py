@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from assist.dialogue.asking import person_cues, strong_person_cues
-from assist.dialogue.entities import (
+from assist.dialogue.harm import (
     other_agency_cues,
     risk_cues,
     strong_risk_cues,
