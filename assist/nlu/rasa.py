@@ -25,20 +25,8 @@ answered
 by the in-process classifier at once, without counting against the breaker, instead of
 waiting out the timeout.
 
-Cross-check (on by default): the in-process classifier (a few ms) also reads every sentence.
-When the two agree, the higher confidence stands; when they disagree, Rasa's intent stands
-with half its confidence, so a disagreement usually means asking again rather than sending
-the citizen to a wrong service (measured by `assist nlu evaluate`: fewer wrong services,
-more out-of-scope sentences caught). One exception: when the in-process reading is surely
-more urgent (safeguarding, then a person; it reads long sentences clause by clause), it wins;
-and when only Rasa reads harm (no word of harm, the in-process reading gives safeguarding under
-a tenth of its ranking and reads a council service, however unsure, or is sure of another
-intent, or the sentence names another body's service), the in-process intent stands with half
-its confidence (a person keeps all of it), so the citizen is asked to confirm it: Rasa sends
-long sentences that mention illness, age or worry to safeguarding. On the development sets,
-in every such disagreement where one of the two was right it was the in-process reading. Harm
-the in-process reading saw and set aside for a service said plainly (safeguarding second in
-its ranking) is still a sign of harm: both readers saw it, so safeguarding stands.
+Cross-check (on by default): the in-process classifier also reads every sentence, at the same
+time, and `assist.nlu.crosscheck.agree` combines the two readings.
 Rasa's answers also pass through the shared safety net (`assist.nlu.safety`).
 """
 
@@ -56,16 +44,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
-from assist.dialogue.entities import (
-    extract_entities,
-    other_agency_cues,
-    risk_cues,
-    strong_risk_cues,
-)
+from assist.dialogue.entities import extract_entities
 from assist.dialogue.language import detect_language
-from assist.dialogue.nlu import SERVICE_INTENTS, Classification, IntentClassifier
+from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
-from assist.nlu.safety import OUT_OF_SCOPE, SURE, URGENCY, safety_net
+from assist.nlu.crosscheck import agree
+from assist.nlu.safety import safety_net
 
 if TYPE_CHECKING:
     pass
@@ -76,27 +60,6 @@ RASA_FALLBACK_INTENT = "nlu_fallback"
 WATCH_INTERVAL_S = 2.0
 """How often `watch()` asks a Rasa that is not answering whether it is up now."""
 DEFAULT_RASA_DIR = Path(__file__).resolve().parents[2] / "dialogues" / "rasa"
-SAFEGUARDING = "safeguarding"
-HARM_SIGN = 0.1
-"""A share of safeguarding in the in-process ranking from which it counts as a sign of harm."""
-
-
-def _uncorroborated_harm(rasa: Classification, other: Classification, text: str) -> bool:
-    """True when Rasa alone reads `text` as safeguarding: no word of harm in it; the
-    in-process reading gives safeguarding no real share; and that reading is a council service
-    (however unsure), or sure of something else, or off-topic, or the text names another
-    body's service (the police, benefits)."""
-    if rasa.intent != SAFEGUARDING or other.intent == SAFEGUARDING:
-        return False
-    off_topic = other.intent == OUT_OF_SCOPE
-    service = other.intent in SERVICE_INTENTS
-    if other.confidence < SURE and not (service or off_topic or other_agency_cues(text)):
-        return False
-    # safeguarding anywhere in the in-process ranking, even where its safety net set it aside
-    # for a service said plainly, means both readers saw harm: safety first, it stands
-    if any(name == SAFEGUARDING and share >= HARM_SIGN for name, share in other.ranking):
-        return False
-    return not (risk_cues(text) or strong_risk_cues(text))
 
 
 class BreakerState(enum.StrEnum):
@@ -266,7 +229,7 @@ class RasaClassifier:
             self.breaker.record_success()
             self.last_error = None
             self.rasa_turns += 1
-            result = answer if other is None else self._agree(answer, other, text)
+            result = answer if other is None else agree(answer, other, text)
             if self.cache is not None:
                 self.cache.put(text, language, result)
             return result
@@ -279,48 +242,6 @@ class RasaClassifier:
             return self._to_classification(text, await self._parse(text))
         except RasaUnavailable as exc:
             return exc
-
-    @staticmethod
-    def _agree(rasa: Classification, other: Classification, text: str = "") -> Classification:
-        # the in-process reading is the more urgent and sure of itself: urgency wins
-        if _uncorroborated_harm(rasa, other, text):
-            # Rasa reads long, polite sentences as harm: without a word of harm or any sign
-            # of it in the in-process reading, that reading stands, unsure (asked again)
-            # unless it is itself urgent (a person)
-            return Classification(
-                intent=other.intent,
-                confidence=other.confidence
-                if other.intent in URGENCY
-                else round(other.confidence / 2, 4),
-                entities=rasa.entities,
-                ranking=other.ranking,
-                classifier="rasa",
-                language=rasa.language or other.language,
-            )
-        for intent in URGENCY:
-            if rasa.intent == intent:
-                break
-            if other.intent == intent and other.confidence >= SURE:
-                return Classification(
-                    intent=intent,
-                    confidence=other.confidence,
-                    entities=rasa.entities,
-                    ranking=other.ranking,
-                    classifier="rasa",
-                    language=rasa.language or other.language,
-                )
-        if rasa.intent == other.intent:
-            confidence = max(rasa.confidence, other.confidence)
-        else:
-            confidence = round(rasa.confidence / 2, 4)
-        return Classification(
-            intent=rasa.intent,
-            confidence=confidence,
-            entities=rasa.entities,
-            ranking=rasa.ranking,
-            classifier="rasa",
-            language=rasa.language or other.language,
-        )
 
     async def health(self) -> dict[str, Any]:
         """Return Rasa's status for /healthz: reachable, loaded model, breaker state."""

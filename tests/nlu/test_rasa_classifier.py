@@ -11,6 +11,7 @@ import pytest
 
 from assist.dialogue.engine import Engine
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification
+from assist.nlu.crosscheck import agree
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
 from tests.dialogue.helpers import new_session, say
@@ -373,5 +374,5 @@ def test_harm_the_in_process_reading_set_aside_still_counts_as_a_sign_of_harm() 
         "blue_badge", 0.7, ranking=(("blue_badge", 0.7), ("safeguarding", 0.6))
     )
     unseen = Classification("blue_badge", 0.7, ranking=(("blue_badge", 0.7), ("library", 0.2)))
-    assert RasaClassifier._agree(rasa, set_aside, text).intent == "safeguarding"
-    assert RasaClassifier._agree(rasa, unseen, text).intent == "blue_badge"
+    assert agree(rasa, set_aside, text).intent == "safeguarding"
+    assert agree(rasa, unseen, text).intent == "blue_badge"
