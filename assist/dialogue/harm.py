@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assist.dialogue.vocabulary import fold
+from assist.dialogue.vocabulary import URGENT_WORDS, fold
 
 # Words that suggest someone is at risk of harm, per language, after folding. Plural "alone"
 # forms only ("dzieci same", "copiii singuri"): a single adult living alone is not a cue.
@@ -231,6 +231,37 @@ _RISK_CUES = re.compile(
             r"(nao se lava|deixou de se lavar|nao toma banho)",
             r"casa (\w+ )?cheia de (garrafas|lixo)",
             r"recusa (qualquer|toda a|toda) ajuda", r"nao deixa ninguem entrar",
+            # someone with dementia out alone at night, brought back by the police
+            r"(wander\w*|walks out|leaves the house|gets out of the house) (\w+ ){0,3}"
+            r"(at night|in the night|in (her|his) (nightie|nightdress|pyjamas))",
+            r"police (\w+ )?brought (her|him) (back|home)",
+            r"(w nocy|noca) (\w+ )?wychodzi", r"wychodzi (\w+ ){0,3}(w nocy|noca)",
+            r"policja (ja|go) (przywiozla|odwiozla|przyprowadzila)",
+            r"naktimis (\w+ )?iseina", r"iseina (\w+ ){0,3}naktimis",
+            r"policija (ja|ji) (parveze|atveze|parvede)",
+            r"iese (\w+ ){0,3}noaptea", r"noaptea (\w+ )?iese", r"politia (a )?(adus|readus) o",
+            r"sai de casa (\w+ ){0,2}de noite", r"de noite (\w+ )?sai de casa",
+            r"a policia (a )?trouxe", r"a policia (a )?(trouxe|levou) (a|o) (de volta|para casa)",
+            # a care home or carer leaving someone without care, a carer taking money
+            r"(leave|left|leaves|leaving) (her|him|them) in bed all day",
+            r"nobody (gives|brings) (her|him|them) (a drink|anything to (eat|drink)|food)",
+            r"lost (loads of|a lot of|so much) weight",
+            r"(money|cash) (\w+ ){0,3}(missing|gone missing|disappearing)",
+            # a child or baby with no one able to look after them
+            r"nothing in the fridge",
+            r"(both )?(parents|mum|dad|mother|father) (were |was |are |is )?"
+            r"(passed out|out cold|out of it)",
+            r"pusta lodowka", r"tuscias saldytuvas", r"frigiderul (e |este )?gol",
+            r"frigorifico vazio", r"geladeira vazia",
+            # signs of exploitation: many sleeping in one home, a child given alcohol by adults
+            r"mattresses (in|on|all over) (every|each|the) (room|floor)",
+            r"(giv|buy)\w* (him|her|them) (alcohol|vodka|booze|drink)",
+            r"suaug\w* vyr\w*", r"duoda (\w+ )?alkohol\w*",
+            r"(daje|dawali|kupuj\w*) (\w+ )?alkohol\w*", r"(ii )?da(u|dea) (\w+ )?alcool",
+            r"(da|dao|davam) (\w+ )?(alcool|bebida)",
+            # a girl to be married off against her will
+            r"(s|sa) o (\w+ )?marite", r"wyda\w* (ja )?za maz", r"istekin\w*",
+            r"(casar|casa la) (a forca|contra a vontade)",
         ]
     )
     + r")\b"
@@ -306,6 +337,34 @@ _STRONG_RISK_CUES = re.compile(
             r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
             r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",
             r"nao (nos|me) pag\w*", r"ameac\w*", r"drogas", r"matar",
+            # grabbed by the throat, strangled, tied up
+            r"(me|her|him|them) (\w+ ){0,4}by the (neck|throat)",
+            r"strangl\w*", r"chok(es|ed|ing) (me|her|him|them)",
+            r"ties (\w+ )?(me|her|him|them) (up|to)", r"tied (me|her|him|them) (up|to)",
+            r"dusi\w* (mnie|ja|go)", r"(mnie|ja|go) dusi\w*", r"za (gardlo|szyje)",
+            r"przywiaz\w* (mnie|ja|go)",
+            r"smaug\w*", r"uz kaklo", r"priris\w* (mane|ja|ji)",
+            r"strange\w* de gat", r"sugrum\w*", r"(il|o|ma) leag\w* de",
+            r"estrangul\w*", r"pelo pescoco", r"amarr\w* (me|o|a) ",
+            # threats to burn the home down
+            r"burn (\w+ ){0,2}(house|flat|home|place) down",
+            r"set fire to (\w+ ){0,2}(house|flat|home)",
+            r"spal\w* (\w+ )?(dom|mieszkanie)", r"sudegin\w* (\w+ )?nam\w*",
+            r"(da|dea|dau) foc (\w+ )?(casei|casa)", r"(queimar|pegar fogo a) (\w+ )?casa",
+            # signs someone means to end their life
+            r"(saving|stockpiling|saved|hoarding) (up )?(my |his |her |all )?(tablets|pills)",
+            r"giving (\w+ ){0,2}(stuff|things|belongings|possessions) away",
+            r"(dont|doesnt|do not|does not|cant) see the point (any ?more|in (living|going on))",
+            r"(zbieram|zbiera|odkladam) (\w+ )?tabletki", r"nie widze sensu (zycia|zyc)",
+            r"susirink\w* (\w+ )?table(t|c)\w*", r"nematau prasmes gyventi", r"nebenori\w* gyventi",
+            r"atima (\w+ ){0,2}(pensij|pinig)\w*",
+            r"(strang|adun|pastrez) (\w+ )?pastil\w*", r"nu mai are rost sa traiesc",
+            r"comprimidos guardados", r"guard\w* (os )?comprimidos", r"acabar com (isto|tudo)",
+            # money kept from someone
+            r"(wont|doesnt|not|never) let(ting|s)? (me|her|him|us) have (my|her|his|our|any) "
+            r"(own )?money",
+            r"nie daje mi (\w+ )?pieniedzy", r"neduoda (man )?(\w+ )?pinigu",
+            r"nu ma lasa (sa am|sa iau) bani", r"nao me deixa ter (\w+ ){0,2}dinheiro",
         ]
     )
     + r")\b"
@@ -364,6 +423,23 @@ _OTHER_AGENCY_CUES = re.compile(
 )  # fmt: skip
 
 
+# The words that make the conversation put someone through at once from any step (cannot get
+# up, nobody helping, in danger, badly hurt: `vocabulary.URGENT_WORDS`, kind "urgent"), in
+# every language: the classifiers read them as harm too, so both layers agree.
+_URGENT = re.compile(
+    r"\b("
+    + "|".join(
+        re.escape(w)
+        for w in sorted(
+            {fold(p) for kinds in URGENT_WORDS.values() for p in kinds.get("urgent", ())},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b"
+)
+
+
 def other_agency_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that name a service another body runs (police,
     NHS, benefits, passports, utilities, broadband, TV licence), in any of the five languages."""
@@ -374,7 +450,8 @@ def strong_risk_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that on their own say someone is being harmed,
     controlled, exploited or cannot get up, in any of the five languages."""
     folded = _NOT_HARM.sub(" ", fold(text))
-    return [m.group(0) for m in _STRONG_RISK_CUES.finditer(folded)]
+    found = [m.group(0) for m in _STRONG_RISK_CUES.finditer(folded)]
+    return found + [m.group(0) for m in _URGENT.finditer(folded)]
 
 
 def emergency_cues(text: str) -> list[str]:

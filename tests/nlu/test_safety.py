@@ -442,3 +442,88 @@ def test_a_disclosure_still_wins_over_a_service_clause() -> None:
     clauses = {"the bin was missed again": _reading("missed_bin", 0.95)}
     result = most_urgent(text, _reading(SAFEGUARDING, 0.7), _classify_as(clauses))
     assert result.intent == SAFEGUARDING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # grabbed by the throat, strangled, tied up
+        "last night he had her up against the wall by the throat",
+        "mój partner mnie dusi jak się kłóci", "jis ją smaugia kai išgeria",
+        "o strânge de gât când e nervos", "ele tentou estrangulá-la ontem",
+        "they tied him to a chair in the kitchen",
+        # threats to burn the home down
+        "he says he will burn the flat down with the kids inside",
+        "powiedział że spali dom", "grasina kad sudegins namą",
+        "a zis că dă foc casei", "disse que ia queimar a casa",
+        # signs of meaning to end a life
+        "my son has been saving up his tablets in a drawer",
+        "she's giving all her things away and saying goodbye",
+        "i dont see the point any more", "zbieram tabletki od miesiąca",
+        "nebenoriu gyventi", "strâng pastilele de o lună", "guardei os comprimidos todos",
+        # money kept from someone
+        "he won't let her have any money of her own",
+        "mąż nie daje mi żadnych pieniędzy", "nu mă lasă să am bani",
+        "ele não me deixa ter dinheiro nenhum",
+    ],
+)  # fmt: skip
+def test_violence_threats_despair_and_money_kept_are_strong_words_of_harm(text: str) -> None:
+    assert strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dementia and the night, a care home neglecting, money going from a purse
+        "grandad keeps wandering off at night in his pyjamas",
+        "the police brought her home at 4am", "tata wychodzi w nocy z domu",
+        "tėtis išeina naktimis iš namų", "bunicul iese noaptea din casă",
+        "o avô sai de casa de noite sozinho",
+        "they leave him in bed all day at the home",
+        "nobody gives her anything to drink there", "she has lost so much weight",
+        "cash keeps going missing from her purse since the new carer started",
+        # children with no one able to care for them, exploitation signs
+        "there's nothing in the fridge and the kids are on their own",
+        "both parents were passed out when I called round",
+        "mattresses on every floor and men coming and going",
+        "older lads keep buying her vodka", "suaugę vyrai jai duoda alkoholio",
+        "familia vrea s-o mărite la 15 ani",
+    ],
+)  # fmt: skip
+def test_neglect_wandering_and_exploitation_signs_are_words_of_harm(text: str) -> None:
+    assert risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bin lid got stuck and I had to hold it by the handle",
+        "we burned the garden waste", "the street light goes out at night",
+        "i save my tablets receipts for the pharmacy", "give the old sofa away",
+        "I can't see the point of the new bin rules",
+        "the library lets me have my card back", "the fridge was dumped in the alley",
+        "my mum goes out at night to the bingo",
+        "the money for the blue badge is missing from the form",
+        "mattresses dumped on the verge", "tie the bags up before you put them out",
+        "nie daje rady wyciągnąć kosza", "iese gunoiul marți",
+    ],
+)  # fmt: skip
+def test_service_words_near_the_newest_harm_words_are_not_harm(text: str) -> None:
+    assert not strong_risk_cues(text), (text, strong_risk_cues(text))
+    assert not risk_cues(text), (text, risk_cues(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad has fallen in the bathroom and cant get up",
+        "tata upadł w łazience i nie może wstać",
+        "močiutė nukrito ir negali atsikelti", "tata a căzut și nu se poate ridica",
+        "o meu pai caiu e não se consegue levantar",
+    ],
+)  # fmt: skip
+def test_words_the_conversation_treats_as_urgent_are_harm_to_the_classifier(text: str) -> None:
+    """The engine puts these through at once from any step (`assist.dialogue.urgent`); the
+    classifiers read them as safeguarding too, so the two layers agree."""
+    assert strong_risk_cues(text), text
+    assert safety_net(text, _reading("missed_bin", 0.9)).intent == SAFEGUARDING
