@@ -261,7 +261,7 @@ def train(paths: SidecarPaths, force: bool = False, echo: Callable[[str], None] 
     paths.models.mkdir(parents=True, exist_ok=True)
     paths.logs.mkdir(parents=True, exist_ok=True)
     log_path = paths.logs / "train.log"
-    echo(f"Training Rasa NLU model {target.name} (about 5 minutes on 2 cores; log: {log_path})")
+    echo(f"Training Rasa NLU model {target.name} (about 4 minutes on 2 cores; log: {log_path})")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="assist-rasa-train-") as tmp:
         project = build_training_project(paths.project, Path(tmp) / "project")
