@@ -93,7 +93,7 @@ def most_urgent(
     if whole.intent == SAFEGUARDING and whole.confidence >= SURE and harm_said:
         return whole  # nothing a clause says can change it: no need to read them
     readings = [classify(clause) for clause in clauses(text)]
-    return plain_service(text, _most_urgent(whole, readings), whole, readings)
+    return plain_service(_most_urgent(whole, readings), whole, readings, harm_said)
 
 
 def _most_urgent(whole: Classification, readings: list[Classification]) -> Classification:
@@ -112,16 +112,19 @@ def _most_urgent(whole: Classification, readings: list[Classification]) -> Class
 
 
 def plain_service(
-    text: str, result: Classification, whole: Classification, readings: list[Classification]
+    result: Classification,
+    whole: Classification,
+    readings: list[Classification],
+    harm_said: bool,
 ) -> Classification:
     """Return `result`, or the service the `whole` sentence's reading or one of its clauses'
     `readings` gives confidently, when `result` is safeguarding that nothing bears out: no
-    word of harm in `text`, and neither the whole nor a clause is read as safeguarding with
-    `STRONG_CONFIDENCE`.
+    word of harm in the sentence (`harm_said`, found once by `most_urgent`), and neither the
+    whole nor a clause is read as safeguarding with `STRONG_CONFIDENCE`.
 
     Safeguarding stays second in the ranking, so the dialogue confirms the service ("It
     sounds like this is about a blue badge. Is that right?") rather than following it."""
-    if result.intent != SAFEGUARDING or strong_risk_cues(text) or risk_cues(text):
+    if result.intent != SAFEGUARDING or harm_said:
         return result
     sure_harm = (
         r.intent == SAFEGUARDING and r.confidence >= STRONG_CONFIDENCE for r in (whole, *readings)
