@@ -22,6 +22,8 @@ from assist.dialogue.harm import other_agency_cues, risk_cues, strong_risk_cues
 from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.nlu.safety import OUT_OF_SCOPE, SURE, URGENCY
 
+Ranking = tuple[tuple[str, float], ...]
+
 SAFEGUARDING = "safeguarding"
 HARM_SIGN = 0.1
 """A share of safeguarding in the in-process ranking from which it counts as a sign of harm."""
@@ -48,42 +50,30 @@ def _uncorroborated_harm(rasa: Classification, other: Classification, text: str)
 def agree(rasa: Classification, other: Classification, text: str = "") -> Classification:
     """Return one reading of `text` from Rasa's (`rasa`) and the in-process one (`other`), as
     the module docstring says; the answer is Rasa's (`classifier="rasa"`), with its entities."""
-    # the in-process reading is the more urgent and sure of itself: urgency wins
+
+    def answer(intent: str, confidence: float, ranking: Ranking) -> Classification:
+        return Classification(
+            intent=intent,
+            confidence=confidence,
+            entities=rasa.entities,
+            ranking=ranking,
+            classifier="rasa",
+            language=rasa.language or other.language,
+        )
+
     if _uncorroborated_harm(rasa, other, text):
         # Rasa reads long, polite sentences as harm: without a word of harm or any sign
         # of it in the in-process reading, that reading stands, unsure (asked again)
         # unless it is itself urgent (a person)
-        return Classification(
-            intent=other.intent,
-            confidence=other.confidence
-            if other.intent in URGENCY
-            else round(other.confidence / 2, 4),
-            entities=rasa.entities,
-            ranking=other.ranking,
-            classifier="rasa",
-            language=rasa.language or other.language,
-        )
+        urgent = other.intent in URGENCY
+        confidence = other.confidence if urgent else round(other.confidence / 2, 4)
+        return answer(other.intent, confidence, other.ranking)
+    # the in-process reading is the more urgent and sure of itself: urgency wins
     for intent in URGENCY:
         if rasa.intent == intent:
             break
         if other.intent == intent and other.confidence >= SURE:
-            return Classification(
-                intent=intent,
-                confidence=other.confidence,
-                entities=rasa.entities,
-                ranking=other.ranking,
-                classifier="rasa",
-                language=rasa.language or other.language,
-            )
+            return answer(intent, other.confidence, other.ranking)
     if rasa.intent == other.intent:
-        confidence = max(rasa.confidence, other.confidence)
-    else:
-        confidence = round(rasa.confidence / 2, 4)
-    return Classification(
-        intent=rasa.intent,
-        confidence=confidence,
-        entities=rasa.entities,
-        ranking=rasa.ranking,
-        classifier="rasa",
-        language=rasa.language or other.language,
-    )
+        return answer(rasa.intent, max(rasa.confidence, other.confidence), rasa.ranking)
+    return answer(rasa.intent, round(rasa.confidence / 2, 4), rasa.ranking)
