@@ -347,6 +347,15 @@ def test_indirect_harm_is_found_in_every_language(text: str) -> None:
         "o meu contentor está cheio", "a operadora cobrou demais",
         "the bin was left out all night", "kids football every night in the park",
         "gunoiul a stat afară toată noaptea", "the bank controls the interest rate",
+        "the bin lid got stuck and I had to hold it by the handle",
+        "we burned the garden waste", "the street light goes out at night",
+        "i save my tablets receipts for the pharmacy", "give the old sofa away",
+        "I can't see the point of the new bin rules",
+        "the library lets me have my card back", "the fridge was dumped in the alley",
+        "my mum goes out at night to the bingo",
+        "the money for the blue badge is missing from the form",
+        "mattresses dumped on the verge", "tie the bags up before you put them out",
+        "nie daje rady wyciągnąć kosza", "iese gunoiul marți",
     ],
 )  # fmt: skip
 def test_service_words_near_the_new_harm_words_are_not_harm(text: str) -> None:
@@ -492,25 +501,6 @@ def test_violence_threats_despair_and_money_kept_are_strong_words_of_harm(text: 
 )  # fmt: skip
 def test_neglect_wandering_and_exploitation_signs_are_words_of_harm(text: str) -> None:
     assert risk_cues(text), text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the bin lid got stuck and I had to hold it by the handle",
-        "we burned the garden waste", "the street light goes out at night",
-        "i save my tablets receipts for the pharmacy", "give the old sofa away",
-        "I can't see the point of the new bin rules",
-        "the library lets me have my card back", "the fridge was dumped in the alley",
-        "my mum goes out at night to the bingo",
-        "the money for the blue badge is missing from the form",
-        "mattresses dumped on the verge", "tie the bags up before you put them out",
-        "nie daje rady wyciągnąć kosza", "iese gunoiul marți",
-    ],
-)  # fmt: skip
-def test_service_words_near_the_newest_harm_words_are_not_harm(text: str) -> None:
-    assert not strong_risk_cues(text), (text, strong_risk_cues(text))
-    assert not risk_cues(text), (text, risk_cues(text))
 
 
 @pytest.mark.parametrize(
