@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _APOSTROPHES = "'’‘ʼ`´"
 _LETTERS = str.maketrans(
@@ -111,6 +111,87 @@ UNIVERSAL_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
 The one table of words that work at every step (HUMANE.md 1, 2, 8, 10). Each command's
 phrases are in order of how often people use them: the first ones become speech hints first.
 """
+
+
+def _scan(pattern: str) -> tuple[list[str], int | None]:
+    """Split `pattern` at its top-level `|`s, and find where the group it starts with (if
+    any) closes: escapes, classes and nested groups are skipped over."""
+    depth = 0
+    escaped = in_class = False
+    branches: list[str] = []
+    start = 0
+    group_end: int | None = None
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and group_end is None and pattern.startswith("("):
+                group_end = index
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+    branches.append(pattern[start:])
+    return branches, group_end
+
+
+def _first_letters(pattern: str) -> frozenset[str] | None:
+    """The letters or digits any match of `pattern` can start with, or None when that is not
+    plain to see (a class, an escape, an optional first letter, a look-around)."""
+    branches, group_end = _scan(pattern)
+    if len(branches) > 1:
+        letters: set[str] = set()
+        for branch in branches:
+            found = _first_letters(branch)
+            if found is None:
+                return None
+            letters |= found
+        return frozenset(letters)
+    if group_end is not None:
+        inner, rest = pattern[1:group_end], pattern[group_end + 1 :]
+        if inner.startswith("?") or rest.startswith("{"):
+            return None
+        first = _first_letters(inner)
+        if first is None or rest[:1] not in ("?", "*"):
+            return first
+        # an optional group: the match may start after it
+        after = rest[2:] if rest[1:2] == "?" else rest[1:]
+        later = _first_letters(after) if after else None
+        return None if later is None else first | later
+    head = pattern[:1]
+    if head.isascii() and head.isalnum() and pattern[1:2] not in ("?", "*", "{"):
+        return frozenset(head)
+    return None
+
+
+def word_pattern(alternatives: Iterable[str]) -> re.Pattern[str]:
+    """Compile regular expressions for words or phrases (folded) into one pattern that finds
+    any of them between word boundaries, as `\\b(a|b|c...)\\b` would.
+
+    The alternatives are sorted under the letters their matches can start with, each letter's
+    behind a one-letter look-ahead, so at each word the engine tries only the few that could
+    match rather than all of them in turn: whether a text matches is unchanged, and a long
+    sentence is scanned several times faster (these lists are scanned on every turn).
+    """
+    by_letter: dict[str, list[str]] = {}
+    unsorted: list[str] = []
+    for alternative in alternatives:
+        letters = _first_letters(alternative)
+        if letters is None:
+            unsorted.append(alternative)
+            continue
+        for letter in sorted(letters):
+            by_letter.setdefault(letter, []).append(alternative)
+    branches = [f"(?={letter})(?:{'|'.join(group)})" for letter, group in by_letter.items()]
+    return re.compile(r"\b(" + "|".join(branches + unsorted) + r")\b")
 
 
 def universal_words(language: str) -> list[str]:
