@@ -4,7 +4,9 @@ It is trained at start-up (well under a second) from the Rasa-format NLU data in
 `dialogues/rasa/data/`, so the same examples teach both classifiers. Text is accent-folded
 ("żółty" and "zolty" are one word to it) and character n-grams absorb typos and the
 inflections of Polish and Lithuanian. Confidence is the softmax share of the best intent,
-damped when even the best match is a poor one, so an off-topic sentence scores low.
+damped when even the best match is a poor one, so an off-topic sentence scores low. The
+examples' vectors are kept in numpy arrays, so reading a long sentence and its clauses takes a
+few milliseconds.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import yaml
 
 from assist.dialogue.entities import extract_entities
@@ -154,6 +158,103 @@ def new_readings(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _intent_slices(labels: Sequence[str], intents: Sequence[str]) -> list[tuple[int, int]]:
+    """The [start, end) range of each intent's examples in `labels`, which is sorted."""
+    slices: list[tuple[int, int]] = []
+    start = 0
+    for intent in intents:
+        end = start
+        while end < len(labels) and labels[end] == intent:
+            end += 1
+        slices.append((start, end))
+        start = end
+    return slices
+
+
+def _unit_vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    """`counts` as an L2-normalised TF-IDF vector over the features `idf` knows."""
+    vec = {f: (1.0 + math.log(c)) * idf[f] for f, c in counts.items() if f in idf}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {f: v / norm for f, v in vec.items()} if norm else {}
+
+
+@dataclass(frozen=True)
+class _Index:
+    """One feature family's trained vectors, laid out feature by feature (compressed sparse
+    columns) so that a sentence's similarity to every example is one gather and one
+    `numpy.bincount`, not a Python loop over tens of thousands of postings."""
+
+    block: _Block
+    idf: dict[str, float]
+    columns: dict[str, int]
+    starts: npt.NDArray[np.int64]
+    """Feature `c`'s postings are `rows[starts[c]:starts[c + 1]]` and the same `values`."""
+    rows: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+    centroids: npt.NDArray[np.float64]
+    """One row per feature, one column per intent: each intent's L2-normalised mean vector."""
+
+    @classmethod
+    def build(
+        cls, block: _Block, counts: Sequence[Counter[str]], slices: Sequence[tuple[int, int]]
+    ) -> _Index:
+        """Index the examples' feature `counts` (in the order of `slices`' intents)."""
+        df: Counter[str] = Counter()
+        for feats in counts:
+            df.update(feats.keys())
+        n = len(counts)
+        idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+        columns = {feature: column for column, feature in enumerate(df)}
+        cols: list[int] = []
+        rows: list[int] = []
+        values: list[float] = []
+        for row, feats in enumerate(counts):
+            for feature, weight in _unit_vector(feats, idf).items():
+                cols.append(columns[feature])
+                rows.append(row)
+                values.append(weight)
+        col_array = np.array(cols, dtype=np.int64)
+        order = np.argsort(col_array, kind="stable")
+        starts = np.zeros(len(columns) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col_array, minlength=len(columns)), out=starts[1:])
+        row_array = np.array(rows, dtype=np.int64)
+        value_array = np.array(values, dtype=np.float64)
+        intent_of_row = np.empty(n, dtype=np.int64)
+        for position, (lo, hi) in enumerate(slices):
+            intent_of_row[lo:hi] = position
+        centroids = np.zeros((len(columns), len(slices)))
+        np.add.at(centroids, (col_array, intent_of_row[row_array]), value_array)
+        norms = np.sqrt((centroids * centroids).sum(axis=0))
+        centroids /= np.where(norms > 0, norms, 1.0)
+        return cls(block, idf, columns, starts, row_array[order], value_array[order], centroids)
+
+    def add_similarities(
+        self,
+        counts: Counter[str],
+        sims: npt.NDArray[np.float64],
+        central: npt.NDArray[np.float64],
+    ) -> None:
+        """Add this family's weighted cosine with every example to `sims`, and with every
+        intent's centroid to `central`, for a sentence with feature `counts`."""
+        query = _unit_vector(counts, self.idf)
+        if not query:
+            return
+        cols = np.fromiter((self.columns[f] for f in query), dtype=np.int64, count=len(query))
+        q = np.fromiter(query.values(), dtype=np.float64, count=len(query)) * self.block.weight
+        starts = self.starts[cols]
+        lengths = self.starts[cols + 1] - starts
+        total = int(lengths.sum())
+        # the positions of every posting of the query's features, in one array
+        first = np.cumsum(lengths) - lengths
+        positions = np.arange(total) - np.repeat(first - starts, lengths)
+        sims += np.bincount(
+            self.rows[positions],
+            weights=self.values[positions] * np.repeat(q, lengths),
+            minlength=len(sims),
+        )
+        central += q @ self.centroids[cols]
+
+
 class TfidfClassifier:
     """An `IntentClassifier` that needs nothing but the training examples, in-process.
 
@@ -183,6 +284,8 @@ class TfidfClassifier:
             pairs += new_readings(pairs)
         if not pairs:
             raise ValueError("no training examples")
+        # grouped by intent, so each intent's examples are one slice of the similarity array
+        pairs.sort(key=lambda pair: pair[1])
         self.supported_languages = tuple(supported_languages)
         self.k = k
         self.temperature = temperature
@@ -190,36 +293,12 @@ class TfidfClassifier:
         self.centroid_weight = centroid_weight
         self.intents: tuple[str, ...] = tuple(sorted({i for _, i in pairs}))
         self._labels: list[str] = [i for _, i in pairs]
+        self._slices = _intent_slices(self._labels, self.intents)
         raw = [_raw_features(t) for t, _ in pairs]
-        n = len(raw)
-        self._idf: dict[str, dict[str, float]] = {}
-        # postings[block][feature] -> list of (example index, weight)
-        self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
-        # centroids[block][feature] -> list of (intent, weight): the L2-normalised mean vector
-        self._centroids: dict[str, dict[str, list[tuple[str, float]]]] = {}
-        for block in _BLOCKS:
-            df: Counter[str] = Counter()
-            for feats in raw:
-                df.update(feats[block.name].keys())
-            idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
-            self._idf[block.name] = idf
-            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-            for index, feats in enumerate(raw):
-                for feature, weight in self._vector(feats[block.name], idf).items():
-                    postings[feature].append((index, weight))
-            self._postings[block.name] = dict(postings)
-            sums: defaultdict[str, defaultdict[str, float]] = defaultdict(
-                lambda: defaultdict(float)
-            )
-            for feature, entries in postings.items():
-                for index, weight in entries:
-                    sums[self._labels[index]][feature] += weight
-            centroids: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
-            for intent, vec in sums.items():
-                norm = math.sqrt(sum(v * v for v in vec.values()))
-                for feature, value in vec.items():
-                    centroids[feature].append((intent, value / norm))
-            self._centroids[block.name] = dict(centroids)
+        self._indexes = tuple(
+            _Index.build(block, [feats[block.name] for feats in raw], self._slices)
+            for block in _BLOCKS
+        )
         self.cache = ParseCache()
         """Readings of short texts already classified (the answer is the same each time)."""
         warm_up()  # load langdetect's profiles now, not on the first citizen's turn
@@ -231,37 +310,24 @@ class TfidfClassifier:
         """Train from the Rasa project (or data directory) at `path`; see `load_rasa_examples`."""
         return cls(load_rasa_examples(path), supported_languages=supported_languages)
 
-    @staticmethod
-    def _vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-        vec = {f: (1.0 + math.log(c)) * idf[f] for f, c in counts.items() if f in idf}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {f: v / norm for f, v in vec.items()} if norm else {}
-
     def scores(self, text: str) -> dict[str, float]:
         """Return each intent's similarity score (0..1) for `text`."""
         raw = _raw_features(text)
-        sims: defaultdict[int, float] = defaultdict(float)
-        central: defaultdict[str, float] = defaultdict(float)
-        for block in _BLOCKS:
-            query = self._vector(raw[block.name], self._idf[block.name])
-            postings = self._postings[block.name]
-            centroids = self._centroids[block.name]
-            for feature, q in query.items():
-                for index, w in postings.get(feature, ()):
-                    sims[index] += block.weight * q * w
-                for intent, c in centroids.get(feature, ()):
-                    central[intent] += block.weight * q * c
-        best: dict[str, list[float]] = defaultdict(list)
-        for index, sim in sims.items():
-            best[self._labels[index]].append(sim)
+        sims = np.zeros(len(self._labels))
+        central = np.zeros(len(self.intents))
+        for index in self._indexes:
+            index.add_similarities(raw[index.block.name], sims, central)
+        cw = self.centroid_weight
+        k = self.k
         out: dict[str, float] = {}
-        for intent in self.intents:
-            top = sorted(best.get(intent, ()), reverse=True)[: self.k]
-            top += [0.0] * (self.k - len(top))
+        for position, (intent, (lo, hi)) in enumerate(zip(self.intents, self._slices, strict=True)):
+            group = sims[lo:hi]
+            if len(group) > k:
+                group = np.partition(group, len(group) - k)[len(group) - k :]
+            top = sorted(group.tolist(), reverse=True) + [0.0] * max(0, k - len(group))
             # the best match counts double: one close example is strong evidence
-            nearest = (2 * top[0] + sum(top[1:])) / (self.k + 1)
-            cw = self.centroid_weight
-            out[intent] = (1 - cw) * nearest + cw * central[intent]
+            nearest = (2 * top[0] + sum(top[1:])) / (k + 1)
+            out[intent] = (1 - cw) * nearest + cw * float(central[position])
         if SAFEGUARDING in out and risk_cues(text):
             out[SAFEGUARDING] += RISK_BOOST
         return out

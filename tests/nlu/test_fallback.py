@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.dialogue.vocabulary import fold
-from assist.nlu.fallback import TfidfClassifier, load_rasa_examples
+from assist.nlu.fallback import (
+    _BLOCKS,
+    TfidfClassifier,
+    _raw_features,
+    load_rasa_examples,
+    tokens_text,
+)
 from tests.nlu.conftest import RASA_DIR
 from tests.nlu.sentences import OFF_TOPIC, SAFEGUARDING, UNSEEN
 
@@ -147,3 +155,71 @@ def test_load_rasa_examples_reports_missing_and_malformed_files(tmp_path: Path) 
     (tmp_path / "nlu.yml").write_text("nlu: [unclosed")
     with pytest.raises(ValueError, match=r"nlu\.yml"):
         load_rasa_examples(tmp_path)
+
+
+def _reference_scores(model: TfidfClassifier, text: str) -> dict[str, float]:
+    """The fallback's scores computed the slow, obvious way: dictionaries of TF-IDF weights,
+    a cosine with every example and every intent's mean vector, the `k` best per intent."""
+
+    def unit(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+        vec = {f: (1 + math.log(c)) * idf[f] for f, c in counts.items() if f in idf}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {f: v / norm for f, v in vec.items()} if norm else {}
+
+    texts = [tokens_text(t) for t, _ in model_examples]
+    sims = [0.0] * len(texts)
+    central = dict.fromkeys(model.intents, 0.0)
+    for block in _BLOCKS:
+        feats = [_raw_features(t)[block.name] for t in texts]
+        df: Counter[str] = Counter()
+        for f in feats:
+            df.update(f.keys())
+        idf = {f: math.log((1 + len(texts)) / (1 + c)) + 1.0 for f, c in df.items()}
+        vectors = [unit(f, idf) for f in feats]
+        query = unit(_raw_features(text)[block.name], idf)
+        for index, vec in enumerate(vectors):
+            sims[index] += block.weight * sum(q * vec.get(f, 0.0) for f, q in query.items())
+        for intent in model.intents:
+            mean: Counter[str] = Counter()
+            for vec, (_, label) in zip(vectors, model_examples, strict=True):
+                if label == intent:
+                    mean.update(vec)
+            norm = math.sqrt(sum(v * v for v in mean.values()))
+            central[intent] += block.weight * sum(q * mean[f] / norm for f, q in query.items())
+    out = {}
+    for intent in model.intents:
+        top = sorted((s for s, (_, i) in zip(sims, model_examples, strict=True) if i == intent),
+                     reverse=True)[: model.k]  # fmt: skip
+        top += [0.0] * (model.k - len(top))
+        nearest = (2 * top[0] + sum(top[1:])) / (model.k + 1)
+        out[intent] = (1 - model.centroid_weight) * nearest + model.centroid_weight * central[
+            intent
+        ]
+    return out
+
+
+model_examples = [
+    ("when is my bin collected", "bin_day"),
+    ("which bin goes out this week", "bin_day"),
+    ("my bin was not emptied", "missed_bin"),
+    ("they missed my green bin again", "missed_bin"),
+    ("the crew skipped our street", "missed_bin"),
+    ("there is a pothole on mill road", "report_pothole"),
+    ("nie zabrali śmieci", "missed_bin"),
+    ("kiedy wywóz śmieci", "bin_day"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["erm when do they collect the bins", "my green bin wasnt emptied on mill road", "zzz",
+     "kiedy zabiorą śmieci", "pothole pothole pothole", "bin"],
+)  # fmt: skip
+def test_scores_are_the_cosines_computed_the_obvious_way(text: str) -> None:
+    """The sparse-array scoring gives the same numbers as dictionaries and loops would."""
+    model = TfidfClassifier(model_examples, k=2)  # fewer than some intents' examples
+    expected = _reference_scores(model, text)
+    got = model.scores(text)
+    assert got.keys() == expected.keys()
+    for intent, value in expected.items():
+        assert got[intent] == pytest.approx(value, abs=1e-9), intent

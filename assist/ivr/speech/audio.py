@@ -1,7 +1,7 @@
 """Telephone audio in pure Python: WAV ↔ PCM16, resampling, G.711 μ-law, 20 ms frames.
 
-numpy is not a dependency and `audioop` is gone from Python 3.13, so this uses `array`,
-lookup tables and a small windowed-sinc resampler. Byte order is little-endian throughout
+`audioop` is gone from Python 3.13, so this uses `array`, lookup tables and a small
+windowed-sinc resampler. Byte order is little-endian throughout
 (WAV's and Twilio's).
 """
 
