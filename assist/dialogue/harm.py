@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assist.dialogue.harm_signs import SIGNS, STRONG_SIGNS
 from assist.dialogue.vocabulary import URGENT_WORDS, fold, word_pattern
 
 # Words that suggest someone is at risk of harm, per language, after folding. Plural "alone"
@@ -22,7 +23,7 @@ _RISK_CUES = word_pattern(
         r"left (alone|on (their|his|her) own|by (them|him|her)sel\w*)",
         r"exploit\w*", r"steal\w* from",
         r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
-        r"rough with", r"slap\w*", r"kick\w*", r"punch\w*", r"scream\w*",
+        r"rough with", r"slap(s|ped|ping)?", r"kick\w*", r"punch\w*", r"scream\w*",
         r"shout\w* at", r"not eating", r"filth\w*", r"starv\w*", r"marks on", r"scared to",
         r"(not|hasnt|havent|nobody has) (been )?seen", r"nobody (is )?helping",
         # pl
@@ -260,6 +261,7 @@ _RISK_CUES = word_pattern(
         # a girl to be married off against her will
         r"(s|sa) o (\w+ )?marite", r"wyda\w* (ja )?za maz", r"istekin\w*",
         r"(casar|casa la) (a forca|contra a vontade)",
+        *SIGNS,
     ]
 )  # fmt: skip
 
@@ -359,6 +361,7 @@ _STRONG_RISK_CUES = word_pattern(
         r"(own )?money",
         r"nie daje mi (\w+ )?pieniedzy", r"neduoda (man )?(\w+ )?pinigu",
         r"nu ma lasa (sa am|sa iau) bani", r"nao me deixa ter (\w+ ){0,2}dinheiro",
+        *STRONG_SIGNS,
     ]
 )  # fmt: skip
 
