@@ -273,7 +273,28 @@ _NOT_HARM = re.compile(
     # a hazard that could hurt someone one day, or a thing hit with a car: an accident, not harm
     r"|before (some|any)(one|body) (\w+ ){0,2}(gets |is )?(hurt|killed|injured)"
     r"|zanim ktos (\w+ ){0,2}(sie )?(zabije|skrzywdzi|przewroci)"
-    r"|lovit\w* (o |ul )?cu (masina|bicicleta))\b"
+    r"|lovit\w* (o |ul )?cu (masina|bicicleta)"
+    # news that hit someone hard: "it's hit us really hard"
+    r"|(it|its|thats|this|news|diagnosis) ((has|had|really|just) )*hit (us|me|him|her|them"
+    r"|the family|everyone)( really| so| very)? hard)\b"
+    # fear of going out, of the dark or the evening (a street that is dark or broken), not of
+    # someone: "she's scared to go out since the street light went", "bijau vakarais"
+    r"|\b((scared|afraid|frightened|terrified|nervous|(dont|do not|doesnt|does not) feel safe)"
+    r" (of |about )?(to )?(go(ing)? out|walk(ing)?|leav(e|ing) the house|go(ing)? outside"
+    r"|cross(ing)? the road|in the dark|of the dark|at night|after dark|in the evenings?)"
+    r"|(boi|boje|boja|bala|balam) sie (\w+ )?(wychodzic|wyjsc|chodzic|po zmroku"
+    r"|w nocy|wieczorem|wieczorami)"
+    r"|nie czuje sie bezpiecznie (\w+ )?(wychodzac|chodzac|po zmroku|w nocy)"
+    r"|(bijau|bijo|bijome|bijojo) (\w+ )?(iseiti|vaikscioti|vakarais|naktimis"
+    r"|tamsoje|tamsos)"
+    r"|(mi e|ii e|ne e|le e) frica (sa )?(ies|iasa|iesim|umblu|noaptea|seara"
+    r"|pe intuneric|de intuneric)|se (teme|tem) (sa )?(iasa|umble|noaptea|seara)"
+    r"|(tem|tenho|temos|tinha|com) medo de (sair|andar|ir a rua|passar"
+    r"|noite|escuro|do escuro))\b"
+    r"(?!( \w+){0,5} (because|cos|coz|since|when|in case|bo|poniewaz|przez|kiedy|gdy|nes|kai"
+    r"|del|pentru ca|din cauza|cand|porque|por causa|quando)( of| lui| lor)? (he|she|they|him"
+    r"|her|them|his|the (lads|men|boys|gang|youths|neighbours?)|on|ona|oni|niego|niej|nich|go"
+    r"|jis|ji|jie|jo|jos|ju|el|ea|ei|ele|ela|eles|dele|dela|deles)\b)"
 )
 
 

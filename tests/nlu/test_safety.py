@@ -725,6 +725,40 @@ def test_every_sign_has_an_example() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "the street light is out and my mum is scared to go out at night",
+        "i don't feel safe walking home since the lamp went", "she's afraid of the dark",
+        "latarnia nie świeci i babcia boi się wychodzić wieczorem",
+        "nie czuję się bezpiecznie wracając po zmroku",
+        "žibintas nedega, bijau vakarais", "mama bijo išeiti pasivaikščioti",
+        "felinarul nu merge și mi-e frică să ies noaptea", "bunica se teme să iasă seara",
+        "o candeeiro está apagado e ela tem medo de sair à noite",
+        "it's hit us really hard, can we get a blue badge",
+    ],
+)  # fmt: skip
+def test_fear_of_the_dark_street_and_hard_news_are_not_harm(text: str) -> None:
+    """Fear of going out, of the dark or the evening (a broken street), and news that "hit us
+    hard", are not words of harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's scared to go out because of him", "he's afraid to go out when they are outside",
+        "i'm scared to go home", "he hit us really hard", "boi się wracać do domu",
+        "boi się wychodzić, bo on czeka pod domem", "bijau grįžti namo",
+        "bijo išeiti, nes jis laukia", "mi-e frică să merg acasă",
+        "tem medo de sair por causa dele", "tem medo de voltar para casa",
+    ],
+)  # fmt: skip
+def test_fear_of_someone_or_of_going_home_is_still_harm(text: str) -> None:
+    """Fear of going out because of someone, or of going home, stays a word of harm."""
+    assert risk_cues(text) or strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I want to report a pothole on Station Road, and my landlord says if I don't sleep "
         "with him he'll put me out",
         "when is the library open on saturday, the boy next door sleeps in a car because his "
@@ -741,3 +775,20 @@ async def test_a_sign_of_harm_after_a_service_request_reaches_safeguarding(
     safeguarding."""
     result = await fallback.classify(text)
     assert (result.intent, result.confidence >= THRESHOLD) == (SAFEGUARDING, True), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o candeeiro da minha rua está apagado há um mês e a minha avó tem medo de sair à noite",
+        "latarnia na naszej ulicy nie świeci od tygodnia i mama boi się wychodzić wieczorem",
+        "my husband has cancer and it has hit us hard, can we get a blue badge",
+    ],
+)
+async def test_a_street_feared_in_the_dark_or_hard_news_is_the_service(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """A street light out and a mother scared to go out at night is a street light; hard news
+    and a blue badge is a blue badge."""
+    result = await fallback.classify(text)
+    assert result.intent != SAFEGUARDING, result
