@@ -9,7 +9,9 @@ accents), so typed with or without diacritics.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from assist.dialogue.harm_signs import SIGNS, STRONG_SIGNS
 from assist.dialogue.vocabulary import URGENT_WORDS, fold, word_pattern
 
 # Words that suggest someone is at risk of harm, per language, after folding. Plural "alone"
@@ -22,7 +24,7 @@ _RISK_CUES = word_pattern(
         r"left (alone|on (their|his|her) own|by (them|him|her)sel\w*)",
         r"exploit\w*", r"steal\w* from",
         r"mistreat\w*", r"harm(s|ed|ing|ful)?", r"not safe", r"unsafe", r"squalor",
-        r"rough with", r"slap\w*", r"kick\w*", r"punch\w*", r"scream\w*",
+        r"rough with", r"slap(s|ped|ping)?", r"kick\w*", r"punch\w*", r"scream\w*",
         r"shout\w* at", r"not eating", r"filth\w*", r"starv\w*", r"marks on", r"scared to",
         r"(not|hasnt|havent|nobody has) (been )?seen", r"nobody (is )?helping",
         # pl
@@ -260,6 +262,7 @@ _RISK_CUES = word_pattern(
         # a girl to be married off against her will
         r"(s|sa) o (\w+ )?marite", r"wyda\w* (ja )?za maz", r"istekin\w*",
         r"(casar|casa la) (a forca|contra a vontade)",
+        *SIGNS,
     ]
 )  # fmt: skip
 
@@ -270,7 +273,28 @@ _NOT_HARM = re.compile(
     # a hazard that could hurt someone one day, or a thing hit with a car: an accident, not harm
     r"|before (some|any)(one|body) (\w+ ){0,2}(gets |is )?(hurt|killed|injured)"
     r"|zanim ktos (\w+ ){0,2}(sie )?(zabije|skrzywdzi|przewroci)"
-    r"|lovit\w* (o |ul )?cu (masina|bicicleta))\b"
+    r"|lovit\w* (o |ul )?cu (masina|bicicleta)"
+    # news that hit someone hard: "it's hit us really hard"
+    r"|(it|its|thats|this|news|diagnosis) ((has|had|really|just) )*hit (us|me|him|her|them"
+    r"|the family|everyone)( really| so| very)? hard)\b"
+    # fear of going out, of the dark or the evening (a street that is dark or broken), not of
+    # someone: "she's scared to go out since the street light went", "bijau vakarais"
+    r"|\b((scared|afraid|frightened|terrified|nervous|(dont|do not|doesnt|does not) feel safe)"
+    r" (of |about )?(to )?(go(ing)? out|walk(ing)?|leav(e|ing) the house|go(ing)? outside"
+    r"|cross(ing)? the road|in the dark|of the dark|at night|after dark|in the evenings?)"
+    r"|(boi|boje|boja|bala|balam) sie (\w+ )?(wychodzic|wyjsc|chodzic|po zmroku"
+    r"|w nocy|wieczorem|wieczorami)"
+    r"|nie czuje sie bezpiecznie (\w+ )?(wychodzac|chodzac|po zmroku|w nocy)"
+    r"|(bijau|bijo|bijome|bijojo) (\w+ )?(iseiti|vaikscioti|vakarais|naktimis"
+    r"|tamsoje|tamsos)"
+    r"|(mi e|ii e|ne e|le e) frica (sa )?(ies|iasa|iesim|umblu|noaptea|seara"
+    r"|pe intuneric|de intuneric)|se (teme|tem) (sa )?(iasa|umble|noaptea|seara)"
+    r"|(tem|tenho|temos|tinha|com) medo de (sair|andar|ir a rua|passar"
+    r"|noite|escuro|do escuro))\b"
+    r"(?!( \w+){0,5} (because|cos|coz|since|when|in case|bo|poniewaz|przez|kiedy|gdy|nes|kai"
+    r"|del|pentru ca|din cauza|cand|porque|por causa|quando)( of| lui| lor)? (he|she|they|him"
+    r"|her|them|his|the (lads|men|boys|gang|youths|neighbours?)|on|ona|oni|niego|niej|nich|go"
+    r"|jis|ji|jie|jo|jos|ju|el|ea|ei|ele|ela|eles|dele|dela|deles)\b)"
 )
 
 
@@ -359,6 +383,7 @@ _STRONG_RISK_CUES = word_pattern(
         r"(own )?money",
         r"nie daje mi (\w+ )?pieniedzy", r"neduoda (man )?(\w+ )?pinigu",
         r"nu ma lasa (sa am|sa iau) bani", r"nao me deixa ter (\w+ ){0,2}dinheiro",
+        *STRONG_SIGNS,
     ]
 )  # fmt: skip
 
@@ -433,9 +458,15 @@ def other_agency_cues(text: str) -> list[str]:
 def strong_risk_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that on their own say someone is being harmed,
     controlled, exploited or cannot get up, in any of the five languages."""
+    return list(_strong_risk_cues(text))
+
+
+@lru_cache(maxsize=1024)
+def _strong_risk_cues(text: str) -> tuple[str, ...]:
+    # one sentence is asked about several times per turn (whole, clauses, safety net)
     folded = _NOT_HARM.sub(" ", fold(text))
     found = [m.group(0) for m in _STRONG_RISK_CUES.finditer(folded)]
-    return found + [m.group(0) for m in _URGENT.finditer(folded)]
+    return (*found, *(m.group(0) for m in _URGENT.finditer(folded)))
 
 
 def emergency_cues(text: str) -> list[str]:
@@ -451,5 +482,10 @@ def risk_cues(text: str) -> list[str]:
     Classifiers use them as a safety net towards `safeguarding`, where a false alarm (an
     urgent person) costs far less than a miss.
     """
+    return list(_risk_cues(text))
+
+
+@lru_cache(maxsize=1024)
+def _risk_cues(text: str) -> tuple[str, ...]:
     folded = _NOT_HARM.sub(" ", fold(text))
-    return [m.group(0) for m in _RISK_CUES.finditer(folded)]
+    return tuple(m.group(0) for m in _RISK_CUES.finditer(folded))

@@ -5,6 +5,7 @@ Every sentence here was written for these tests (not taken from the held-out set
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,9 @@ from assist.dialogue.harm import (
     risk_cues,
     strong_risk_cues,
 )
+from assist.dialogue.harm_signs import SIGNS, STRONG_SIGNS
 from assist.dialogue.nlu import Classification
+from assist.dialogue.vocabulary import fold
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.safety import SAFEGUARDING, SURE, most_urgent, safety_net
 
@@ -517,3 +520,275 @@ def test_words_the_conversation_treats_as_urgent_are_harm_to_the_classifier(text
     classifiers read them as safeguarding too, so the two layers agree."""
     assert strong_risk_cues(text), text
     assert safety_net(text, _reading("missed_bin", 0.9)).intent == SAFEGUARDING
+
+
+# Signs of harm told indirectly (`assist.dialogue.harm_signs`): every entry has a sentence here
+SIGN_EXAMPLES = [
+    # a child's abuse told as a secret, sweets, videos on a phone
+    "he told her it's their little secret", "the babysitter says it is our little secret",
+    "the man at 14 invites the kids in for sweets",
+    "he shows the little girls videos on his phone in the park",
+    "wujek mówi, że to nasz mały sekret", "sąsiad zaprasza dzieci do siebie na cukierki",
+    "pokazuje dziewczynkom filmiki na telefonie", "jis sako, kad tai mūsų paslaptis",
+    "kaimynas kviečia vaikus pas save saldainių", "rodo vaikams filmukus telefone",
+    "i-a spus că e secretul lor", "îi invită pe copii la el pentru bomboane",
+    "arată copiilor filmulețe pe telefon", "ele diz que é o nosso segredo",
+    "convida as crianças para casa dele com doces", "mostra vídeos às crianças no telemóvel",
+    "mostra aos miúdos fotos no telemóvel",
+    # a child put out of the home, sleeping rough, kept out
+    "her dad threw her out last week", "they kicked them out of the house at new year",
+    "he has been sleeping rough since christmas", "a boy sleeps in the car most nights",
+    "she's sleeping on her mate's sofa", "the girl says she can't go home",
+    "his mum won't let him back in the house", "he locked her out all night",
+    "they lock the kids out when they go to the pub", "ojczym wyrzucił go z domu",
+    "śpi u kolegi na kanapie", "nocuje na przystanku", "mówi, że nie może wrócić do domu",
+    "matka nie wpuszcza go do domu", "patėvis išmetė jį iš namų",
+    "miega pas draugą ant sofos", "vaikas miega stotelėje", "ji negali grįžti namo",
+    "mama neįleidžia jo į namus", "tatăl l-a dat afară din casă",
+    "doarme în stația de autobuz", "nu se poate întoarce acasă", "mama nu o lasă în casă",
+    "a mãe expulsou-o de casa", "o padrasto pôs-a fora de casa", "o senhorio põe-me na rua",
+    "diz que me põe na rua", "dorme no sofá de um amigo", "não pode voltar para casa",
+    "o pai não o deixa entrar em casa",
+    # children not fed, a parent drunk most days
+    "mum hasn't fed the kids since yesterday", "he's drunk most nights", "she's always drunk",
+    "mama nie karmi dzieci", "ojciec nie daje nam jeść", "ojciec codziennie jest pijany",
+    "tėvas nemaitina mūsų", "mama neduoda mums valgyti", "tėvas kasdien girtas",
+    "mama nu ne dă de mâncare", "nu îi hrănește pe copii", "o pai não nos dá de comer",
+    "a mãe não os alimenta",
+    # stalking
+    "my ex keeps turning up at my house", "a man keeps following her home",
+    "były mąż mnie śledzi", "śledzi ją od tygodni", "ciągle czeka pod moją pracą",
+    "buvęs vyras seka mane",
+    "jis nuolat laukia prie mano darbo", "fostul mă urmărește",
+    "apare mereu la serviciul meu", "o meu ex persegue-me", "o ex anda a seguir-me",
+    "aparece sempre à porta do meu trabalho",
+    # hate and bullying
+    "they pick on him because he's autistic", "my son is being bullied at school",
+    "I want to report a hate crime", "they filmed him and put it on tiktok",
+    "koledzy mu dokuczają", "nagrali go i wrzucili na tiktoka", "iš jo tyčiojasi klasėje",
+    "nufilmavo jį ir įkėlė į internetą", "copiii de la bloc îl bat", "e hărțuită la școală",
+    "l-au filmat și l-au postat pe internet", "sofre bullying na escola", "gozam com ele",
+    "filmaram-no e puseram no tiktok",
+    # money pressed out of an older person, prize and lottery scams
+    "he says he'll be back if I don't pay", "took her to the cash machine and stood behind her",
+    "zawiózł ją do banku i stał obok", "nuvežė ją į banką ir stovėjo šalia",
+    "a dus-o la bancă și a stat lângă ea", "levou-a ao banco e ficou ao lado dela",
+    "she paid a fee to claim a prize", "she gets lottery letters every day",
+    "każe jej płacić coraz więcej", "dostaje listy o loterii",
+    "wysłała pieniądze, żeby odebrać nagrodę", "verčia ją mokėti vis daugiau",
+    "loterijų laiškai kasdien", "sumokėjo, kad gautų prizą", "sumokėjo visas santaupas",
+    "o pune să-i plătească tot mai mult", "primește scrisori de la loterie",
+    "a plătit ca să primească premiul", "obriga-a a pagar cada vez mais",
+    "recebe cartas da lotaria", "pagou para receber o prémio",
+    # neglect in care
+    "the care home gives him too many sleeping pills",
+    "they give her tablets to keep her quiet", "she has pressure sores",
+    "he's lost 10 kg since june", "found my nan lying on the floor",
+    "there's no food in the fridge", "getting thinner and more confused",
+    "jest cała zasikana", "nikt do niej nie zagląda", "ma odleżyny",
+    "dają mu za dużo leków", "dają jej tabletki, żeby była spokojna", "bardzo schudła",
+    "schudł 10 kilo", "znalazłam mamę na podłodze", "leżał na podłodze od rana",
+    "jest coraz chudszy", "turi pragulų", "duoda jam per daug vaistų",
+    "duoda raminamųjų, kad būtų rami", "labai sulyso", "numetė 10 kg",
+    "radau mamą ant grindų", "gulėjo ant grindų", "niekas pas ją neužeina",
+    "îi dau prea multe calmante", "îi dau calmante ca să stea liniștită", "are escare",
+    "are răni la spate", "a slăbit mult", "l-am găsit pe jos", "dão-lhe comprimidos a mais",
+    "calmantes para a manter calma", "tem úlceras de pressão", "perdeu muito peso",
+    "emagreceu muito", "está cada vez mais magra", "encontrei-a no chão",
+    # work for nothing
+    "they work for nothing", "pracują za darmo", "jie dirba veltui", "muncesc degeaba",
+    "trabalham de graça",
+    # self-neglect
+    "he drinks all day", "he falls over in the street most nights", "they robbed him again",
+    "pije cały dzień", "przewraca się na ulicy co noc", "geria visą dieną",
+    "griuva gatvėje kas vakarą", "bea toată ziua", "cade pe stradă în fiecare seară",
+    "bebe o dia todo", "cai na rua todas as noites", "já a roubaram",
+    # a child punished for hours, left out late, underdressed
+    "he makes her stand in the garden for hours", "out in the cold in just a nappy",
+    "the boy is sitting on the doorstep till midnight", "każe jej stać w kącie godzinami",
+    "liepia jai stovėti kampe valandų valandas", "o pune să stea în genunchi ore întregi",
+    "obriga-a a ficar de pé horas",
+]  # fmt: skip
+
+STRONG_SIGN_EXAMPLES = [
+    # photos of a child undressed, sex demanded by someone with power
+    "her uncle takes pictures of her naked", "he keeps filming them in the shower",
+    "if I don't sleep with him he'll evict me", "unless she sleeps with him she loses the room",
+    "the landlord wants me to sleep with him", "he offered sex for rent",
+    "robi jej zdjęcia w wannie", "jeśli się z nim nie prześpię, wyrzuci mnie",
+    "właściciel zmusza mnie, żebym się z nim przespała", "chce, żebym się z nim przespała",
+    "chce, żebym przespała się z nim", "każe jej sypiać z nim",
+    "mówi, że jak nie prześpię się z nim, to koniec",
+    "proponuje seks za czynsz", "fotografuoja ją nuogą", "daro jos nuotraukas vonioje",
+    "sako, jei nemiegosiu su juo, išmes", "reikalauja miegoti su juo", "seksas už nuomą",
+    "îi face poze dezbrăcată", "o filmează la duș", "dacă nu mă culc cu el mă dă afară",
+    "vrea sex în schimbul chiriei", "tira-lhe fotografias no banho", "filma-a despida",
+    "se eu não dormir com ele, põe-me fora", "quer que eu durma com ele",
+    "sexo em troca da renda",
+    # a tracker, stalking
+    "he hid a tracker in my car", "he's stalking me", "he stalks her every night",
+    "stalkuje mnie od miesięcy", "znalazłam lokalizator w samochodzie",
+    "radau sekiklį ant automobilio", "mi-a pus un tracker pe mașină",
+    "pôs um localizador no carro",
+    # spat at, tipped out of a wheelchair
+    "they spat at her on the bus", "they pushed him out of his wheelchair",
+    "opluli ją na przystanku", "wywrócili go z wózka", "jį apspjaudė", "spjaudo į mane",
+    "išvertė jį iš vežimėlio", "l-au scuipat pe stradă", "scuipă pe el",
+    "l-au răsturnat din scaunul cu rotile", "cuspiram em mim",
+    "atiraram-no da cadeira de rodas",
+    # an older person made to pay more
+    "he's making her pay him extra every week",
+    # neglect in care: wet sheets, tied to a bed
+    "they left her lying in a soiled bed", "his hands were tied to the bed",
+    "tied to a chair all afternoon", "miał przywiązane ręce", "ręce przywiązane do łóżka",
+    "zostawiają go w mokrej pościeli", "pririštos rankos", "rankos pririštos prie lovos",
+    "palieka ją šlapiose paklodėse", "l-au legat de pat", "avea mâinile legate",
+    "o lasă în cearșafuri ude", "amarrado à cama", "tinha as mãos atadas",
+    "deixam-no em lençóis molhados",
+    # work for food, identity documents kept
+    "they work for food", "the boss keeps their id cards",
+    "their passports are locked in the boss's safe", "pracują za jedzenie",
+    "paszporty są w jego sejfie", "jie dirba už maistą", "dokumentai yra jo seife",
+    "lucrează doar pentru mâncare", "actele sunt în sertarul șefului",
+    "trabalham a troco de comida", "os passaportes estão na gaveta do patrão",
+]  # fmt: skip
+
+NEAR_SIGNS_NOT_HARM = [
+    # everyday council sentences with words near the new signs
+    "the bus shelter on Mill Road is broken", "someone dumped a sofa in the bus shelter",
+    "can you send a reminder the day before", "he fed the cat", "we feed the birds",
+    "the tip won't let me in without a permit", "i threw the old sofa out",
+    "i chucked them out with the recycling", "i've locked myself out of my account",
+    "my son sleeps on the sofa when grandma visits", "the library gives out sweets at christmas",
+    "can the kids come to the library for the reading challenge",
+    "my son is autistic, can he get school transport",
+    "i filmed the van dumping and put it on facebook", "the bully xl next door barks all night",
+    "my daughter won a prize in the reading challenge", "the cafe serves drinks all day",
+    "rubbish falls on the road every week", "the bin's been sitting on the doorstep all night",
+    "they make you stand in the queue for hours at the tip",
+    "I have too many tablets to remember my bin day", "found my keys on the floor",
+    "i lost 50 pounds in the parking machine", "please keep following up my report",
+    "the bin lorry keeps turning up late", "photos of the mould in the shower",
+    "can you put a tracker on my bin", "my documents are in the drawer",
+    "she works for food standards", "I work at the food bank",
+    "my son took me to the bank and waited with me", "the tablets make her sleepy",
+    "my mum is bedbound and needs carers", "do you collect wet nappies",
+    # pl, lt, ro, pt
+    "kosz jest cały mokry", "znalazłem klucze na podłodze", "zdjęcie pleśni w wannie",
+    "urząd każe nam stać w kolejce godzinami", "filmy i nagrania z kamery",
+    "konteineris stovi prie mano namų",
+    "nuotrauka pelėsio vonioje", "šlapios sauskelnės į kurį konteinerį",
+    "m-au dat afară de la muncă",
+    "am aruncat gunoiul afară din casă", "mama e legată de pat și are nevoie de îngrijire",
+    "își bat joc de noi cu colectarea", "lumina e tot mai slabă pe stradă",
+    "poze cu mucegai în cadă", "bat la ușă și nu răspunde nimeni",
+    "a seguir o camião do lixo",
+    "o autocarro espera à porta da escola", "o lixo cai na rua todos os dias",
+    "fotos do bolor na casa de banho", "fraldas molhadas no contentor",
+    "o site está cada vez mais confuso", "encontrei a chave no chão",
+    "tomo demasiados comprimidos, mandem um lembrete", "põe os contentores na rua",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SIGN_EXAMPLES)
+def test_signs_of_harm_told_indirectly_are_words_of_harm(text: str) -> None:
+    """A secret with an adult, a child put out, not fed, stalking, hate, money pressed out of
+    an older person, neglect in care, self-neglect: words of harm in every language."""
+    assert risk_cues(text) or strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize("text", STRONG_SIGN_EXAMPLES)
+def test_strong_signs_of_harm_are_strong_words_of_harm(text: str) -> None:
+    """Photos of a child undressed, sex demanded for a room, a tracker, spitting, a wet bed
+    or tied hands, work for food, documents kept: harm on their own."""
+    assert strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize("text", NEAR_SIGNS_NOT_HARM)
+def test_everyday_sentences_near_the_signs_are_not_harm(text: str) -> None:
+    """A bus shelter, a reminder, a fed cat, the tip, mould in the bath, wet nappies, a queue
+    at the tip or a street light growing dim are not words of harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+def test_every_sign_has_an_example() -> None:
+    """Each sign in `harm_signs` matches at least one example above (strong ones, a strong
+    example), so no entry is untested."""
+    soft = [fold(t) for t in SIGN_EXAMPLES + STRONG_SIGN_EXAMPLES]
+    strong = [fold(t) for t in STRONG_SIGN_EXAMPLES]
+    for signs, examples in ((SIGNS, soft), (STRONG_SIGNS, strong)):
+        for sign in signs:
+            found = re.compile(rf"\b({sign})\b")
+            assert any(found.search(t) for t in examples), sign
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the street light is out and my mum is scared to go out at night",
+        "i don't feel safe walking home since the lamp went", "she's afraid of the dark",
+        "latarnia nie świeci i babcia boi się wychodzić wieczorem",
+        "nie czuję się bezpiecznie wracając po zmroku",
+        "žibintas nedega, bijau vakarais", "mama bijo išeiti pasivaikščioti",
+        "felinarul nu merge și mi-e frică să ies noaptea", "bunica se teme să iasă seara",
+        "o candeeiro está apagado e ela tem medo de sair à noite",
+        "it's hit us really hard, can we get a blue badge",
+    ],
+)  # fmt: skip
+def test_fear_of_the_dark_street_and_hard_news_are_not_harm(text: str) -> None:
+    """Fear of going out, of the dark or the evening (a broken street), and news that "hit us
+    hard", are not words of harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's scared to go out because of him", "he's afraid to go out when they are outside",
+        "i'm scared to go home", "he hit us really hard", "boi się wracać do domu",
+        "boi się wychodzić, bo on czeka pod domem", "bijau grįžti namo",
+        "bijo išeiti, nes jis laukia", "mi-e frică să merg acasă",
+        "tem medo de sair por causa dele", "tem medo de voltar para casa",
+    ],
+)  # fmt: skip
+def test_fear_of_someone_or_of_going_home_is_still_harm(text: str) -> None:
+    """Fear of going out because of someone, or of going home, stays a word of harm."""
+    assert risk_cues(text) or strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to report a pothole on Station Road, and my landlord says if I don't sleep "
+        "with him he'll put me out",
+        "when is the library open on saturday, the boy next door sleeps in a car because his "
+        "dad threw him out",
+        "can you tell me my bin day, a man keeps turning up outside my work and he put a "
+        "tracker on my car",
+        "the bins were missed again, and the care home leaves my dad in soaked sheets all day",
+    ],
+)
+async def test_a_sign_of_harm_after_a_service_request_reaches_safeguarding(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """Coercion, a child put out, stalking or neglect told after a service request is
+    safeguarding."""
+    result = await fallback.classify(text)
+    assert (result.intent, result.confidence >= THRESHOLD) == (SAFEGUARDING, True), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o candeeiro da minha rua está apagado há um mês e a minha avó tem medo de sair à noite",
+        "latarnia na naszej ulicy nie świeci od tygodnia i mama boi się wychodzić wieczorem",
+        "my husband has cancer and it has hit us hard, can we get a blue badge",
+    ],
+)
+async def test_a_street_feared_in_the_dark_or_hard_news_is_the_service(
+    fallback: TfidfClassifier, text: str
+) -> None:
+    """A street light out and a mother scared to go out at night is a street light; hard news
+    and a blue badge is a blue badge."""
+    result = await fallback.classify(text)
+    assert result.intent != SAFEGUARDING, result
