@@ -26,6 +26,7 @@ from assist.dialogue import steps
 from assist.dialogue.commands import Command, match_command
 from assist.dialogue.flows import FlowSet
 from assist.dialogue.greeting import greeting_shape
+from assist.dialogue.memo import one_turn
 from assist.dialogue.nlu import IntentClassifier
 from assist.dialogue.prompts import MissingTranslation, Prompts
 from assist.dialogue.turn import Turn, restore
@@ -128,9 +129,10 @@ class Engine:
         session.turns += 1
         session.degraded = False
         try:
-            if not session.step:
-                return await self.start(session)
-            await self._turn(t, inbound)
+            with one_turn():  # what the words show is worked out once, forgotten after
+                if not session.step:
+                    return await self.start(session)
+                await self._turn(t, inbound)
         except MissingTranslation as exc:
             log.warning("no %s translation for %s: handing off", exc.language, exc.key)
             t.actions = [a for a in t.actions if not isinstance(a, Ask)]

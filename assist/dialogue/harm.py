@@ -9,9 +9,9 @@ accents), so typed with or without diacritics.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from assist.dialogue.harm_signs import SIGNS, STRONG_SIGNS
+from assist.dialogue.memo import remembered
 from assist.dialogue.vocabulary import URGENT_WORDS, fold, word_pattern
 
 # Words that suggest someone is at risk of harm, per language, after folding. Plural "alone"
@@ -458,12 +458,10 @@ def other_agency_cues(text: str) -> list[str]:
 def strong_risk_cues(text: str) -> list[str]:
     """Return the words in `text` (folded) that on their own say someone is being harmed,
     controlled, exploited or cannot get up, in any of the five languages."""
-    return list(_strong_risk_cues(text))
+    return list(remembered("strong_risk_cues", text, _strong_risk_cues))
 
 
-@lru_cache(maxsize=1024)
 def _strong_risk_cues(text: str) -> tuple[str, ...]:
-    # one sentence is asked about several times per turn (whole, clauses, safety net)
     folded = _NOT_HARM.sub(" ", fold(text))
     found = [m.group(0) for m in _STRONG_RISK_CUES.finditer(folded)]
     return (*found, *(m.group(0) for m in _URGENT.finditer(folded)))
@@ -482,10 +480,9 @@ def risk_cues(text: str) -> list[str]:
     Classifiers use them as a safety net towards `safeguarding`, where a false alarm (an
     urgent person) costs far less than a miss.
     """
-    return list(_risk_cues(text))
+    return list(remembered("risk_cues", text, _risk_cues))
 
 
-@lru_cache(maxsize=1024)
 def _risk_cues(text: str) -> tuple[str, ...]:
     folded = _NOT_HARM.sub(" ", fold(text))
     return tuple(m.group(0) for m in _RISK_CUES.finditer(folded))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from collections.abc import Collection
@@ -10,6 +9,7 @@ from collections.abc import Collection
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from assist.dialogue.memo import remembered
 from assist.dialogue.vocabulary import LANGUAGE_LEAD_INS, LANGUAGE_OF, fold
 
 DetectorFactory.seed = 0  # deterministic: the same text always gets the same answer
@@ -52,17 +52,17 @@ def detect_language(text: str, supported: Collection[str]) -> str | None:
     stripped = text.strip()
     if len(stripped) < MIN_CHARS or len(stripped.split()) < MIN_WORDS:
         return None
-    best = _best_guess(stripped)
+    best = remembered("language", stripped, _best_guess)
     if best is None or best[1] < MIN_PROBABILITY or best[0] not in supported:
         return None
     return best[0]
 
 
-@functools.lru_cache(maxsize=1024)
 def _best_guess(text: str) -> tuple[str, float] | None:
-    """langdetect's most likely language of `text` and its probability, or None. Cached: a
-    turn asks twice (the classifier, then the language offer) and about 2 ms is spent each
-    time; the seed above makes the answer the same for the same text."""
+    """langdetect's most likely language of `text` and its probability, or None. A turn asks
+    twice (the classifier, then the language offer), about 2 ms each, so `detect_language`
+    remembers it for the turn (`assist.dialogue.memo`); the seed above makes the answer the
+    same for the same text."""
     try:
         with _lock:
             candidates = detect_langs(text)

@@ -26,6 +26,7 @@ import yaml
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.harm import risk_cues
 from assist.dialogue.language import detect_language, warm_up
+from assist.dialogue.memo import one_turn
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 from assist.nlu.augment import augment as noisy_variants
@@ -352,14 +353,16 @@ class TfidfClassifier:
     def predict(self, text: str) -> Classification:
         """Classify `text` synchronously (pure CPU, a few milliseconds): the whole sentence,
         its clauses when it is long (the most urgent confident one wins), then the safety net
-        (`assist.nlu.safety`)."""
-        result = safety_net(text, most_urgent(text, self._rank(text), self._rank))
-        return replace(
-            result,
-            entities=extract_entities(text),
-            classifier="fallback",
-            language=detect_language(text, self.supported_languages),
-        )
+        (`assist.nlu.safety`). Each finding about the words is worked out once
+        (`assist.dialogue.memo`)."""
+        with one_turn():
+            result = safety_net(text, most_urgent(text, self._rank(text), self._rank))
+            return replace(
+                result,
+                entities=extract_entities(text),
+                classifier="fallback",
+                language=detect_language(text, self.supported_languages),
+            )
 
     async def classify(self, text: str, language: str | None = None) -> Classification:
         """Classify `text`; `language` is a hint and does not change the answer. Short texts

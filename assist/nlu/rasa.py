@@ -46,6 +46,7 @@ import httpx
 
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.language import detect_language
+from assist.dialogue.memo import one_turn
 from assist.dialogue.nlu import Classification, IntentClassifier
 from assist.nlu.cache import ParseCache
 from assist.nlu.crosscheck import agree
@@ -205,6 +206,10 @@ class RasaClassifier:
         """Classify `text` with Rasa, or with the fallback when Rasa is down, slow or cooling
         off; never raises for ordinary input. With the cross-check, the in-process reading is
         made while Rasa's answer is on its way (`asyncio.gather`), not after it."""
+        with one_turn():  # both readings and the cross-check share what the words show
+            return await self._classify(text, language)
+
+    async def _classify(self, text: str, language: str | None) -> Classification:
         if self.cache is not None and (hit := self.cache.get(text, language)) is not None:
             self.cached_turns += 1
             return hit
