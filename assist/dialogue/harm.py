@@ -328,7 +328,8 @@ _STRONG_RISK_CUES = word_pattern(
         r"(vrea|vreau) sa (mor|moara)", r"sinucid\w*",
         r"nao quer(o)? (mais )?viver", r"quer(o)? morrer", r"acabar com a (minha |sua )?vida",
         # pl
-        r"nie pozwala\w*", r"zamyka mnie",
+        r"nie pozwala\w* (mi|nam|jej|mu|im) (\w+ )?(wychodz\w*|wyjs\w*|widywa\w*|widzie\w*"
+        r"|spotyka\w*|dzwoni\w*|rozmawia\w*|pracowa\w*|mie\w* (\w+ )?pieniedzy)", r"zamyka mnie",
         r"(zamyk|zamkn)\w* (mnie |ja |go |nas |je )?"
         r"(w (pokoju|domu|mieszkaniu|piwnicy)|na klucz)",
         r"(trzyma|przetrzymuje|zabral\w*) (nasze|moje|jej|jego) "
@@ -336,21 +337,24 @@ _STRONG_RISK_CUES = word_pattern(
         r"grozi\w*", r"zabral\w* (nam |mi )?paszport\w*",
         r"nie placi\w*", r"molestuje", r"narkotyk\w*", r"zabij\w*",
         # lt
-        r"neleidzia\w*", r"(mane|ja|ji|mus|juos) uzrakin\w*",
+        r"neleidzia (man|mums|jai|jam|jiems) (\w+ )?(iseit\w*|matyt\w*|susitik\w*|skambin\w*"
+        r"|kalbe\w*|dirbt\w*|turet\w*)", r"(mane|ja|ji|mus|juos) uzrakin\w*",
         r"uzrakin\w* (mane|ja|ji|mus|juos)",
         r"(laiko|paeme|atem\w*) (musu|mano) (pasus|dokumentus)",
         r"verc\w* (ja |mane )?(tuoktis|istekti)", r"priverstin\w* santuok\w*",
         r"atem\w* pas\w*", r"nemoka", r"grasin\w*", r"narkotik\w*",
         r"uzmus\w*",
         # ro
-        r"nu (ma|ne) las\w*", r"(ma|o|il|ne) tine inchis\w*",
+        r"nu (ma|ne|o|il) las\w* (\w+ )?(sa (ies|iasa|iesim|plec\w*|vad\w*|vorbe\w*|suna\w*"
+        r"|lucr\w*|am|aiba|ma|se)|afara)", r"(ma|o|il|ne) tine inchis\w*",
         r"(ne|mi) (tine|a luat|au luat) (actele|pasapoartele|buletinele)",
         r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
         r"casatori\w* (fortat|aranjat)\w*", r"(a |au )?luat pasapoart\w*",
         r"nu (ne|ma) plate\w*",
         r"amenint\w*", r"droguri", r"omoar\w*",
         # pt
-        r"nao me deix\w*", r"(fechad|trancad)[oa]s? (em casa|no quarto)", r"(tranca|fecha) me",
+        r"nao (me|nos|a|o) deix\w* (\w+ )?(sair|ver|falar|ir|trabalhar|ter|usar|telefonar|ligar"
+        r"|estudar)", r"(fechad|trancad)[oa]s? (em casa|no quarto)", r"(tranca|fecha) me",
         r"(fica|ficou|ficaram|tem) com (os )?(nossos|meus) (documentos|passaportes)",
         r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
         r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",

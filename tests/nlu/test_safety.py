@@ -792,3 +792,24 @@ async def test_a_street_feared_in_the_dark_or_hard_news_is_the_service(
     and a blue badge is a blue badge."""
     result = await fallback.classify(text)
     assert result.intent != SAFEGUARDING, result
+
+
+@pytest.mark.parametrize(
+    ("text", "harm"),
+    [
+        ("mąż nie pozwala mi samej wychodzić z domu", True),
+        ("nie pozwalają wyrzucać gruzu do zwykłego kosza", False),
+        ("vyras neleidžia man išeiti iš namų", True),
+        ("neleidžia išmesti šiukšlių prie konteinerio", False),
+        ("nu mă lasă să ies din casă singură", True),
+        ("nu ne lasă să aruncăm moloz la tomberon", False),
+        ("ele não me deixa sair de casa", True),
+        ("não me deixam entrar no ecocentro com a carrinha", False),
+    ],
+)
+def test_not_being_let_out_is_harm_but_not_being_let_dump_rubbish_is_not(
+    text: str, harm: bool
+) -> None:
+    """ "Won't let me go out" is control in every language; "won't let us leave rubbish" is
+    a council rule."""
+    assert bool(strong_risk_cues(text)) is harm, text
