@@ -170,10 +170,14 @@ _RISK_CUES = word_pattern(
         r"para (ele )?nao (me )?ouvir",
         # a medicine someone's life depends on, stopped
         r"stopped taking (his|her|my|their) (\w+ )?(insulin|medication|meds|tablets|medicine)",
+        r"(isnt|is not|not|hasnt been|wont|refuses to|refusing to) tak(e|ing) (his|her|my|their) "
+        r"(\w+ )?(insulin|medication|meds|tablets|medicine)",
         r"(przestal\w*|nie bierze) (\w+ )?(brac )?(lek(i|ow)|insulin[ye]|tabletek|tabletki)",
         r"(nustojo|nebe)\w* (\w+ )?(vaist|insulin)\w*",
-        r"nu (isi |si )?mai (ia|lua) (\w+ )?(pastil|medicament|insulin)\w*",
+        r"(nevartoja|negeria) (\w+ )?(vaist|insulin)\w*",
+        r"nu (isi |si )?(mai )?(ia|lua|vrea sa ia) (\w+ )?(pastil|medicament|insulin)\w*",
         r"(parou|deixou) de tomar (\w+ )?(insulina|medica\w*|remedios|comprimidos)",
+        r"nao (esta a |anda a |quer )?tom\w* (\w+ )?(insulina|medica\w*|remedios|comprimidos)",
         # an adult asking a child online for photos or a secret meeting
         r"(ask|want)\w* (\w+ ){0,3}(for )?(nudes|naked (photos|pictures|pics))",
         r"(meet|see) (\w+ ){0,2}(in secret|secretly)", r"secret meeting",
@@ -221,6 +225,8 @@ _RISK_CUES = word_pattern(
         # self-neglect: not eating or washing, refusing all help, a home full of rubbish
         r"(refus\w*|turn\w* down) (all|any) (help|support|care)", r"stopped eating",
         r"(house|flat|home) (is )?full of (empty )?(bottles|rubbish|junk)",
+        r"(house|flat|home|place)s? (is )?(covered|piled (high )?|filled) (in|with) (empty )?"
+        r"(bottles|rubbish|junk|filth|mess)",
         r"wont let anyone in", r"nie (myje|kapie) sie", r"odmawia (\w+ )?pomocy",
         r"(dom|mieszkanie) (jest )?(pelne|pelen|zawalone) (\w+ )?(butel\w*|smieci\w*)",
         r"nikogo nie wpuszcza", r"nebevalgo", r"(ne|nebe)siprausia",
@@ -306,7 +312,7 @@ _STRONG_RISK_CUES = word_pattern(
     [
         # en
         r"(wont|doesnt|dont|will not|does not) let (me|us|her|him|them) (go|leave|out|see)\w*",
-        r"not allowed (out|to leave|to go out|to see)", r"lock(s|ed)? (me|us|her|him|them) in",
+        r"not allowed (out|to leave|to go out|to see)", r"lock(s|ed|ing)? (me|us|her|him|them) in",
         r"(takes?|took|taking|uses?|using|used|spends?|spending) (all )?(my|our|her|his) "
         r"(money|benefits|pension|bank card|card|savings|pin)",
         r"(forc\w*|making|makes|made|make) (her|him|me|them) (to )?(marry|get married)",
@@ -316,6 +322,9 @@ _STRONG_RISK_CUES = word_pattern(
         r"locked in (her|his|their|the|a|my) (room|house|flat|bedroom)",
         r"(dont|doesnt|not|never) (pay|paid|paying) (us|me|them)", r"threaten\w*",
         r"frightened", r"terrified", r"does things to me", r"touch(es|ed|ing) me",
+        r"(someone|somebody|he|uncle|step ?dad|dad|grandad|grandpa|boyfriend|man|neighbour|teacher"
+        r"|coach) (\w+ ){0,3}touch(es|ed|ing) (her|him|them)"
+        r"(?! (car|van|bike|window|door|fence|hedge|wall|roof|bin|garden|gate|house))",
         r"sexual\w*", r"rap(e|ed|ing)", r"county lines", r"drugs", r"self harm\w*",
         r"kill (me|her|him|myself)", r"hurt (me|her|him|them|myself)",
         r"push\w* (me|her|him|them|my (mum|mother|dad|father|nan|gran)\w*)",
@@ -347,6 +356,7 @@ _STRONG_RISK_CUES = word_pattern(
         # ro
         r"nu (ma|ne|o|il) las\w* (\w+ )?(sa (ies|iasa|iesim|plec\w*|vad\w*|vorbe\w*|suna\w*"
         r"|lucr\w*|am|aiba|ma|se)|afara)", r"(ma|o|il|ne) tine inchis\w*",
+        r"(ma|o|il|ne|i) incui\w*",
         r"(ne|mi) (tine|a luat|au luat) (actele|pasapoartele|buletinele)",
         r"(obliga|forteaza)\w* (\w+ )?sa se (marite|casatoreasca)",
         r"casatori\w* (fortat|aranjat)\w*", r"(a |au )?luat pasapoart\w*",
@@ -355,6 +365,7 @@ _STRONG_RISK_CUES = word_pattern(
         # pt
         r"nao (me|nos|a|o) deix\w* (\w+ )?(sair|ver|falar|ir|trabalhar|ter|usar|telefonar|ligar"
         r"|estudar)", r"(fechad|trancad)[oa]s? (em casa|no quarto)", r"(tranca|fecha) me",
+        r"(tranca|fecha)\w* (o|a|os|as|nos) (no|em) (quarto|casa)",
         r"(fica|ficou|ficaram|tem) com (os )?(nossos|meus) (documentos|passaportes)",
         r"(obrig|forc)\w* (\w+ )?a casar", r"casamento forcado",
         r"(ficou|ficaram|tirou|tiraram) com (os )?(nossos|meus) passaportes",

@@ -813,3 +813,48 @@ def test_not_being_let_out_is_harm_but_not_being_let_dump_rubbish_is_not(
     """ "Won't let me go out" is control in every language; "won't let us leave rubbish" is
     a council rule."""
     assert bool(strong_risk_cues(text)) is harm, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother keeps locking her in the back bedroom",
+        "someone at home touches her and she is frightened to say",
+        "o fratele meu il incuie in camera toata ziua",
+        "tranca-o no quarto quando sai",
+    ],
+)
+def test_locking_in_and_touching_a_child_are_strong_words_of_harm(text: str) -> None:
+    """Locking someone in, in any tense, and an adult touching a child, said of another."""
+    assert strong_risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my uncle is not taking his insulin any more",
+        "she refuses to take her tablets and wont eat",
+        "ele não está a tomar a insulina",
+        "nu isi ia pastilele de o saptamana",
+        "jis nevartoja vaistų jau savaitę",
+        "since the drink took hold his flat is covered in rubbish",
+    ],
+)
+def test_medicine_not_taken_and_a_home_covered_in_rubbish_are_words_of_harm(text: str) -> None:
+    """Self-neglect told as what is not done and what the home looks like."""
+    assert risk_cues(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the branch touches her car when it is windy",
+        "he touched her fence with the mower, is that the council's problem",
+        "can you remind me to take my tablets on bin day",
+        "the alley behind the shops is covered in rubbish",
+        "locking the recycling centre gates early again",
+    ],
+)
+def test_nearby_everyday_words_are_not_harm(text: str) -> None:
+    """A branch on a car, a reminder, rubbish in an alley, gates locked: not harm."""
+    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
