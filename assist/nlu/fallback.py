@@ -26,11 +26,12 @@ import yaml
 from assist.dialogue.entities import extract_entities
 from assist.dialogue.harm import risk_cues
 from assist.dialogue.language import detect_language, warm_up
-from assist.dialogue.memo import one_turn
+from assist.dialogue.memo import one_turn, remembered
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 from assist.nlu.augment import augment as noisy_variants
 from assist.nlu.cache import ParseCache
+from assist.nlu.safety import alone as safety_alone
 from assist.nlu.safety import most_urgent, safety_net
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -302,6 +303,8 @@ class TfidfClassifier:
         )
         self.cache = ParseCache()
         """Readings of short texts already classified (the answer is the same each time)."""
+        self.partner_cache = ParseCache()
+        """The same for the readings Rasa's cross-check weighs (`partner_reading`)."""
         warm_up()  # load langdetect's profiles now, not on the first citizen's turn
 
     @classmethod
@@ -353,10 +356,11 @@ class TfidfClassifier:
     def predict(self, text: str) -> Classification:
         """Classify `text` synchronously (pure CPU, a few milliseconds): the whole sentence,
         its clauses when it is long (the most urgent confident one wins), then the safety net
-        (`assist.nlu.safety`). Each finding about the words is worked out once
-        (`assist.dialogue.memo`)."""
+        (`assist.nlu.safety`). This is the reading Rasa's cross-check weighs against Rasa's;
+        `classify` (answering alone) adds `assist.nlu.safety.alone`. Each finding about the
+        words is worked out once per turn (`assist.dialogue.memo`)."""
         with one_turn():
-            result = safety_net(text, most_urgent(text, self._rank(text), self._rank))
+            result = safety_net(text, most_urgent(text, self._whole(text), self._rank))
             return replace(
                 result,
                 entities=extract_entities(text),
@@ -364,12 +368,35 @@ class TfidfClassifier:
                 language=detect_language(text, self.supported_languages),
             )
 
-    async def classify(self, text: str, language: str | None = None) -> Classification:
-        """Classify `text`; `language` is a hint and does not change the answer. Short texts
-        are read once and then answered from `cache`."""
-        cached = self.cache.get(text)
+    def _whole(self, text: str) -> Classification:
+        """The reading of the whole of `text`, made once per turn."""
+        return remembered(f"fallback-whole-{id(self)}", text, self._rank)
+
+    def alone(self, text: str, reading: Classification) -> Classification:
+        """`reading` (from `predict`) as the answer when no other classifier weighs in: harm
+        with a real share of a long sentence's reading goes to safeguarding
+        (`assist.nlu.safety.alone`)."""
+        with one_turn():
+            share = dict(self._whole(text).ranking).get(SAFEGUARDING, 0.0)
+            return safety_alone(text, reading, share)
+
+    async def partner_reading(self, text: str, language: str | None = None) -> Classification:
+        """The reading Rasa's cross-check weighs (`predict`), without what `alone` adds; short
+        texts are answered from `partner_cache` after the first time."""
+        cached = self.partner_cache.get(text)
         if cached is not None:
             return cached
         result = self.predict(text)
+        self.partner_cache.put(text, None, result)
+        return result
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        """Classify `text` as the only classifier (`alone`); `language` is a hint and does
+        not change the answer. Short texts are read once and then answered from `cache`."""
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached
+        with one_turn():
+            result = self.alone(text, self.predict(text))
         self.cache.put(text, None, result)
         return result

@@ -217,9 +217,7 @@ class RasaClassifier:
             started = time.perf_counter()
             other: Classification | None = None
             if self.cross_check:
-                answer, other = await asyncio.gather(
-                    self._ask(text), self.fallback.classify(text, language)
-                )
+                answer, other = await asyncio.gather(self._ask(text), self._partner(text, language))
             else:
                 answer = await self._ask(text)
             if isinstance(answer, RasaBusy):
@@ -239,6 +237,13 @@ class RasaClassifier:
                 self.cache.put(text, language, result)
             return result
         return await self._degraded(text, language, "circuit open", time.perf_counter())
+
+    async def _partner(self, text: str, language: str | None) -> Classification:
+        """The fallback's reading for the cross-check: `TfidfClassifier.partner_reading`
+        (without what it adds when answering alone), or any other classifier's answer."""
+        read = getattr(self.fallback, "partner_reading", self.fallback.classify)
+        result: Classification = await read(text, language)
+        return result
 
     async def _ask(self, text: str) -> Classification | RasaUnavailable:
         """Rasa's reading of `text`, or why there is none (returned, so a gather keeps the
@@ -417,7 +422,13 @@ class RasaClassifier:
         level: int = logging.WARNING,
     ) -> Classification:
         self.degraded_turns += 1
-        result = already or await self.fallback.classify(text, language)
+        alone = getattr(self.fallback, "alone", None)
+        if already is None:
+            result = await self.fallback.classify(text, language)
+        elif alone is not None:
+            result = alone(text, already)  # the cross-check's reading, now answering alone
+        else:
+            result = already
         log.log(
             level,
             "nlu degraded: rasa unavailable (%s), fallback answered intent=%s in %.0f ms",

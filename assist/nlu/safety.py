@@ -177,3 +177,31 @@ def safety_net(text: str, result: Classification, threshold: float = SURE) -> Cl
     if result.intent not in ELSEWHERE and result.confidence > unsure and other_agency_cues(text):
         return _with(result, result.intent, unsure)
     return result
+
+
+HARM_SHARE_ALONE = 0.15
+"""Safeguarding's share of a long sentence's whole reading from which the in-process
+classifier, answering alone, sends it to safeguarding (`alone`)."""
+MIN_WORDS_ALONE = 12
+"""Sentences shorter than this are never sent to safeguarding by their share alone."""
+
+
+def alone(text: str, result: Classification, harm_share: float) -> Classification:
+    """Return `result`, or safeguarding when the in-process classifier answers on its own
+    (Rasa is down, busy or not set up) and harm has a real share (`harm_share`, at least
+    `HARM_SHARE_ALONE`) of the whole reading of a long sentence, unless the reading is a
+    person or a sure (`STRONG_CONFIDENCE`) answer such as a gas emergency.
+
+    With no second reader to corroborate it, a long indirect disclosure read as something
+    else is the costliest mistake, and an urgent person for a worried service request the
+    cheapest. Chosen by 5-fold cross-validation on the training data (2,946 sentences, no
+    held-out line): safeguarding recall 0.94 -> 0.97 for precision 0.96 -> 0.94, with
+    accuracy, person recall and out-of-scope handling unchanged to within 0.003.
+    """
+    if len(text.split()) < MIN_WORDS_ALONE or harm_share < HARM_SHARE_ALONE:
+        return result
+    if result.intent == SAFEGUARDING:
+        return _with(result, SAFEGUARDING, max(result.confidence, SOFT_CONFIDENCE))
+    if result.intent == HUMAN or result.confidence >= STRONG_CONFIDENCE:
+        return result
+    return _with(result, SAFEGUARDING, SOFT_CONFIDENCE)

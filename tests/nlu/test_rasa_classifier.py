@@ -14,6 +14,7 @@ from assist.dialogue.nlu import SERVICE_INTENTS, Classification
 from assist.nlu.crosscheck import agree
 from assist.nlu.fallback import TfidfClassifier
 from assist.nlu.rasa import BreakerState, CircuitBreaker, RasaClassifier
+from assist.nlu.safety import alone as safety_alone
 from tests.dialogue.helpers import new_session, say
 from tests.nlu.fakes import FakeRasa, free_port
 
@@ -376,3 +377,46 @@ def test_harm_the_in_process_reading_set_aside_still_counts_as_a_sign_of_harm() 
     unseen = Classification("blue_badge", 0.7, ranking=(("blue_badge", 0.7), ("library", 0.2)))
     assert agree(rasa, set_aside, text).intent == "safeguarding"
     assert agree(rasa, unseen, text).intent == "blue_badge"
+
+
+class PartnerFallback:
+    """A fallback reading every text as a blue badge with harm a fifth of its reading, as
+    `TfidfClassifier` offers it: one reading for the cross-check, `alone` on top of it."""
+
+    reading = Classification(
+        "blue_badge", 0.7, {}, (("blue_badge", 0.7), ("safeguarding", 0.2)), "fallback", "en"
+    )
+
+    def __init__(self) -> None:
+        self.partner_calls = 0
+
+    async def partner_reading(self, text: str, language: str | None = None) -> Classification:
+        self.partner_calls += 1
+        return self.reading
+
+    def alone(self, text: str, reading: Classification) -> Classification:
+        return safety_alone(text, reading, 0.2)
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        return self.alone(text, self.reading)
+
+
+async def test_the_cross_check_weighs_the_partner_reading_and_alone_is_added_when_rasa_fails(
+    fake_rasa: FakeRasa,
+) -> None:
+    """With Rasa answering, the fallback's reading without `alone` is weighed (both read a
+    blue badge); when Rasa fails, that same reading answers alone, so harm with a real share
+    of a long sentence goes to safeguarding."""
+    fake_rasa.intent = "blue_badge"
+    partner = PartnerFallback()
+    rasa = RasaClassifier(fake_rasa.url, TIMEOUT_S, partner)
+    text = "hello i am ringing about the blue badge for my dad and he has not been himself lately"
+    try:
+        weighed = await rasa.classify(text)
+        fake_rasa.mode = "error"
+        degraded = await rasa.classify(text)
+    finally:
+        await rasa.aclose()
+    assert (weighed.intent, weighed.classifier) == ("blue_badge", "rasa")
+    assert (degraded.intent, degraded.classifier) == ("safeguarding", "fallback")
+    assert partner.partner_calls == 2

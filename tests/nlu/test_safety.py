@@ -20,7 +20,7 @@ from assist.dialogue.harm_signs import SIGNS, STRONG_SIGNS
 from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 from assist.nlu.fallback import TfidfClassifier
-from assist.nlu.safety import SAFEGUARDING, SURE, most_urgent, safety_net
+from assist.nlu.safety import SAFEGUARDING, SOFT_CONFIDENCE, SURE, alone, most_urgent, safety_net
 
 THRESHOLD = 0.45
 
@@ -858,3 +858,38 @@ def test_medicine_not_taken_and_a_home_covered_in_rubbish_are_words_of_harm(text
 def test_nearby_everyday_words_are_not_harm(text: str) -> None:
     """A branch on a car, a reminder, rubbish in an alley, gates locked: not harm."""
     assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
+
+
+def _with_harm(intent: str, confidence: float, harm: float) -> Classification:
+    ranking = ((intent, confidence), ("safeguarding", harm))
+    return Classification(intent, confidence, {}, ranking, "fallback", "en")
+
+
+LONG = "i am ringing about my mums blue badge and also she has not been herself lately at all"
+
+
+def test_alone_sends_a_long_sentence_with_a_real_share_of_harm_to_safeguarding() -> None:
+    """Answering alone, harm with a fifth of a long sentence's reading wins, unsure reading
+    or not; a short sentence, a small share, a person or a sure answer keep their reading."""
+    assert alone(LONG, _with_harm("blue_badge", 0.7, 0.2), 0.2).intent == "safeguarding"
+    assert alone(LONG, _with_harm("blue_badge", 0.3, 0.2), 0.2).confidence == SOFT_CONFIDENCE
+    assert alone(LONG, _with_harm("blue_badge", 0.7, 0.1), 0.1).intent == "blue_badge"
+    assert alone("my mums blue badge", _with_harm("blue_badge", 0.7, 0.2), 0.2).intent == (
+        "blue_badge"
+    )
+    assert alone(LONG, _with_harm("human", 0.7, 0.2), 0.2).intent == "human"
+    assert alone(LONG, _with_harm("out_of_scope", 0.9, 0.2), 0.2).intent == "out_of_scope"
+    unsure_harm = alone(LONG, _with_harm("safeguarding", 0.3, 0.3), 0.3)
+    assert (unsure_harm.intent, unsure_harm.confidence) == ("safeguarding", SOFT_CONFIDENCE)
+    assert alone(LONG, _with_harm("blue_badge", 0.7, 0.2), 0.2).ranking[1][0] == "blue_badge"
+
+
+async def test_the_fallback_alone_adds_to_the_reading_the_cross_check_weighs(
+    fallback: TfidfClassifier,
+) -> None:
+    """`classify` is `alone` over `predict`; `partner_reading` is `predict` itself."""
+    for text in [LONG, "when is my bin day", "the man upstairs shouts and the kids cry all night"]:
+        reading = fallback.predict(text)
+        assert await fallback.partner_reading(text) == reading
+        share = dict(fallback._rank(text).ranking).get("safeguarding", 0.0)
+        assert await fallback.classify(text) == alone(text, reading, share)
