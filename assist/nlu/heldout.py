@@ -24,9 +24,9 @@ HELDOUT_SETS: tuple[tuple[str, Path], ...] = (
 classifier change by the person who then built the safety net, so its figures flatter; sets
 2-4 were written afterwards by people who saw neither the training data, the other sets nor
 the classifier. Set 2's totals were measured while tuning and chose one cross-check rule (its
-lines never read); set 3 was added before a day's tuning was measured on it and chose nothing,
-but its totals were measured after each step of that day; set 4 was added the next day,
-before anything was measured on it, for the final figures."""
+lines never read); set 3 was added before a morning's tuning was measured on it and chose
+nothing, but its totals were measured after each step of it; set 4 was added later that
+day, before anything was measured on it, and measured once, for the final figures."""
 NEAR_COPY_JACCARD = 0.8
 """Two lines whose character-trigram sets overlap this much (Jaccard) count as one line."""
 
