@@ -1,6 +1,6 @@
 """The in-process intent classifier: TF-IDF nearest neighbours over word and character n-grams.
 
-It is trained at start-up (well under a second) from the Rasa-format NLU data in
+It is trained at start-up (about a second) from the Rasa-format NLU data in
 `dialogues/rasa/data/`, so the same examples teach both classifiers. Text is accent-folded
 ("żółty" and "zolty" are one word to it) and character n-grams absorb typos and the
 inflections of Polish and Lithuanian. Confidence is the softmax share of the best intent,
