@@ -359,10 +359,16 @@ def test_indirect_harm_is_found_in_every_language(text: str) -> None:
         "the money for the blue badge is missing from the form",
         "mattresses dumped on the verge", "tie the bags up before you put them out",
         "nie daje rady wyciągnąć kosza", "iese gunoiul marți",
+        "the branch touches her car when it is windy",
+        "he touched her fence with the mower, is that the council's problem",
+        "can you remind me to take my tablets on bin day",
+        "the alley behind the shops is covered in rubbish",
+        "locking the recycling centre gates early again",
     ],
 )  # fmt: skip
 def test_service_words_near_the_new_harm_words_are_not_harm(text: str) -> None:
-    """A bank, a courier, adult care online, a hazard that might hurt someone are not harm."""
+    """A bank, a courier, adult care online, a hazard that might hurt someone, a branch on a
+    car, a reminder to take tablets, rubbish in an alley, gates locked are not harm."""
     assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
 
 
@@ -843,21 +849,6 @@ def test_locking_in_and_touching_a_child_are_strong_words_of_harm(text: str) -> 
 def test_medicine_not_taken_and_a_home_covered_in_rubbish_are_words_of_harm(text: str) -> None:
     """Self-neglect told as what is not done and what the home looks like."""
     assert risk_cues(text), text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the branch touches her car when it is windy",
-        "he touched her fence with the mower, is that the council's problem",
-        "can you remind me to take my tablets on bin day",
-        "the alley behind the shops is covered in rubbish",
-        "locking the recycling centre gates early again",
-    ],
-)
-def test_nearby_everyday_words_are_not_harm(text: str) -> None:
-    """A branch on a car, a reminder, rubbish in an alley, gates locked: not harm."""
-    assert risk_cues(text) == [] and strong_risk_cues(text) == [], text
 
 
 def _with_harm(intent: str, confidence: float, harm: float) -> Classification:
