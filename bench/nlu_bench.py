@@ -34,9 +34,11 @@ from assist.nlu.fallback import (  # noqa: E402
     _BLOCKS,
     TfidfClassifier,
     _raw_features,
+    _unit_vector,
     load_rasa_examples,
     tokens_text,
 )
+from bench.summary import pct  # noqa: E402
 
 
 class DictionaryScorer:
@@ -57,23 +59,16 @@ class DictionaryScorer:
             self.idf[block.name] = idf
             postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
             for index, feats in enumerate(raw):
-                for feature, weight in self.vector(feats[block.name], idf).items():
+                for feature, weight in _unit_vector(feats[block.name], idf).items():
                     postings[feature].append((index, weight))
             self.postings[block.name] = dict(postings)
-
-    @staticmethod
-    def vector(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-        """An L2-normalised TF-IDF vector."""
-        vec = {f: (1.0 + math.log(c)) * idf[f] for f, c in counts.items() if f in idf}
-        norm = math.sqrt(sum(v * v for v in vec.values()))
-        return {f: v / norm for f, v in vec.items()} if norm else {}
 
     def similarities(self, text: str) -> dict[int, float]:
         """Each example's weighted cosine with `text`."""
         raw = _raw_features(text)
         sims: defaultdict[int, float] = defaultdict(float)
         for block in _BLOCKS:
-            query = self.vector(raw[block.name], self.idf[block.name])
+            query = _unit_vector(raw[block.name], self.idf[block.name])
             postings = self.postings[block.name]
             for feature, q in query.items():
                 for index, w in postings.get(feature, ()):
@@ -90,12 +85,6 @@ def timings(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> l
             fn(text)
             out.append((time.perf_counter() - started) * 1000)
     return out
-
-
-def p(values: list[float], q: float) -> float:
-    """The q-th quantile (0..1) of `values`."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -125,10 +114,11 @@ def main() -> None:
         for label, values in (("predict", predict), ("numpy scores", numpy_scores),
                               ("dict scores", dict_scores)):  # fmt: skip
             print(
-                f"  {label:<13} p50 {p(values, 0.5):6.2f} ms  p99 {p(values, 0.99):6.2f} ms"
-                f"  = {p(values, 0.5) / f50:5.1f}x the floor"
+                f"  {label:<13} p50 {pct(values, 0.5):6.2f} ms  p99 {pct(values, 0.99):6.2f} ms"
+                f"  = {pct(values, 0.5) / f50:5.1f}x the floor"
             )
-        print(f"  numpy scores are {p(dict_scores, 0.5) / p(numpy_scores, 0.5):.1f}x faster at p50")
+        speedup = pct(dict_scores, 0.5) / pct(numpy_scores, 0.5)
+        print(f"  numpy scores are {speedup:.1f}x faster at p50")
 
 
 if __name__ == "__main__":

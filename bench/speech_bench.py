@@ -23,12 +23,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from assist.ivr.media.stream import CallerInput, MediaStreamCall, SpokenReply
 from assist.ivr.speech.audio import frames, to_telephone, ulaw_decode, wav_to_pcm16
 from assist.ivr.speech.prompt_cache import PromptCache
 from assist.ivr.speech.pyttsx3_synthesizer import Pyttsx3Synthesizer
 from assist.ivr.speech.voices import ESPEAK_VOICES
-from assist.ivr.speech.vosk_recognizer import VoskRecognizer, load_model, supports_runtime_grammar
+from assist.ivr.speech.vosk_recognizer import (
+    VoskRecognizer,
+    load_model,
+    supports_runtime_grammar,
+)
+from bench.summary import pct
 
 DEADLINE_S = 85.0
 STARTED = time.perf_counter()
@@ -177,14 +184,6 @@ async def one_call(
         )  # fmt: skip
     await call.close()
     return call, engine
-
-
-def pct(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) of values (0 when empty)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def main() -> None:

@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any
 
 
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of values (0 when empty)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def percentiles(latencies: list[float]) -> dict[str, float]:
     """p50, p99 and max of latencies given in seconds, in milliseconds."""
     ms = sorted(x * 1000 for x in latencies)
