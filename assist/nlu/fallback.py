@@ -31,8 +31,8 @@ from assist.dialogue.nlu import Classification
 from assist.dialogue.vocabulary import fold
 from assist.nlu.augment import augment as noisy_variants
 from assist.nlu.cache import ParseCache
+from assist.nlu.safety import MIN_WORDS_ALONE, most_urgent, safety_net
 from assist.nlu.safety import alone as safety_alone
-from assist.nlu.safety import most_urgent, safety_net
 
 OUT_OF_SCOPE = "out_of_scope"
 SAFEGUARDING = "safeguarding"
@@ -303,8 +303,6 @@ class TfidfClassifier:
         )
         self.cache = ParseCache()
         """Readings of short texts already classified (the answer is the same each time)."""
-        self.partner_cache = ParseCache()
-        """The same for the readings Rasa's cross-check weighs (`partner_reading`)."""
         warm_up()  # load langdetect's profiles now, not on the first citizen's turn
 
     @classmethod
@@ -375,28 +373,26 @@ class TfidfClassifier:
     def alone(self, text: str, reading: Classification) -> Classification:
         """`reading` (from `predict`) as the answer when no other classifier weighs in: harm
         with a real share of a long sentence's reading goes to safeguarding
-        (`assist.nlu.safety.alone`)."""
+        (`assist.nlu.safety.alone`). The share is only worked out for a sentence long enough
+        for it to count."""
+        if len(text.split()) < MIN_WORDS_ALONE:
+            return reading
         with one_turn():
             share = dict(self._whole(text).ranking).get(SAFEGUARDING, 0.0)
             return safety_alone(text, reading, share)
 
     async def partner_reading(self, text: str, language: str | None = None) -> Classification:
         """The reading Rasa's cross-check weighs (`predict`), without what `alone` adds; short
-        texts are answered from `partner_cache` after the first time."""
-        cached = self.partner_cache.get(text)
-        if cached is not None:
-            return cached
-        result = self.predict(text)
-        self.partner_cache.put(text, None, result)
-        return result
-
-    async def classify(self, text: str, language: str | None = None) -> Classification:
-        """Classify `text` as the only classifier (`alone`); `language` is a hint and does
-        not change the answer. Short texts are read once and then answered from `cache`."""
+        texts are read once and then answered from `cache`."""
         cached = self.cache.get(text)
         if cached is not None:
             return cached
-        with one_turn():
-            result = self.alone(text, self.predict(text))
+        result = self.predict(text)
         self.cache.put(text, None, result)
         return result
+
+    async def classify(self, text: str, language: str | None = None) -> Classification:
+        """Classify `text` as the only classifier: `alone` over `partner_reading`; `language`
+        is a hint and does not change the answer."""
+        with one_turn():
+            return self.alone(text, await self.partner_reading(text, language))
